@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench package screenshots clean
+
+$(VENV)/.run-installed: pyproject.toml packaging/bootstrap.sh
+	bash packaging/bootstrap.sh $(VENV) run
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml packaging/bootstrap.sh
+	bash packaging/bootstrap.sh $(VENV) test
+	touch $@ $(VENV)/.run-installed
+
+# Install, then open the desktop app on the last case or the bundled demo case.
+run: $(VENV)/.run-installed
+	$(VENV)/bin/evidence-desk
+
+# Install, then run the whole test suite (Qt offscreen).
+test: $(VENV)/.test-installed
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check evidence_desk tests bench
+
+bench: $(VENV)/.test-installed
+	$(PY) bench/intake.py --size 1G
+
+package: $(VENV)/.test-installed
+	$(PY) -m pip install -q -e '.[package]'
+	$(PY) packaging/build.py
+
+clean:
+	rm -rf build dist .pytest_cache

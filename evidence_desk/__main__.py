@@ -1,0 +1,5 @@
+import sys
+
+from evidence_desk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,370 @@
+"""The case database: one SQLite file per case, its schema and its upgrades.
+
+This is the only module that knows the schema. Integrity rules that SQLite
+can enforce live here (CHECK constraints, foreign keys, triggers that refuse
+UPDATE and DELETE on the append-only tables); :mod:`verify` checks them again
+without trusting the database.
+
+Schema versions are in ``PRAGMA user_version``; ``UPGRADES[n]`` brings a
+case from version n to n+1. Before upgrading, the file is backed up beside
+itself. A case newer than this program is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import CaseTooNew
+
+log = logging.getLogger("evidence_desk.store")
+
+ITEM_KINDS = ("audio", "scan", "document", "statement", "video", "other")
+SOURCE_KINDS = ("person", "organisation", "channel", "outlet", "other")
+MEDIA = ("radio", "memo", "press release", "social post", "interview", "other")
+STANCES = ("supports", "contradicts", "mentions")
+REQUEST_STATUSES = ("open", "fulfilled", "partly fulfilled", "refused", "withdrawn")
+RELIABILITY = ("A", "B", "C", "D", "E", "F")
+CREDIBILITY = ("1", "2", "3", "4", "5", "6")
+ANNOTATION_KINDS = ("audio_segment", "region", "passage")
+GRADE_TARGETS = ("source", "item", "statement", "claim")
+CUSTODY_ACTIONS = (
+    "case_created", "acquired", "imported", "viewed", "exported", "transferred",
+    "annotated", "graded", "verified", "metadata_changed", "derived", "linked", "unlinked",
+    "event_added", "event_changed", "source_added", "statement_added", "claim_added",
+    "claim_linked", "request_added", "request_changed", "journal_note", "sealed",
+)
+PRECISIONS = ("second", "minute", "hour", "day", "month", "year", "range", "unknown")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def _time_columns(prefix: str) -> str:
+    """Columns for one uncertain time: raw text, normalised interval, zone, precision."""
+    p = prefix
+    return f"""
+        {p}_raw TEXT NOT NULL DEFAULT '',
+        {p}_start TEXT,
+        {p}_end TEXT,
+        {p}_tz TEXT NOT NULL DEFAULT 'UTC',
+        {p}_precision TEXT NOT NULL DEFAULT 'unknown' CHECK ({p}_precision IN {_in(PRECISIONS)}),
+        {p}_sort TEXT,
+        {p}_note TEXT NOT NULL DEFAULT ''"""
+
+
+def _append_only(table: str) -> str:
+    return f"""
+    CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+    BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+    CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+    BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;
+    """
+
+
+SCHEMA_1 = f"""
+CREATE TABLE case_info (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL CHECK (length(title) > 0),
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    default_examiner TEXT NOT NULL,
+    default_tz TEXT NOT NULL DEFAULT 'UTC',
+    signing_key BLOB NOT NULL,          -- Ed25519 private key, raw 32 bytes
+    public_key BLOB NOT NULL            -- Ed25519 public key, raw 32 bytes
+);
+
+CREATE TABLE source (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+    kind TEXT NOT NULL DEFAULT 'other' CHECK (kind IN {_in(SOURCE_KINDS)}),
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE event (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL CHECK (length(title) > 0),
+    place TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    {_time_columns("time")},
+    time_normalised_by TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX event_by_time ON event (time_sort, id);
+
+-- One row per distinct content; the bytes live in vault/objects/<sha256[:2]>/<sha256>.
+CREATE TABLE object (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    stored_at TEXT NOT NULL
+);
+
+CREATE TABLE item (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES object (sha256),
+    original_name TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+    kind TEXT NOT NULL CHECK (kind IN {_in(ITEM_KINDS)}),
+    description TEXT NOT NULL DEFAULT '',
+    acquired_at TEXT NOT NULL,
+    acquired_by TEXT NOT NULL,
+    acquired_from TEXT NOT NULL DEFAULT '',
+    acquisition_method TEXT NOT NULL DEFAULT '',
+    original_path TEXT NOT NULL DEFAULT '',
+    source_id INTEGER REFERENCES source (id),
+    derived_from INTEGER REFERENCES item (id),
+    derivation_reason TEXT NOT NULL DEFAULT '',
+    CHECK ((derived_from IS NULL) = (derivation_reason = ''))
+);
+CREATE INDEX item_by_sha ON item (sha256);
+CREATE INDEX item_by_source ON item (source_id);
+CREATE INDEX item_by_derived ON item (derived_from);
+CREATE INDEX item_by_name ON item (original_name COLLATE NOCASE);
+CREATE INDEX item_by_acquired ON item (acquired_at);
+
+CREATE TABLE item_event (
+    item_id INTEGER NOT NULL REFERENCES item (id),
+    event_id INTEGER NOT NULL REFERENCES event (id),
+    PRIMARY KEY (item_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX item_event_by_event ON item_event (event_id, item_id);
+
+CREATE TABLE statement (
+    id INTEGER PRIMARY KEY,
+    speaker TEXT NOT NULL CHECK (length(speaker) > 0),
+    affiliation TEXT NOT NULL DEFAULT '',
+    medium TEXT NOT NULL CHECK (medium IN {_in(MEDIA)}),
+    {_time_columns("time")},
+    text TEXT NOT NULL,
+    item_id INTEGER REFERENCES item (id),
+    source_id INTEGER REFERENCES source (id),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE statement_event (
+    statement_id INTEGER NOT NULL REFERENCES statement (id),
+    event_id INTEGER NOT NULL REFERENCES event (id),
+    PRIMARY KEY (statement_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX statement_event_by_event ON statement_event (event_id);
+
+CREATE TABLE claim (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL CHECK (length(text) > 0),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE claim_link (
+    id INTEGER PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claim (id),
+    item_id INTEGER REFERENCES item (id),
+    statement_id INTEGER REFERENCES statement (id),
+    stance TEXT NOT NULL CHECK (stance IN {_in(STANCES)}),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    CHECK ((item_id IS NULL) != (statement_id IS NULL))
+);
+CREATE INDEX claim_link_by_claim ON claim_link (claim_id);
+
+CREATE TABLE annotation (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES item (id),
+    kind TEXT NOT NULL CHECK (kind IN {_in(ANNOTATION_KINDS)}),
+    start_s REAL, end_s REAL, speaker TEXT NOT NULL DEFAULT '',
+    page INTEGER, x REAL, y REAL, w REAL, h REAL,
+    text_start INTEGER, text_end INTEGER,
+    text TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    CHECK (kind != 'audio_segment' OR (start_s IS NOT NULL AND end_s >= start_s)),
+    CHECK (kind != 'region' OR (x IS NOT NULL AND y IS NOT NULL AND w > 0 AND h > 0)),
+    CHECK (kind != 'passage' OR (text_start IS NOT NULL AND text_end >= text_start))
+);
+CREATE INDEX annotation_by_item ON annotation (item_id);
+
+CREATE TABLE request (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL CHECK (length(title) > 0),
+    description TEXT NOT NULL DEFAULT '',
+    addressed_to TEXT NOT NULL DEFAULT '',
+    {_time_columns("asked")},
+    {_time_columns("due")},
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN {_in(REQUEST_STATUSES)}),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE request_item (
+    request_id INTEGER NOT NULL REFERENCES request (id),
+    item_id INTEGER NOT NULL REFERENCES item (id),
+    PRIMARY KEY (request_id, item_id)
+) WITHOUT ROWID;
+
+-- Grades are history: the current grade is the newest row for a target.
+CREATE TABLE grade (
+    id INTEGER PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN {_in(GRADE_TARGETS)}),
+    target_id INTEGER NOT NULL,
+    reliability TEXT CHECK (reliability IS NULL OR reliability IN {_in(RELIABILITY)}),
+    credibility TEXT CHECK (credibility IS NULL OR credibility IN {_in(CREDIBILITY)}),
+    rationale TEXT NOT NULL CHECK (length(rationale) > 0),
+    graded_by TEXT NOT NULL,
+    graded_at TEXT NOT NULL,
+    CHECK (reliability IS NOT NULL OR credibility IS NOT NULL)
+);
+CREATE INDEX grade_by_target ON grade (target_type, target_id, id);
+
+-- The investigator's running notes. Notes are evidence too: append-only.
+CREATE TABLE journal (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL CHECK (length(text) > 0),
+    event_id INTEGER REFERENCES event (id),
+    item_id INTEGER REFERENCES item (id)
+);
+
+-- Every metadata edit, with the value it replaced.
+CREATE TABLE metadata_change (
+    id INTEGER PRIMARY KEY,
+    target_type TEXT NOT NULL,
+    target_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX metadata_change_by_target ON metadata_change (target_type, target_id, id);
+
+-- The chain of custody. entry_hash = sha256(canonical JSON of the entry,
+-- which includes prev_hash); see custody.py.
+CREATE TABLE custody (
+    seq INTEGER PRIMARY KEY,
+    at_utc TEXT NOT NULL,
+    local_offset TEXT NOT NULL,
+    examiner TEXT NOT NULL CHECK (length(examiner) > 0),
+    action TEXT NOT NULL CHECK (action IN {_in(CUSTODY_ACTIONS)}),
+    target_type TEXT NOT NULL,
+    target_id INTEGER,
+    item_id INTEGER,
+    item_sha256 TEXT,
+    location TEXT NOT NULL DEFAULT '',
+    purpose TEXT NOT NULL DEFAULT '',
+    released_by TEXT NOT NULL DEFAULT '',
+    received_by TEXT NOT NULL DEFAULT '',
+    condition TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '{{}}',
+    prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    entry_hash TEXT NOT NULL UNIQUE CHECK (length(entry_hash) = 64)
+);
+CREATE INDEX custody_by_item ON custody (item_id, seq);
+CREATE INDEX custody_by_target ON custody (target_type, target_id, seq);
+
+-- Where a trusted timestamp (RFC 3161) for a custody head or a sealed packet
+-- will be kept once a timestamp authority can be reached.
+CREATE TABLE timestamp_token (
+    id INTEGER PRIMARY KEY,
+    custody_seq INTEGER NOT NULL REFERENCES custody (seq),
+    digest TEXT NOT NULL,
+    authority TEXT NOT NULL DEFAULT '',
+    requested_at TEXT NOT NULL,
+    token BLOB
+);
+
+{_append_only("custody")}
+{_append_only("grade")}
+{_append_only("journal")}
+{_append_only("metadata_change")}
+CREATE TRIGGER object_no_update BEFORE UPDATE ON object
+BEGIN SELECT RAISE(ABORT, 'vault objects are immutable'); END;
+CREATE TRIGGER item_content_fixed BEFORE UPDATE OF sha256, size ON item
+BEGIN SELECT RAISE(ABORT, 'an item''s content is immutable'); END;
+"""
+
+# UPGRADES[n] is the SQL that takes a case at schema version n to n + 1.
+UPGRADES: list[str] = [SCHEMA_1]
+SCHEMA_VERSION = len(UPGRADES)
+
+
+def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open ``path`` with WAL, foreign keys and a busy timeout."""
+    if read_only:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
+                               isolation_level=None, timeout=10)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, path: Path) -> int:
+    """Bring the case up to :data:`SCHEMA_VERSION`; return the version found.
+
+    Backs up the file before touching an existing case. Each step runs in its
+    own transaction together with the version bump, so a crash leaves the
+    case at a whole version.
+    """
+    found = schema_version(db)
+    if found > SCHEMA_VERSION:
+        raise CaseTooNew(
+            f"{path.parent} was written by a newer Evidence Desk (schema {found}; "
+            f"this program knows up to {SCHEMA_VERSION}); update the program to open it"
+        )
+    if found == SCHEMA_VERSION:
+        return found
+    if found > 0:
+        backup = path.with_name(f"{path.name}.v{found}.bak")
+        log.info("backing up %s to %s before upgrading", path, backup)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(path, backup)
+    for version in range(found, SCHEMA_VERSION):
+        # executescript commits anything pending first, so the step carries its
+        # own BEGIN/COMMIT around the version bump.
+        script = f"BEGIN IMMEDIATE;\n{UPGRADES[version]}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+        try:
+            db.conn.executescript(script)
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One atomic change: everything inside commits together or not at all."""
+    conn = db.conn
+    if conn.in_transaction:  # nested: the outer transaction owns the commit
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

@@ -1,0 +1,286 @@
+"""The evidence vault: content-addressed, write-once storage of original bytes.
+
+Layout inside ``<case>/vault/``::
+
+    objects/ab/abcdef…   one read-only file per distinct SHA-256
+    tmp/                 files being copied in (removed at the next open)
+    pending/<sha>.intent an object placed but not yet recorded in the database
+
+Intake reads each source file once. Reading, hashing and writing overlap in
+three threads joined by small bounded queues, so memory stays constant
+whatever the size and the slowest of the three sets the pace. The copy is
+fsynced and renamed into place only after the source was seen unchanged.
+
+Crash safety across the vault and the database: an object is placed with an
+intent file beside it, then the database commits, then the intent goes. At
+the next open, :meth:`Vault.recover` removes temporaries and any object whose
+intent survived but which the database never recorded. An object without an
+intent and without an item is not ours to delete: verify reports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import queue
+import stat
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Cancelled, ImportFailed
+from .fsutil import fsync_dir
+
+log = logging.getLogger("evidence_desk.vault")
+
+CHUNK = 4 * 1024 * 1024
+QUEUE_DEPTH = 4
+
+Progress = Callable[[int], None]
+ShouldCancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A verified copy waiting in ``tmp/`` to be placed."""
+
+    tmp_path: Path
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Placed:
+    sha256: str
+    size: int
+    new: bool  # False when identical content was already in the vault
+
+
+_STOP = object()
+
+
+class Vault:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.objects = root / "objects"
+        self.tmp = root / "tmp"
+        self.pending = root / "pending"
+
+    def create(self) -> None:
+        for folder in (self.objects, self.tmp, self.pending):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def object_path(self, sha256: str) -> Path:
+        return self.objects / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.object_path(sha256).is_file()
+
+    # --- intake ---------------------------------------------------------------
+
+    def stage(self, source: Path, progress: Progress | None = None,
+              should_cancel: ShouldCancel | None = None) -> Staged:
+        """Copy ``source`` into ``tmp/`` while hashing it; raise ImportFailed if it
+        cannot be read or changes or vanishes meanwhile. Nothing is left on failure."""
+        name = str(source)
+        try:
+            src = open(source, "rb", buffering=0)
+        except FileNotFoundError:
+            raise ImportFailed(name, "file not found (it may have been moved or deleted)") from None
+        except IsADirectoryError:
+            raise ImportFailed(name, "is a folder, not a file") from None
+        except PermissionError:
+            raise ImportFailed(name, "permission denied: the file cannot be read") from None
+        except OSError as exc:
+            raise ImportFailed(name, f"cannot be opened: {exc.strerror or exc}") from None
+        tmp_path = self.tmp / f"{uuid.uuid4().hex}.part"
+        try:
+            with src:
+                before = os.fstat(src.fileno())
+                if not stat.S_ISREG(before.st_mode):
+                    raise ImportFailed(name, "is not a regular file")
+                sha256, size = self._copy(src, tmp_path, progress, should_cancel, name)
+                after = os.fstat(src.fileno())
+            if size != before.st_size or after.st_size != before.st_size or \
+                    after.st_mtime_ns != before.st_mtime_ns:
+                raise ImportFailed(name, "changed while it was being read; import it again once it is stable")
+            try:
+                now = os.stat(source)
+            except FileNotFoundError:
+                raise ImportFailed(name, "vanished while it was being read") from None
+            if (now.st_ino, now.st_dev) != (before.st_ino, before.st_dev) or now.st_size != size \
+                    or now.st_mtime_ns != before.st_mtime_ns:
+                raise ImportFailed(name, "was replaced or changed while it was being read")
+        except BaseException:
+            _unlink_quietly(tmp_path)
+            raise
+        return Staged(tmp_path, sha256, size)
+
+    def stage_bytes(self, data: bytes) -> Staged:
+        tmp_path = self.tmp / f"{uuid.uuid4().hex}.part"
+        with open(tmp_path, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        return Staged(tmp_path, hashlib.sha256(data).hexdigest(), len(data))
+
+    def _copy(self, src, tmp_path: Path, progress: Progress | None,
+              should_cancel: ShouldCancel | None, name: str) -> tuple[str, int]:
+        digest = hashlib.sha256()
+        to_hash: queue.Queue = queue.Queue(QUEUE_DEPTH)
+        to_write: queue.Queue = queue.Queue(QUEUE_DEPTH)
+        errors: list[BaseException] = []
+        out_fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+        def hasher() -> None:
+            while (chunk := to_hash.get()) is not _STOP:
+                digest.update(chunk)  # releases the GIL for large buffers
+
+        def writer() -> None:
+            try:
+                while (chunk := to_write.get()) is not _STOP:
+                    view = memoryview(chunk)
+                    while view:
+                        written = os.write(out_fd, view)
+                        view = view[written:]
+                os.fsync(out_fd)
+            except BaseException as exc:  # e.g. disk full; drain so the reader never blocks
+                errors.append(exc)
+                while to_write.get() is not _STOP:
+                    pass
+
+        threads = [threading.Thread(target=hasher, daemon=True), threading.Thread(target=writer, daemon=True)]
+        for t in threads:
+            t.start()
+        size = 0
+        try:
+            fd = src.fileno()
+            while True:
+                if should_cancel is not None and should_cancel():
+                    raise Cancelled("import cancelled")
+                if errors:
+                    break
+                try:
+                    chunk = os.read(fd, CHUNK)
+                except OSError as exc:
+                    raise ImportFailed(name, f"read error: {exc.strerror or exc}") from None
+                if not chunk:
+                    break
+                size += len(chunk)
+                to_hash.put(chunk)
+                to_write.put(chunk)
+                if progress is not None:
+                    progress(len(chunk))
+        finally:
+            to_hash.put(_STOP)
+            to_write.put(_STOP)
+            for t in threads:
+                t.join()
+            os.close(out_fd)
+        if errors:
+            exc = errors[0]
+            if isinstance(exc, OSError) and exc.errno == 28:
+                raise ImportFailed(name, "the disk holding the case is full; nothing was imported")
+            raise ImportFailed(name, f"could not write into the vault: {exc}")
+        return digest.hexdigest(), size
+
+    def place(self, staged: Staged) -> Placed:
+        """Move a staged copy to its content address, leaving an intent behind.
+
+        Call :meth:`settle` after the database has recorded the object."""
+        self.pending.mkdir(parents=True, exist_ok=True)
+        intent = self.pending / f"{staged.sha256}.intent"
+        target = self.object_path(staged.sha256)
+        if target.exists():
+            _unlink_quietly(staged.tmp_path)
+            return Placed(staged.sha256, staged.size, new=False)
+        with open(intent, "wb") as f:
+            os.fsync(f.fileno())
+        fsync_dir(self.pending)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged.tmp_path, 0o444)
+        os.replace(staged.tmp_path, target)
+        fsync_dir(target.parent)
+        return Placed(staged.sha256, staged.size, new=True)
+
+    def settle(self, sha256: str) -> None:
+        _unlink_quietly(self.pending / f"{sha256}.intent")
+
+    def unplace(self, placed: Placed) -> None:
+        """Undo :meth:`place` after the database refused the change."""
+        if placed.new:
+            _unlink_quietly(self.object_path(placed.sha256))
+        self.settle(placed.sha256)
+
+    def discard(self, staged: Staged) -> None:
+        _unlink_quietly(staged.tmp_path)
+
+    def recover(self, recorded: Callable[[str], bool]) -> list[str]:
+        """Clean up after a crash. ``recorded(sha)`` says whether the database knows
+        the object. Returns what was removed, for the log."""
+        removed: list[str] = []
+        if self.tmp.is_dir():
+            for leftover in self.tmp.iterdir():
+                _unlink_quietly(leftover)
+                removed.append(f"tmp/{leftover.name}")
+        if self.pending.is_dir():
+            for intent in self.pending.glob("*.intent"):
+                sha = intent.name[: -len(".intent")]
+                if not recorded(sha):
+                    path = self.object_path(sha)
+                    if path.exists():
+                        _unlink_quietly(path)
+                        removed.append(f"objects/{sha[:2]}/{sha}")
+                _unlink_quietly(intent)
+        if removed:
+            log.info("recovered from an interrupted write: removed %s", ", ".join(removed))
+        return removed
+
+    # --- reading --------------------------------------------------------------
+
+    def iter_objects(self) -> Iterator[tuple[str, Path]]:
+        if not self.objects.is_dir():
+            return
+        for folder in sorted(self.objects.iterdir()):
+            if folder.is_dir():
+                for path in sorted(folder.iterdir()):
+                    yield path.name, path
+
+    def hash_object(self, sha256: str, progress: Progress | None = None) -> str | None:
+        """Recompute an object's SHA-256; None if it is missing or unreadable."""
+        path = self.object_path(sha256)
+        return hash_file(path, progress)
+
+
+def hash_file(path: Path, progress: Progress | None = None,
+              should_cancel: ShouldCancel | None = None) -> str | None:
+    digest = hashlib.sha256()
+    done = 0
+    try:
+        with open(path, "rb", buffering=0) as f:
+            buf = bytearray(CHUNK)
+            view = memoryview(buf)
+            while n := f.readinto(buf):
+                digest.update(view[:n])
+                done += n
+                if progress is not None:
+                    progress(n)
+                if should_cancel is not None and should_cancel():
+                    raise Cancelled("verification cancelled")
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        return None
+    return digest.hexdigest()
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,190 @@
+"""Verification: prove that no byte and no custody record changed.
+
+It does not trust the database: it reads raw rows through its own read-only
+connection (triggers and constraints may have been dropped), recomputes every
+object's hash from the vault, walks the custody chain against the recorded
+head, and replays each item's custody entries to check that the catalogue
+still says what the chain says it should. Every failure names the item (id
+and original file name) or the custody entry and what failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import custody
+from .case import DB_FILE, ITEM_RECORD_FIELDS, VAULT_DIR
+from .errors import CaseNotFound
+from .vault import Progress, ShouldCancel, Vault, hash_file
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing that does not hold, named so a person can find it."""
+
+    what: str  # "object", "item", "custody", "case"
+    message: str
+    item_id: int | None = None
+    item_name: str = ""
+    seq: int | None = None
+    sha256: str = ""
+
+    def __str__(self) -> str:
+        if self.item_id is not None:
+            return f"item {self.item_id} ({self.item_name}): {self.message}"
+        return self.message
+
+
+@dataclass
+class VerifyReport:
+    case_dir: str
+    items: int = 0
+    objects: int = 0
+    bytes_hashed: int = 0
+    custody_entries: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        if self.ok:
+            return (f"intact: {self.items} items, {self.objects} objects ({self.bytes_hashed} bytes) rehashed, "
+                    f"{self.custody_entries} custody entries chained")
+        return f"{len(self.failures)} failure(s) in {self.case_dir}"
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["ok"] = self.ok
+        out["failures"] = [{**asdict(f), "text": str(f)} for f in self.failures]
+        return out
+
+
+def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
+           on_total: Callable[[int], None] | None = None) -> VerifyReport:
+    """Check the case at ``case_dir``; ``progress`` gets byte increments of hashing."""
+    case_dir = Path(case_dir)
+    db_path = case_dir / DB_FILE
+    if not db_path.is_file():
+        raise CaseNotFound(f"no case at {case_dir} (missing {DB_FILE})")
+    report = VerifyReport(str(case_dir))
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        _verify(conn, case_dir, report, progress, should_cancel, on_total)
+    finally:
+        conn.close()
+    return report
+
+
+def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(sql).fetchall()]
+
+
+def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, progress: Progress | None,
+            should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None) -> None:
+    fail = report.failures.append
+    info = _rows(conn, "SELECT id FROM case_info")
+    if len(info) != 1:
+        fail(Failure("case", "the case record is missing or duplicated"))
+        return
+    case_id = info[0]["id"]
+    items = _rows(conn, "SELECT * FROM item ORDER BY id")
+    objects = {r["sha256"]: r for r in _rows(conn, "SELECT * FROM object")}
+    chain = _rows(conn, "SELECT * FROM custody ORDER BY seq")
+    report.items, report.objects, report.custody_entries = len(items), len(objects), len(chain)
+    names = {r["id"]: r["original_name"] for r in items}
+
+    # 1. the chain
+    for problem in custody.check_chain(chain, case_id, custody.read_head(case_dir)):
+        fail(Failure("custody", problem.message, item_id=problem.item_id,
+                     item_name=names.get(problem.item_id, ""), seq=problem.seq))
+
+    # 2. content: every object rehashed, every item has its object, every object an item
+    vault = Vault(case_dir / VAULT_DIR)
+    on_disk = {sha: path for sha, path in vault.iter_objects()}
+    if on_total is not None:
+        on_total(sum(r["size"] for r in objects.values()))
+    items_by_sha: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        items_by_sha.setdefault(item["sha256"], []).append(item)
+    bad_objects: dict[str, str] = {}
+    for sha, row in sorted(objects.items()):
+        if sha not in on_disk:
+            bad_objects[sha] = "its content is missing from the vault"
+            continue
+        actual = hash_file(on_disk[sha], progress, should_cancel)
+        if actual is None:
+            bad_objects[sha] = "its content cannot be read from the vault"
+            continue
+        report.bytes_hashed += on_disk[sha].stat().st_size
+        if actual != sha:
+            bad_objects[sha] = f"content altered: SHA-256 is now {actual}, catalogued as {sha}"
+        elif on_disk[sha].stat().st_size != row["size"]:
+            bad_objects[sha] = f"size is {on_disk[sha].stat().st_size}, catalogued as {row['size']}"
+        if sha not in items_by_sha:
+            fail(Failure("object", f"vault object {sha} is recorded but belongs to no item", sha256=sha))
+    for sha in sorted(set(on_disk) - set(objects)):
+        fail(Failure("object", f"vault object {sha} is not in the catalogue (added outside Evidence Desk, "
+                               "or its record was deleted)", sha256=sha))
+    for item in items:
+        sha = item["sha256"]
+        if sha not in objects:
+            reason = bad_objects.get(sha) or (
+                "its content is missing from the vault" if sha not in on_disk else "its object record is missing")
+            fail(Failure("item", reason, item["id"], item["original_name"], sha256=sha))
+        elif sha in bad_objects:
+            fail(Failure("item", bad_objects[sha], item["id"], item["original_name"], sha256=sha))
+
+    # 3. the catalogue against the chain: replay each item's record
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    for entry in chain:
+        if entry.get("item_id") is not None:
+            by_item.setdefault(entry["item_id"], []).append(entry)
+    for item in items:
+        entries = by_item.get(item["id"], [])
+        _replay_item(item, entries, fail)
+    known_ids = set(names)
+    for item_id, entries in sorted(by_item.items()):
+        first = entries[0]
+        if item_id not in known_ids and first["action"] in ("acquired", "derived", "transferred") \
+                and first["target_type"] == "item":
+            fail(Failure("item", f"custody entry #{first['seq']} records item {item_id}, which is no longer in "
+                                 "the catalogue (deleted)", item_id=item_id, item_name="?", seq=first["seq"]))
+
+
+def _replay_item(item: dict[str, Any], entries: list[dict[str, Any]], fail: Callable[[Failure], None]) -> None:
+    intake = next((e for e in entries if e["action"] in ("acquired", "derived")
+                   or (e["action"] == "transferred" and "item" in _details(e))), None)
+    name = item["original_name"]
+    if intake is None:
+        fail(Failure("item", "has no acquisition entry in the custody chain", item["id"], name))
+        return
+    expected = dict(_details(intake).get("item", {}))
+    for entry in entries:
+        if entry.get("item_sha256") not in (None, item["sha256"]):
+            fail(Failure("item", f"custody entry #{entry['seq']} records SHA-256 {entry['item_sha256']}, "
+                                 f"the catalogue says {item['sha256']}", item["id"], name, seq=entry["seq"]))
+        if entry["action"] == "metadata_changed" and entry["seq"] > intake["seq"]:
+            d = _details(entry)
+            if "field" in d:
+                expected[d["field"]] = d.get("new")
+    for field_name in ITEM_RECORD_FIELDS:
+        if field_name in expected and expected[field_name] != item.get(field_name):
+            fail(Failure("item", f"{field_name} is {item.get(field_name)!r} but the custody chain records "
+                                 f"{expected[field_name]!r}: changed without a custody entry",
+                         item["id"], name))
+
+
+def _details(entry: dict[str, Any]) -> dict[str, Any]:
+    try:
+        value = json.loads(entry.get("details") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
