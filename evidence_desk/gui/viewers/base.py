@@ -13,8 +13,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase, QShowEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontDatabase, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_desk.core.case import Case
 from evidence_desk.core.records import Item
@@ -69,6 +80,14 @@ def section_title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def roomy(list_widget: QListWidget) -> QListWidget:
+    """Notes in a list read better with some air between them."""
+    list_widget.setStyleSheet("QListWidget::item { padding: 4px 4px; }")
+    list_widget.setWordWrap(True)
+    list_widget.setAlternatingRowColors(True)
+    return list_widget
 
 
 def monospace_font() -> QFont:
@@ -178,6 +197,25 @@ class EvidenceViewer(QWidget):
         outer.addWidget(self.header)
         outer.addWidget(self.banner)
         outer.addWidget(self.body, 1)
+
+    #: Below this width a side-by-side splitter stacks its panes (the inspector pane is narrow).
+    STACK_BELOW_PX = 760
+
+    def stack_when_narrow(self, splitter: QSplitter) -> None:
+        """Let ``splitter`` put its panes side by side when wide, one above the other when narrow."""
+        self._responsive = splitter
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        splitter = getattr(self, "_responsive", None)
+        if splitter is not None:
+            wanted = (Qt.Orientation.Vertical if event.size().width() < self.STACK_BELOW_PX
+                      else Qt.Orientation.Horizontal)
+            if splitter.orientation() != wanted:
+                splitter.setOrientation(wanted)
+                # Give the evidence itself the larger share in either direction.
+                total = sum(splitter.sizes()) or 1
+                splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     @property
     def problem(self) -> str:

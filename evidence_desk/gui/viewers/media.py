@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QPalette, QResizeEvent, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -136,6 +136,11 @@ class SegmentTable(QTableView):
         self.setToolTip("Click a line, or press Enter on it, to play the recording from there")
         self.clicked.connect(lambda index: self.segmentChosen.emit(index.row()))
         header.sectionResized.connect(lambda *_: self.resizeRowsToContents())
+        self.resizeRowsToContents()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        # Wrapped transcript lines need their rows re-measured at the new width.
         self.resizeRowsToContents()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
@@ -392,6 +397,10 @@ class VideoViewer(MediaViewer):
         self.video = QVideoWidget()
         self.video.setObjectName("videoWidget")
         self.video.setMinimumHeight(200)
+        palette = self.video.palette()
+        palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+        self.video.setPalette(palette)
+        self.video.setAutoFillBackground(True)
         self.player.setVideoOutput(self.video)
         self.media_area_layout.insertWidget(0, self.video, 1)
         self.splitter.setSizes([420, 180])

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from evidence_desk.core.case import Case
 from evidence_desk.core.records import Annotation, Item
 
-from .base import EvidenceViewer, monospace_font, plain_label, section_title
+from .base import EvidenceViewer, monospace_font, plain_label, roomy, section_title
 from .text import decode_evidence_text
 
 ZOOM_STEP = 1.25
@@ -185,8 +185,7 @@ class ScanViewer(EvidenceViewer):
 
         self.region_list = QListWidget()
         self.region_list.setObjectName("regionList")
-        self.region_list.setWordWrap(True)
-        self.region_list.setAlternatingRowColors(True)
+        roomy(self.region_list)
         self.region_list.currentRowChanged.connect(self._region_chosen_in_list)
         self.transcriptions = QTabWidget()
         self.transcriptions.setObjectName("transcriptions")
@@ -215,6 +214,7 @@ class ScanViewer(EvidenceViewer):
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.stack_when_narrow(self.splitter)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QSpl
 from evidence_desk.core.case import Case
 from evidence_desk.core.records import Annotation, Item
 
-from .base import EvidenceViewer, plain_label, section_title
+from .base import EvidenceViewer, plain_label, roomy, section_title
 
 #: More than this is shown truncated, so a huge log cannot freeze the window.
 MAX_SHOWN_BYTES = 8 * 1024 * 1024
@@ -73,8 +73,7 @@ class TextViewer(EvidenceViewer):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.passage_list = QListWidget()
         self.passage_list.setObjectName("passageList")
-        self.passage_list.setWordWrap(True)
-        self.passage_list.setAlternatingRowColors(True)
+        roomy(self.passage_list)
         self.passage_list.currentRowChanged.connect(self.select_passage)
 
         text_side = QWidget()
@@ -94,6 +93,7 @@ class TextViewer(EvidenceViewer):
         self.splitter.addWidget(passages_side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.stack_when_narrow(self.splitter)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
