@@ -87,6 +87,10 @@ def roomy(list_widget: QListWidget) -> QListWidget:
     list_widget.setStyleSheet("QListWidget::item { padding: 4px 4px; }")
     list_widget.setWordWrap(True)
     list_widget.setAlternatingRowColors(True)
+    # Wrap long notes instead of scrolling sideways.
+    list_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    list_widget.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+    list_widget.setResizeMode(QListWidget.ResizeMode.Adjust)
     return list_widget
 
 

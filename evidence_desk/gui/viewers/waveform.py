@@ -180,6 +180,10 @@ class WaveformView(QWidget):
         for index, (start, end) in enumerate(self.segments):
             band = QRectF(QPointF(self._x(start), 0), QPointF(self._x(end), height))
             painter.fillRect(band, self.CURRENT if index == self.current else self.SEGMENT)
+            # Numbered as in the transcript table, so a band and its line match up.
+            painter.setPen(self.AXIS if index != self.current else QColor("#ffd666"))
+            painter.drawText(band.adjusted(4, 2, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                             str(index + 1))
         mid = height / 2
         if self.peaks:
             painter.setPen(QPen(self.WAVE, 1))
