@@ -220,6 +220,8 @@ def test_demo_memo_scan_beside_its_transcription(qtbot, demo: Case) -> None:
     viewer = show(qtbot, create_viewer(demo, item_id))
     assert isinstance(viewer, ScanViewer)
     assert viewer.page_size == (1240, 1754)
+    qtbot.waitUntil(lambda: viewer.page_loaded)
+    assert viewer.page_item.pixmap().size().toTuple() == (1240, 1754)
     [region] = viewer.regions
     rect = region.rect()
     assert (rect.x(), rect.y()) == pytest.approx((0.077 * 1240, 0.259 * 1754))
@@ -241,6 +243,7 @@ def test_scan_zooms_and_draws_regions_in_page_fractions(qtbot, case: Case, tmp_p
     case.add_annotation(item.id, "region", "the boxed line", page=1, x=0.25, y=0.5, w=0.5, h=0.25)
     case.add_annotation(item.id, "region", "on page two", page=2, x=0.1, y=0.1, w=0.2, h=0.2)
     viewer = show(qtbot, create_viewer(case, item.id))
+    qtbot.waitUntil(lambda: viewer.page_loaded)
     first, second = viewer.regions
     assert first.rect().getRect() == pytest.approx((100, 100, 200, 50))
     assert second is None and viewer.region_list.count() == 2  # listed, not drawn
@@ -257,6 +260,8 @@ def test_scan_zooms_and_draws_regions_in_page_fractions(qtbot, case: Case, tmp_p
                         Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(view.viewport(), wheel)
     assert view.zoom == pytest.approx(1.5625)
+    qtbot.keyClick(view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom == pytest.approx(1.0)
     qtbot.mouseClick(viewer.fit_button, Qt.MouseButton.LeftButton)
     shown = view.mapFromScene(view.sceneRect()).boundingRect()
     assert shown.width() <= view.viewport().width() + 2 and shown.height() <= view.viewport().height() + 2
@@ -270,7 +275,8 @@ def test_garbage_image_shows_a_message(qtbot, case: Case, tmp_path: Path, conten
     case.add_derived(item.id, b"what the memo said", name="memo.txt", reason="typed from the paper original")
     viewer = show(qtbot, create_viewer(case, item.id))
     assert isinstance(viewer, ScanViewer)
-    assert "cannot be displayed" in viewer.problem
+    qtbot.waitUntil(lambda: "cannot be displayed" in viewer.problem)
+    assert not viewer.page_loaded
     assert viewer.transcription_edits[0].toPlainText() == "what the memo said"  # the rest still works
 
 
@@ -390,3 +396,16 @@ def test_viewing_reports_once_and_writes_nothing(qtbot, demo: Case) -> None:
         assert viewer.header.sha256.text() == item.sha256
         viewer.close()
     assert len(demo.custody()) == before
+
+
+def test_truncated_png_decodes_off_the_gui_thread_and_says_so(qtbot, case: Case, tmp_path: Path) -> None:
+    good = make_png(tmp_path / "whole.png", size=(600, 400)).read_bytes()
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(good[:len(good) // 2])
+    item = case.import_file(cut)
+    case.add_annotation(item.id, "region", "still placed", page=1, x=0.5, y=0.5, w=0.1, h=0.1)
+    viewer = show(qtbot, create_viewer(case, item.id))
+    assert viewer.page_size == (600, 400)  # from the header, before decoding
+    assert viewer.regions[0].rect().getRect() == pytest.approx((300, 200, 60, 40))
+    qtbot.waitUntil(lambda: "cannot be displayed" in viewer.problem)
+    assert "Unable to read image data" in viewer.problem and not viewer.page_loaded

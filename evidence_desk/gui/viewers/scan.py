@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QThreadPool, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QImage,
     QImageReader,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPen,
     QPixmap,
+    QShortcut,
     QTextCharFormat,
     QTextCursor,
     QTransform,
@@ -26,6 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
@@ -53,6 +57,22 @@ ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
 REGION_COLOUR = QColor(230, 126, 34)
 SELECTED_COLOUR = QColor(41, 128, 185)
+
+
+class _PageDecoder(QObject):
+    """Carries a decoded page from the pool thread back to the GUI thread."""
+
+    decoded = Signal(QImage, str)
+
+
+def _decode_page(path: str, decoder: _PageDecoder) -> None:
+    # QImage (unlike QPixmap) may be made off the GUI thread.
+    reader = QImageReader(path)
+    image = reader.read()
+    try:
+        decoder.decoded.emit(image, "" if not image.isNull() else reader.errorString())
+    except RuntimeError:  # the viewer was closed before the page was decoded
+        pass
 
 
 class RegionItem(QGraphicsRectItem):
@@ -160,13 +180,15 @@ class ScanViewer(EvidenceViewer):
         self.regions: list[RegionItem | None] = []  # None: a region on a page not shown
         self.region_annotations: list[Annotation] = []
         self.page_size = (0, 0)
+        self.page_item: QGraphicsPixmapItem | None = None
+        self._decoding: QGraphicsSimpleTextItem | None = None
 
         tools = QHBoxLayout()
         tools.setContentsMargins(0, 0, 0, 0)
-        self.fit_button = _tool("Fit", "Fit the page in the view", self.view.fit)
-        self.actual_button = _tool("100 %", "Show the scan at its stored pixel size", lambda: self.view.set_zoom(1.0))
-        self.zoom_out_button = _tool("−", "Zoom out (Ctrl+wheel)", lambda: self.view.zoom_by(1 / ZOOM_STEP))
-        self.zoom_in_button = _tool("+", "Zoom in (Ctrl+wheel)", lambda: self.view.zoom_by(ZOOM_STEP))
+        self.fit_button = _tool("Fit", "Fit the page in the view (Ctrl+0)", self.view.fit)
+        self.actual_button = _tool("100 %", "Show the scan at its stored pixel size (Ctrl+1)", lambda: self.view.set_zoom(1.0))
+        self.zoom_out_button = _tool("−", "Zoom out (Ctrl+minus, Ctrl+wheel)", lambda: self.view.zoom_by(1 / ZOOM_STEP))
+        self.zoom_in_button = _tool("+", "Zoom in (Ctrl+plus, Ctrl+wheel)", lambda: self.view.zoom_by(ZOOM_STEP))
         self.zoom_label = plain_label("")
         self.zoom_label.setMinimumWidth(52)
         self.pixels_label = plain_label("")
@@ -176,6 +198,11 @@ class ScanViewer(EvidenceViewer):
         tools.addStretch(1)
         tools.addWidget(self.pixels_label)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        for keys, slot in ((QKeySequence.StandardKey.ZoomIn, self.zoom_in_button.click),
+                           (QKeySequence.StandardKey.ZoomOut, self.zoom_out_button.click),
+                           (QKeySequence("Ctrl+0"), self.fit_button.click),
+                           (QKeySequence("Ctrl+1"), self.actual_button.click)):
+            QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         page = QWidget()
         page_layout = QVBoxLayout(page)
@@ -227,26 +254,58 @@ class ScanViewer(EvidenceViewer):
     # --- building ---------------------------------------------------------------
 
     def _load_page(self) -> None:
+        """Read the page size now (regions need it) and decode the pixels on a pool thread."""
         if not self.stored_copy_readable():
             self._page_message("The scan is not available.")
             return
         reader = QImageReader(str(self.path))
-        image = reader.read()
-        if image.isNull():
-            self.report_problem(f"This image cannot be displayed: {reader.errorString()}. The stored bytes "
-                                "are unchanged; the file is damaged or not a picture format this program reads.")
-            self._page_message("The image cannot be displayed.")
+        size = reader.size()
+        if not reader.canRead() or not size.isValid() or size.isEmpty():
+            self._cannot_display(reader.errorString())
             return
-        self.page_size = (image.width(), image.height())
+        self.page_size = (size.width(), size.height())
+        self.scene.setSceneRect(QRectF(0, 0, size.width(), size.height()))
+        pages = reader.imageCount()
+        self.pixels_label.setText(f"{size.width()} × {size.height()} px" +
+                                  (f" · page 1 of {pages} shown" if pages > 1 else ""))
+        self._decoding = self.scene.addSimpleText("Decoding the scan…")
+        self._decoding.setBrush(QBrush(Qt.GlobalColor.white))
+        self._decoding.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self._decoding.setPos(size.width() / 2, size.height() / 2)
+        self._decoder = _PageDecoder(self)
+        self._decoder.decoded.connect(self._page_decoded)
+        path, decoder = str(self.path), self._decoder
+        QThreadPool.globalInstance().start(lambda: _decode_page(path, decoder))
+
+    @property
+    def page_loaded(self) -> bool:
+        return self.page_item is not None
+
+    def _page_decoded(self, image: QImage, error: str) -> None:
+        if self._decoding is not None:
+            self.scene.removeItem(self._decoding)
+            self._decoding = None
+        if image.isNull():
+            self._cannot_display(error)
+            return
         self.page_item = self.scene.addPixmap(QPixmap.fromImage(image))
+        self.page_item.setZValue(0)
         self.page_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self.scene.setSceneRect(QRectF(0, 0, image.width(), image.height()))
-        self.pixels_label.setText(f"{image.width()} × {image.height()} px")
+
+    def _cannot_display(self, error: str) -> None:
+        self.report_problem(f"This image cannot be displayed: {error or 'unknown format'}. The stored bytes "
+                            "are unchanged; the file is damaged or not a picture format this program reads.")
+        self._page_message("The image cannot be displayed.")
 
     def _page_message(self, text: str) -> None:
         message = self.scene.addSimpleText(text)
         message.setBrush(QBrush(Qt.GlobalColor.white))
-        self.scene.setSceneRect(message.boundingRect().adjusted(-40, -40, 40, 40))
+        message.setZValue(2)
+        if not self.page_size[0]:
+            self.scene.setSceneRect(message.boundingRect().adjusted(-40, -40, 40, 40))
+        else:
+            message.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+            message.setPos(self.page_size[0] / 2, self.page_size[1] / 2)
         for button in (self.fit_button, self.actual_button, self.zoom_in_button, self.zoom_out_button):
             button.setEnabled(False)
 
