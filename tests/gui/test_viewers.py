@@ -248,6 +248,8 @@ def test_scan_zooms_and_draws_regions_in_page_fractions(qtbot, case: Case, tmp_p
     assert first.rect().getRect() == pytest.approx((100, 100, 200, 50))
     assert second is None and viewer.region_list.count() == 2  # listed, not drawn
     assert viewer.transcriptions.tabText(0) == "none"
+    viewer.region_list.setCurrentRow(0)  # choosing the note marks its rectangle
+    assert first.pen().width() == 3
 
     view = viewer.view
     qtbot.mouseClick(viewer.actual_button, Qt.MouseButton.LeftButton)
@@ -303,6 +305,11 @@ def test_hostile_html_is_shown_as_literal_text(qtbot, case: Case, tmp_path: Path
     assert "UTF-8" in viewer.encoding_label.text() and "CR LF" in viewer.encoding_label.text()
     viewer.passage_list.setCurrentRow(1)
     assert viewer.editor.textCursor().selectedText() == "the quoted words"
+
+    # In a narrow inspector pane the passages go below the text instead of beside it.
+    assert viewer.splitter.orientation() == Qt.Orientation.Horizontal
+    viewer.resize(500, 700)
+    qtbot.waitUntil(lambda: viewer.splitter.orientation() == Qt.Orientation.Vertical)
 
 
 def _blocks(document):

@@ -158,6 +158,7 @@ class MediaViewer(EvidenceViewer):
         super().__init__(case, item, parent, on_viewed)
         self._pending_seek_ms: int | None = None
         self._dragging = False
+        self._player_failed = False
         self.player = QMediaPlayer(self)
         self.audio_output = QAudioOutput(self)
         self.player.setAudioOutput(self.audio_output)
@@ -318,6 +319,9 @@ class MediaViewer(EvidenceViewer):
             self.slider.setEnabled(False)
 
     def _player_error(self, _error: QMediaPlayer.Error, message: str) -> None:
+        if self._player_failed:  # one explanation is enough; later errors repeat it
+            return
+        self._player_failed = True
         if self.player.mediaStatus() == QMediaPlayer.MediaStatus.InvalidMedia or not self.player.duration():
             self.report_problem(f"This {self.item.kind} cannot be played: {message or 'unrecognised format'}. "
                                 "The stored bytes are unchanged; the file itself is damaged or in a "

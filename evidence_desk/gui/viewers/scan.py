@@ -69,10 +69,7 @@ def _decode_page(path: str, decoder: _PageDecoder) -> None:
     # QImage (unlike QPixmap) may be made off the GUI thread.
     reader = QImageReader(path)
     image = reader.read()
-    try:
-        decoder.decoded.emit(image, "" if not image.isNull() else reader.errorString())
-    except RuntimeError:  # the viewer was closed before the page was decoded
-        pass
+    decoder.decoded.emit(image, "" if not image.isNull() else reader.errorString())
 
 
 class RegionItem(QGraphicsRectItem):
@@ -272,7 +269,9 @@ class ScanViewer(EvidenceViewer):
         self._decoding.setBrush(QBrush(Qt.GlobalColor.white))
         self._decoding.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self._decoding.setPos(size.width() / 2, size.height() / 2)
-        self._decoder = _PageDecoder(self)
+        # Unparented on purpose: if the viewer closes mid-decode, the worker
+        # still holds a live object to emit on, and nobody is listening.
+        self._decoder = _PageDecoder()
         self._decoder.decoded.connect(self._page_decoded)
         path, decoder = str(self.path), self._decoder
         QThreadPool.globalInstance().start(lambda: _decode_page(path, decoder))
