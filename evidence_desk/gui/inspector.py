@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -33,7 +33,7 @@ from ..core import store
 from ..core.case import Case
 from ..core.records import Event, Item, grade_text
 from .icons import kind_icon
-from .models import CustodyModel, event_time_tooltip, utc_short
+from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
 from .tasks import human_bytes
 
 PREVIEW_TEXT_LIMIT = 200_000
@@ -248,6 +248,19 @@ class Preview(QWidget):
             self._player.stop()
         self.stack.setCurrentIndex(0)
 
+    def release(self) -> None:
+        """Free the media player before the window goes: destroyed late, during
+        interpreter shutdown, its FFmpeg backend can abort the process."""
+        if self._player is not None:
+            from PySide6.QtCore import QUrl
+
+            self._player.stop()
+            self._player.setSource(QUrl())
+            self._player.setAudioOutput(None)
+            self._player.deleteLater()
+            self._output.deleteLater()
+            self._player = None
+
     def show_content(self, case: Case, item: Item) -> None:
         path = case.object_path(item.id)
         if item.media_type.startswith("image/"):
@@ -370,13 +383,21 @@ class Inspector(QWidget):
         self.header.setFont(font)
         self.details = ItemDetails()
         self.custody = CustodyModel()
-        self.custody_view = QTableView()
+        self.custody_view = QListView()
         self.custody_view.setModel(self.custody)
-        self.custody_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.custody_view.verticalHeader().hide()
-        self.custody_view.setWordWrap(False)
-        self.custody_view.horizontalHeader().setStretchLastSection(True)
+        self.custody_view.setModelColumn(CUSTODY_LOG_COLUMN)
+        self.custody_view.setWordWrap(True)
+        self.custody_view.setAlternatingRowColors(True)
+        self.custody_view.setSpacing(1)
         self.custody_view.setAccessibleName("Custody history")
+        self.custody_detail = QPlainTextEdit()
+        self.custody_detail.setReadOnly(True)
+        self.custody_detail.setFixedHeight(130)
+        self.custody_detail.setPlaceholderText("Select an entry to see all it records: who, where, why, "
+                                               "the item's hash at the time and the chain hashes.")
+        self.custody_view.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: self.custody_detail.setPlainText(
+                entry_text(self.custody.entries[current.row()]) if current.isValid() else ""))
         self.grades = QTableWidget(0, 5)
         self.grades.setHorizontalHeaderLabels(["Grade", "Of", "Rationale", "By", "When"])
         self.grades.verticalHeader().hide()
@@ -390,7 +411,12 @@ class Inspector(QWidget):
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.tabs.addTab(details_scroll, "&Details")
-        self.tabs.addTab(self.custody_view, "&Custody")
+        custody_page = QWidget()
+        custody_layout = QVBoxLayout(custody_page)
+        custody_layout.setContentsMargins(0, 0, 0, 0)
+        custody_layout.addWidget(self.custody_view, 1)
+        custody_layout.addWidget(self.custody_detail)
+        self.tabs.addTab(custody_page, "&Custody")
         grades_page = QWidget()
         grades_layout = QVBoxLayout(grades_page)
         grades_layout.setContentsMargins(0, 0, 0, 0)
@@ -443,7 +469,7 @@ class Inspector(QWidget):
         if not (same and self.details.dirty):
             self.details.show_item(item, [s.name for s in self.case.sources()])
         self.custody.set_entries(self.case.custody(item_id=item.id))
-        self.custody_view.resizeColumnsToContents()
+        self.custody_detail.clear()
         self._show_grades(item)
         self.events.clear()
         for event in self.case.events_of_item(item.id):

@@ -597,6 +597,7 @@ class MainWindow(QMainWindow):
                 e.ignore()
                 return
         settings.settings().setValue("window/geometry", self.saveGeometry())
+        self.inspector.preview.release()
         self.close_case()
         super().closeEvent(e)
 

@@ -249,7 +249,9 @@ class ItemsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(ITEM_COLUMNS) - 1))
 
 
-CUSTODY_COLUMNS = ("#", "When (UTC)", "Action", "Examiner", "Purpose / change", "Where", "Hash at the time")
+CUSTODY_COLUMNS = ("#", "When (UTC)", "Action", "By", "What / why", "Where", "Item hash then", "Entry")
+#: the column a list view shows: one two-line log entry per custody record
+CUSTODY_LOG_COLUMN = 7
 
 
 class CustodyModel(QAbstractTableModel):
@@ -281,12 +283,33 @@ class CustodyModel(QAbstractTableModel):
             return None
         entry = self.entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return [str(entry.seq), f"{utc_short(entry.at_utc)} ({entry.local_offset})", entry.action.replace("_", " "),
+            when = entry.at_utc.replace("T", " ")[:19]
+            if index.column() == CUSTODY_LOG_COLUMN:
+                what = describe_entry(entry)
+                return f"#{entry.seq}  {when} UTC  ·  {entry.action.replace('_', ' ')}  ·  {entry.examiner}" + (
+                    f"\n{what}" if what else "")
+            return [str(entry.seq), when, entry.action.replace("_", " "),
                     entry.examiner, describe_entry(entry), entry.location,
                     (entry.item_sha256 or "")[:12]][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"entry hash {entry.entry_hash}\nprevious {entry.prev_hash}\n{entry.details}"
+            return (f"#{entry.seq} {entry.action} at {entry.at_utc} (examiner's offset {entry.local_offset})\n"
+                    f"{describe_entry(entry)}\nitem hash {entry.item_sha256 or '—'}\n"
+                    f"entry hash {entry.entry_hash}\nprevious {entry.prev_hash}")
         return None
+
+
+def entry_text(entry: CustodyEntry) -> str:
+    """Every field of a custody entry, for the inspector's detail box."""
+    lines = [f"#{entry.seq}  {entry.action.replace('_', ' ')}  at {entry.at_utc} (examiner's offset "
+             f"{entry.local_offset})", f"By: {entry.examiner}", f"Where: {entry.location}",
+             f"What / why: {describe_entry(entry)}"]
+    if entry.released_by or entry.received_by:
+        lines.append(f"Released by: {entry.released_by or '—'}   Received by: {entry.received_by or '—'}")
+    if entry.condition:
+        lines.append(f"Condition: {entry.condition}")
+    lines += [f"Item SHA-256 at the time: {entry.item_sha256 or '—'}", f"Entry hash: {entry.entry_hash}",
+              f"Previous entry hash: {entry.prev_hash}"]
+    return "\n".join(lines)
 
 
 def describe_entry(entry: CustodyEntry) -> str:
@@ -305,7 +328,9 @@ def describe_entry(entry: CustodyEntry) -> str:
     if entry.action in ("linked", "unlinked"):
         return f"event {d.get('event_id')}"
     if entry.action == "graded":
-        return f"{d.get('reliability') or '-'}{d.get('credibility') or '-'}: {d.get('rationale', '')}"
+        axes = [f"reliability {d['reliability']}" if d.get("reliability") else "",
+                f"credibility {d['credibility']}" if d.get("credibility") else ""]
+        return f"{', '.join(a for a in axes if a)}: {d.get('rationale', '')}"
     if entry.action == "journal_note":
         return str(d.get("text", ""))[:120]
     if entry.action == "annotated":

@@ -39,8 +39,11 @@ class VerifyResultDialog(QDialog):
                               f"({human_bytes(report.bytes_hashed)}) rehashed; "
                               f"{report.custody_entries} custody entries chained without a break.")
         else:
-            headline = QLabel(f"<h3 style='color:#b00020'>✘ {len(report.failures)} problem(s) found</h3>"
-                              "Each row names what does not hold. The evidence in these rows can no longer be "
+            n = len(report.failures)
+            headline = QLabel(f"<h3 style='color:#b00020'>✘ {n} problem{'s' if n != 1 else ''} found</h3>"
+                              f"Checked {report.items} items, {report.objects} vault objects "
+                              f"({human_bytes(report.bytes_hashed)}) and {report.custody_entries} custody entries. "
+                              "Each row names what does not hold: the evidence or record in it can no longer be "
                               "shown to be what was catalogued.")
         headline.setWordWrap(True)
         layout.addWidget(headline)
@@ -57,6 +60,9 @@ class VerifyResultDialog(QDialog):
                 cell.setToolTip(text)
                 self.table.setItem(row, col, cell)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(len(COLUMNS) - 1, 480)
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
         self.table.setVisible(bool(report.failures))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
