@@ -35,6 +35,8 @@ SPECS: tuple[ActionSpec, ...] = (
                changes_case=True, icon="document"),
     ActionSpec("import_folder", "Import &Folder…", "Ctrl+Shift+I",
                "Copy every file of a folder into the vault and catalogue them", changes_case=True),
+    ActionSpec("set_examiner", "Set &Examiner…", "Ctrl+Shift+E",
+               "Change the name recorded as examiner in the custody entries you make from now on"),
     ActionSpec("close_window", "&Quit", StandardKey.Quit, "Close the case and quit Evidence Desk"),
     ActionSpec("undo", "&Undo", StandardKey.Undo, "Undo the last edit (recorded as a new custody entry)",
                changes_case=True),

@@ -85,5 +85,7 @@ class JournalPane(QWidget):
             if note.item_id is not None:
                 link += f" · item {note.item_id}"
             entry = QListWidgetItem(f"{utc_short(note.at)} · {note.author}{link}\n{note.text}")
-            entry.setToolTip(note.text)
+            entry.setToolTip(note.text + "\n\n(double-click to show what the note is about)"
+                             if note.event_id is not None or note.item_id is not None else note.text)
+            entry.setData(Qt.ItemDataRole.UserRole, note)
             self.notes.addItem(entry)

@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.actions = action_registry.build(self, {
             "new_case": self.new_case, "open_case": self.choose_case, "import": self.choose_files,
-            "import_folder": self.choose_folder, "close_window": self.close, "undo": self.undo_stack.undo,
+            "import_folder": self.choose_folder, "set_examiner": self.set_examiner, "close_window": self.close, "undo": self.undo_stack.undo,
             "redo": self.undo_stack.redo, "save_item": self.inspector.details.request_save,
             "new_event": self.new_event, "add_note": self.focus_journal, "find": self.focus_find,
             "show_all_items": self.show_all_items, "verify": self.verify_case,
@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         lt.addWidget(self.timeline, 1)
         self.journal = JournalPane()
         self.journal.note_submitted.connect(self.add_note)
+        self.journal.notes.itemDoubleClicked.connect(self._journal_jump)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(left_top)
         left.addWidget(self.journal)
@@ -189,6 +190,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a["import"])
         file_menu.addAction(a["import_folder"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["set_examiner"])
         file_menu.addSeparator()
         file_menu.addAction(a["close_window"])
         edit = self.menuBar().addMenu("&Edit")
@@ -428,6 +431,18 @@ class MainWindow(QMainWindow):
                 labels[note.event_id] = self.case.event(note.event_id).title
         self.journal.show_notes(notes, labels)
 
+    def _journal_jump(self, entry: Any) -> None:
+        """Double-clicking a note shows what it is about: its event, or its item."""
+        note = entry.data(Qt.ItemDataRole.UserRole)
+        if self.case is None or note is None:
+            return
+        if note.event_id is not None:
+            while self.events_model.row_of(note.event_id) < 0 and self.events_model.canFetchMore():
+                self.events_model.fetchMore()
+            self.select_event_row(self.events_model.row_of(note.event_id))
+        if note.item_id is not None:
+            self.inspector.show_item(self.case.item(note.item_id))
+
     def new_event(self) -> None:
         case = self.case
         if case is None or case.read_only:
@@ -463,6 +478,17 @@ class MainWindow(QMainWindow):
             return
         created.close()
         self.open_case(dialog.case_dir())
+
+    def set_examiner(self) -> None:
+        from .case_dialogs import ask_examiner
+
+        name = ask_examiner(self, settings.examiner() or (self.case.examiner if self.case else ""))
+        if name is None:
+            return
+        settings.remember_examiner(name)
+        if self.case is not None and not self.case.read_only:
+            self.case.examiner = name
+        self._update_status()
 
     def choose_case(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a case folder",
