@@ -518,7 +518,7 @@ def build_report_model(case: Any, *, event_id: int | None = None, item_ids: Sequ
         case_description=info.description, case_created_at=info.created_at, case_created_by=info.created_by,
         case_tz=info.default_tz, examiner=case.examiner,
         generated_at_utc=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        generated_at_local=now.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)"),
+        generated_at_local=_local_generated(now, info.default_tz),
         software=f"Evidence Desk {__version__} (Python {platform.python_version()})",
         packet_fingerprint=fingerprint, fingerprint_label=label, case_key_fingerprint=info.fingerprint,
         scope=scope, scope_text=scope_text,
@@ -531,6 +531,21 @@ def build_report_model(case: Any, *, event_id: int | None = None, item_ids: Sequ
                                          bytes_hashed=verification.bytes_hashed,
                                          custody_entries=verification.custody_entries,
                                          failures=tuple(str(f) for f in verification.failures)))
+
+
+def _local_generated(now: datetime, case_tz: str) -> str:
+    """The generation time on this machine's clock, and in the case's zone when that differs."""
+    local = now.astimezone()
+    text = local.strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)")
+    try:
+        from .uncertain_time import zone
+
+        in_case = now.astimezone(zone(case_tz))
+    except Exception:  # a stored zone this machine's tz database lacks: the machine time suffices
+        return text
+    if in_case.utcoffset() != local.utcoffset() or case_tz not in ("UTC", str(local.tzinfo)):
+        text += f"; {in_case:%Y-%m-%d %H:%M:%S} {case_tz} (case time zone)"
+    return text
 
 
 def _with_derived(ids: set[int], items: dict[int, Item]) -> set[int]:
