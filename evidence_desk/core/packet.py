@@ -184,7 +184,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
 
     put(CASE_JSONLD, json.dumps(case_graph(dump, chain), indent=1, ensure_ascii=False).encode("utf-8"))
     for rel, fmt in ((REPORT_PDF, "pdf"), (REPORT_HTML, "html")):
-        _write_report(case, work / rel, fmt, event_id, [r["id"] for r in items], fingerprint)
+        _write_report(case, work / rel, fmt, event_id, fingerprint)
         payload[rel] = _sha256_file(work / rel)
     if should_cancel is not None and should_cancel():
         raise Cancelled("packet export cancelled")
@@ -220,15 +220,12 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
             "tagmanifest_sha256": hashlib.sha256(tagmanifest).hexdigest()}
 
 
-def _write_report(case: Case, target: Path, fmt: str, event_id: int | None, item_ids: list[int],
-                  fingerprint: str) -> None:
-    try:
-        from .report import write_report
-    except ImportError:  # the report renderer lands separately; a packet without it says so
-        target.write_text(f"The report renderer is not installed in this build ({fmt}).\n", "utf-8")
-        return
-    written = write_report(case, target, fmt=fmt, event_id=event_id, item_ids=item_ids,
-                           packet_fingerprint=fingerprint)
+def _write_report(case: Case, target: Path, fmt: str, event_id: int | None, fingerprint: str) -> None:
+    from .report import write_report
+
+    # The report scopes an event the same way the packet does (its items,
+    # their derived records, its statements and their claims).
+    written = write_report(case, target, fmt=fmt, event_id=event_id, packet_fingerprint=fingerprint)
     if Path(written) != target:
         os.replace(written, target)
 

@@ -115,7 +115,6 @@ def _walk(nodes: list) -> list[dict]:
 
 
 def test_report_pdf_names_every_item_hash_and_the_key(sealed: dict) -> None:
-    pytest.importorskip("evidence_desk.core.report")
     text = subprocess.run(["pdftotext", "-layout", str(sealed["folder"] / "data" / "report.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
