@@ -48,6 +48,13 @@ ITEM_RECORD_FIELDS = ("original_name", "sha256", "size", "media_type", "kind", "
                       "acquired_at", "acquired_by", "acquired_from", "acquisition_method",
                       "original_path", "source_id", "derived_from", "derivation_reason")
 EDITABLE_EVENT_FIELDS = ("title", "place", "notes")
+#: Tables :meth:`Case.table_rows` hands out, with their natural order.
+EXPORTABLE_TABLES = {"source": "id", "event": "id", "object": "sha256", "item": "id",
+                     "item_event": "item_id, event_id", "statement": "id",
+                     "statement_event": "statement_id, event_id", "claim": "id", "claim_link": "id",
+                     "annotation": "id", "request": "id", "request_item": "request_id, item_id",
+                     "grade": "id", "journal": "id", "metadata_change": "id", "custody": "seq",
+                     "transfer_in": "id", "inherited_custody": "source_case_id, seq"}
 
 ITEM_SORTS = {"id": "item.id", "name": "item.original_name COLLATE NOCASE", "kind": "item.kind",
               "size": "item.size", "acquired_at": "item.acquired_at", "acquired_by": "item.acquired_by",
@@ -908,6 +915,16 @@ class Case:
         _check_choice("action", action, store.CUSTODY_ACTIONS)
         with self._change():
             return self._log(action, target_type="case", purpose=purpose, details=details or {})
+
+    def table_rows(self, table: str, where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Stored rows of one catalogue table, as plain dicts, for exports that
+        must let another machine rebuild the case. Never the case record
+        (it holds the private key)."""
+        if table not in EXPORTABLE_TABLES:
+            raise BadInput(f"table {table!r} cannot be exported")
+        key = EXPORTABLE_TABLES[table]
+        return self._rows(f"SELECT * FROM {table} {('WHERE ' + where) if where else ''} ORDER BY {key}",
+                          params)
 
     def counts(self) -> dict[str, int]:
         with self._lock:
