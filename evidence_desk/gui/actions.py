@@ -31,6 +31,10 @@ class ActionSpec:
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_case", "&New Case…", StandardKey.New, "Create a new, empty case folder"),
     ActionSpec("open_case", "&Open Case…", StandardKey.Open, "Open an existing case folder"),
+    ActionSpec("open_packet", "Open Re&view Packet…", "Ctrl+Shift+O",
+               "Verify a sealed review packet and open it read-only, with your own review notes"),
+    ActionSpec("export_review_notes", "E&xport Review Notes…", "Ctrl+Shift+X",
+               "Save your review notes on the open packet as a file signed with your reviewer key"),
     ActionSpec("import", "&Import Files…", "Ctrl+I", "Copy files into the vault and catalogue them",
                changes_case=True, icon="document"),
     ActionSpec("import_folder", "Import &Folder…", "Ctrl+Shift+I",

@@ -28,7 +28,7 @@ class JournalPane(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        title = QLabel("<b>Case journal</b>")
+        self.title = title = QLabel("<b>Case journal</b>")
         self.notes = QListWidget()
         self.notes.setWordWrap(True)
         self.notes.setAlternatingRowColors(True)

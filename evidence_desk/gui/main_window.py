@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.case: Case | None = None
         self.lock: case_lock.CaseLock | None = None
         self.lock_holder: case_lock.LockHolder | None = None
+        self.review: Any = None  # a core.packet_review.ReviewSession in review mode
         self.setWindowIcon(icon("app"))
         self.setAcceptDrops(True)
         self.errors = ErrorPresenter(self, self.crash.report)
@@ -70,7 +71,8 @@ class MainWindow(QMainWindow):
         self.intake_message: QMessageBox | None = None
         self._build_widgets()
         self.actions = action_registry.build(self, {
-            "new_case": self.new_case, "open_case": self.choose_case, "import": self.choose_files,
+            "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
+            "export_review_notes": self.export_review_notes, "import": self.choose_files,
             "import_folder": self.choose_folder, "set_examiner": self.set_examiner, "close_window": self.close, "undo": self.undo_stack.undo,
             "redo": self.undo_stack.redo, "save_item": self.inspector.details.request_save,
             "new_event": self.new_event, "add_note": self.focus_journal, "find": self.focus_find,
@@ -187,6 +189,8 @@ class MainWindow(QMainWindow):
             file_menu.addAction(a[name])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addAction(a["open_packet"])
+        file_menu.addAction(a["export_review_notes"])
         file_menu.addSeparator()
         file_menu.addAction(a["import"])
         file_menu.addAction(a["import_folder"])
@@ -252,6 +256,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.case.close()
         self.case = None
+        self.review = None
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -261,7 +266,12 @@ class MainWindow(QMainWindow):
         assert case is not None
         info = case.info()
         self.setWindowTitle(f"{info.title} — Evidence Desk" + (" [read-only]" if case.read_only else ""))
-        if self.lock_holder is not None:
+        if self.review is not None:
+            from .review import banner_text
+
+            self.banner.setText(banner_text(self.review))
+            self.banner.show()
+        elif self.lock_holder is not None:
             self.banner.setText(f"<b>Read-only:</b> this case is open for writing by "
                                 f"{self.lock_holder.describe()}. You can read and verify it; to change it, "
                                 "close it there and open it again here.")
@@ -286,7 +296,9 @@ class MainWindow(QMainWindow):
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case)
-        self.journal.set_read_only(case.read_only)
+        self.journal.set_read_only(case.read_only and self.review is None)
+        self.journal.title.setText("<b>Case journal and review notes</b>" if self.review is not None
+                                   else "<b>Case journal</b>")
         self.selected_event: Event | None = None
         self._apply_filter()
         self._refresh_journal()
@@ -302,6 +314,8 @@ class MainWindow(QMainWindow):
             self.actions["undo"].setEnabled(self.undo_stack.canUndo())
             self.actions["redo"].setEnabled(self.undo_stack.canRedo())
         self.actions["verify"].setEnabled(self.case is not None)
+        self.actions["add_note"].setEnabled(writable or self.review is not None)
+        self.actions["export_review_notes"].setEnabled(self.review is not None)
 
     def _update_status(self) -> None:
         case = self.case
@@ -412,10 +426,22 @@ class MainWindow(QMainWindow):
 
     def add_note(self, text: str, link: bool) -> None:
         case = self.case
-        if case is None or case.read_only:
-            return
         item = self.inspector.item if link else None
         event = self.selected_event if link and item is None else None
+        if case is not None and self.review is not None:  # a reviewer's note: beside the packet, not in it
+            from ..core.packet_review import add_review_note
+
+            try:
+                add_review_note(self.review, text, item_id=item.id if item else None,
+                                event_id=event.id if event else None)
+            except Exception as exc:
+                self.errors("Saving the review note", exc)
+                return
+            self.journal.note_added()
+            self._refresh_journal()
+            return
+        if case is None or case.read_only:
+            return
         self._write("Adding a journal note",
                     lambda: case.add_journal_note(text, event_id=event.id if event else None,
                                                   item_id=item.id if item else None),
@@ -424,7 +450,12 @@ class MainWindow(QMainWindow):
     def _refresh_journal(self) -> None:
         if self.case is None:
             return
-        notes = self.case.journal()
+        if self.review is not None:
+            from .review import notes_for_pane
+
+            notes = notes_for_pane(self.review)
+        else:
+            notes = self.case.journal()
         labels: dict[int, str] = {}
         for note in notes:
             if note.event_id is not None and note.event_id not in labels:
@@ -489,6 +520,50 @@ class MainWindow(QMainWindow):
         if self.case is not None and not self.case.read_only:
             self.case.examiner = name
         self._update_status()
+
+    def choose_packet(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Open a review packet (a .zip, or the bagit.txt of an unpacked packet)", "",
+            "Review packets (*.zip bagit.txt);;All files (*)")
+        if chosen:
+            from .review import packet_path_from_choice
+
+            self.open_packet(packet_path_from_choice(chosen))
+
+    def open_packet(self, packet: Path) -> None:
+        """Verify ``packet`` off the GUI thread, then show it read-only in review mode."""
+        from ..core.packet_review import open_for_review
+        from .review import review_cache_dir
+
+        reviewer = settings.examiner() or None
+        self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
+                         lambda task: open_for_review(packet, review_cache_dir(), task.progress, task.should_cancel,
+                                                      reviewer=reviewer), self._review_opened,
+                         on_error=lambda exc: self.errors(f"Opening the review packet {packet.name}", exc))
+
+    def _review_opened(self, session: Any) -> None:
+        self.close_case()
+        self.case, self.review, self.lock, self.lock_holder = session.case, session, None, None
+        self._show_case()
+
+    def export_review_notes(self, target: str | None = None) -> Path | None:
+        if self.review is None:
+            return None
+        from ..core.packet_review import export_review_notes
+
+        if not target:
+            target, _ = QFileDialog.getSaveFileName(self, "Export your signed review notes",
+                                                    f"{self.review.packet.name}.review-notes.signed.json",
+                                                    "Signed review notes (*.json)")
+        if not target:
+            return None
+        try:
+            out = export_review_notes(self.review, Path(target))
+        except Exception as exc:
+            self.errors("Exporting the review notes", exc)
+            return None
+        self.statusBar().showMessage(f"Signed review notes written to {out}", 8000)
+        return out
 
     def choose_case(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a case folder",

@@ -15,6 +15,8 @@ def _private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("EVIDENCE_DESK_SETTINGS_DIR", str(folder))
     monkeypatch.setenv("EVIDENCE_DESK_LOG_DIR", str(folder / "logs"))
     monkeypatch.setenv("EVIDENCE_DESK_NO_CRASH_DIALOG", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder / "cache"))  # review packet cache
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data"))  # reviewer key, demo case
     return folder
 
 
