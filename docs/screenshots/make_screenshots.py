@@ -100,6 +100,26 @@ def main() -> int:
     while window.runner.busy:
         settle()
     window.close()
+    # review mode: the demo sealed into a packet and opened as oversight staff would
+    from evidence_desk.core.case import Case
+    from evidence_desk.core.packet import export_packet
+
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+    os.environ["XDG_DATA_HOME"] = str(work / "data")
+    with Case.open(work / "Demo case") as case:
+        packet = export_packet(case, work / "demo-packet.zip", zip=True)
+    window = MainWindow()
+    window.resize(1440, 900)
+    window.show()
+    window.open_packet(packet)
+    while window.review is None:
+        settle()
+    window.select_event_row(4)
+    window.journal.entry.setPlainText("Memo and audio agree on the order's wording; the CAD log is still needed.")
+    window.journal.submit()
+    settle()
+    window.grab().save(str(OUT / "review-mode.png"))
+    window.close()
     print(f"screenshots written to {OUT}")
     return 0
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.records import JournalNote
 from .models import utc_short
+from .signals import emit
 
 
 class JournalPane(QWidget):
@@ -67,10 +68,17 @@ class JournalPane(QWidget):
     def submit(self) -> None:
         text = self.entry.toPlainText().strip()
         if text:
-            self.note_submitted.emit(text, self.link.isChecked())
+            emit(self.note_submitted, text, self.link.isChecked())
 
     def note_added(self) -> None:
         self.entry.clear()
+
+    def set_review_mode(self, review: bool) -> None:
+        """In review mode the notes are the reviewer's, kept beside the packet."""
+        self.title.setText("<b>Case journal and your review notes</b>" if review else "<b>Case journal</b>")
+        self.entry.setPlaceholderText(
+            "Write a review note… (Ctrl+Return adds it; kept beside the packet, never inside it)" if review else
+            "Write a note… (Ctrl+Return adds it; it is timestamped and custody-logged)")
 
     def set_read_only(self, read_only: bool) -> None:
         for widget in (self.entry, self.add, self.link):

@@ -55,6 +55,9 @@ INTAKE_EVENT_CHOICES = 500
 class MainWindow(QMainWindow):
     def __init__(self, crash: CrashHandler | None = None) -> None:
         super().__init__()
+        from . import refcount_guard
+
+        refcount_guard.install()
         self.crash = crash or CrashHandler()
         self.case: Case | None = None
         self.lock: case_lock.CaseLock | None = None
@@ -265,7 +268,8 @@ class MainWindow(QMainWindow):
         case = self.case
         assert case is not None
         info = case.info()
-        self.setWindowTitle(f"{info.title} — Evidence Desk" + (" [read-only]" if case.read_only else ""))
+        mode = " [review]" if self.review is not None else " [read-only]" if case.read_only else ""
+        self.setWindowTitle(f"{info.title} — Evidence Desk{mode}")
         if self.review is not None:
             from .review import banner_text
 
@@ -297,8 +301,7 @@ class MainWindow(QMainWindow):
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case)
         self.journal.set_read_only(case.read_only and self.review is None)
-        self.journal.title.setText("<b>Case journal and review notes</b>" if self.review is not None
-                                   else "<b>Case journal</b>")
+        self.journal.set_review_mode(self.review is not None)
         self.selected_event: Event | None = None
         self._apply_filter()
         self._refresh_journal()
@@ -321,7 +324,10 @@ class MainWindow(QMainWindow):
         case = self.case
         if case is None:
             return
-        self.status_case.setText(f"Case: {case.path}")
+        if self.review is not None:
+            self.status_case.setText(f"Review packet: {self.review.packet}")
+        else:
+            self.status_case.setText(f"Case: {case.path}")
         self.status_items.setText(f"{case.count_items():,} items")
         self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if case.read_only else ""))
         last = settings.settings().value(f"verify/{case.id}", "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -21,10 +22,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..core.errors import Cancelled, EvidenceDeskError
+from .signals import emit
 
 log = logging.getLogger("evidence_desk.gui.tasks")
 
 SHOW_PROGRESS_AFTER_MS = 500
+PROGRESS_INTERVAL_S = 0.05
 
 
 def human_bytes(n: float) -> str:
@@ -49,16 +52,24 @@ class Task(QObject):
         self.label = label
         self.work = work
         self._cancel = threading.Event()
+        self._pending = 0
+        self._last_emit = 0.0
 
     # called from the worker
     def progress(self, increment: int) -> None:
-        self.progressed.emit(int(increment))
+        # coalesced: at most ~20 updates a second reach the GUI, however small the chunks
+        self._pending += int(increment)
+        now = time.monotonic()
+        if now - self._last_emit >= PROGRESS_INTERVAL_S:
+            self._last_emit = now
+            pending, self._pending = self._pending, 0
+            emit(self.progressed, pending)
 
     def set_total(self, total: int) -> None:
-        self.totalled.emit(int(total))
+        emit(self.totalled, int(total))
 
     def set_stage(self, label: str, cancellable: bool = True) -> None:
-        self.stage_changed.emit(label, cancellable)
+        emit(self.stage_changed, label, cancellable)
 
     def should_cancel(self) -> bool:
         return self._cancel.is_set()
@@ -71,9 +82,9 @@ class Task(QObject):
         try:
             result = self.work(self)
         except BaseException as exc:  # delivered to the GUI thread, never lost
-            self.failed.emit(exc)
+            emit(self.failed, exc)
         else:
-            self.succeeded.emit(result)
+            emit(self.succeeded, result)
 
 
 class ProgressDialog(QProgressDialog):
@@ -177,7 +188,7 @@ class TaskRunner(QObject):
                 dialog.finish()
             self._running.discard(task)
             if not self._running:
-                self.idle_changed.emit(True)
+                emit(self.idle_changed, True)
 
         def succeeded(result: Any) -> None:
             finished()
@@ -200,7 +211,7 @@ class TaskRunner(QObject):
         was_idle = not self._running
         self._running.add(task)
         if was_idle:
-            self.idle_changed.emit(False)
+            emit(self.idle_changed, False)
         pool.submit(task._run)
         return task
 
