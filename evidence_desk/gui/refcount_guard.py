@@ -51,9 +51,9 @@ def install() -> bool:
         return True
     if sys.version_info >= (3, 12) or not _drops_none():
         return False
-    from PySide6.QtCore import QCoreApplication, QTimer
-
     import ctypes
+
+    from PySide6.QtCore import QCoreApplication, QTimer
 
     for value in (None, True, False):
         reserve = [value] * RESERVE
