@@ -63,3 +63,15 @@ def test_an_exception_in_a_slot_is_reported_and_logged(qtbot, window, _private_s
     log = (_private_settings / "logs" / "crash.log").read_text("utf-8")
     assert "RuntimeError: simulated bug" in log
     assert window.isVisible()
+
+
+def test_many_qt_calls_do_not_exhaust_none_or_true(qtbot, window) -> None:
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call and to
+    True per emit; without the guard this loop aborts the interpreter."""
+    from evidence_desk.gui.signals import emit
+
+    for n in range(30_000):
+        window.items_title.setText(f"{n}")
+        emit(window.runner.idle_changed, True)
+    qtbot.wait(400)  # a top-up happens on the event loop
+    assert window.isVisible()
