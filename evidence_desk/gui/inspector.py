@@ -34,7 +34,6 @@ from ..core.case import Case
 from ..core.records import Event, Item, grade_text
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
-from .signals import emit
 from .tasks import human_bytes
 
 PREVIEW_TEXT_LIMIT = 200_000
@@ -183,7 +182,7 @@ class ItemDetails(QWidget):
         if not changed:
             self._set_dirty(False)
             return
-        emit(self.save_requested, self.item.id, {k: old[k] for k in changed}, changed, self.reason.text())
+        self.save_requested.emit(self.item.id, {k: old[k] for k in changed}, changed, self.reason.text())
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -499,4 +498,4 @@ class Inspector(QWidget):
             return
         self.preview.show_content(self.case, self.item)
         self.tabs.setCurrentWidget(self.preview)
-        emit(self.preview_opened, self.item.id)
+        self.preview_opened.emit(self.item.id)

@@ -55,9 +55,6 @@ INTAKE_EVENT_CHOICES = 500
 class MainWindow(QMainWindow):
     def __init__(self, crash: CrashHandler | None = None) -> None:
         super().__init__()
-        from . import refcount_guard
-
-        refcount_guard.install()
         self.crash = crash or CrashHandler()
         self.case: Case | None = None
         self.lock: case_lock.CaseLock | None = None
