@@ -1,0 +1,54 @@
+"""The HTML edition of the chain-of-custody report: one self-contained file.
+
+CSS is inlined (screen and print), nothing is fetched, no script runs.
+Jinja2 autoescaping turns every value from the case into text, so a file
+name or statement containing markup is shown, never interpreted. The report's
+canonical JSON is embedded (as inert ``application/json``) so a reviewer can
+recompute the report hash printed on the page.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .fsutil import atomic_write_text
+from .report_model import REPORT_HASH_EXPLANATION, ReportModel, model_json, report_hash
+from .resources import resource
+
+
+@functools.cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(resource("report"))), autoescape=select_autoescape(
+        enabled_extensions=("html", "j2"), default_for_string=True, default=True),
+        undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+
+
+def embedded_json(model: ReportModel) -> str:
+    """The canonical JSON, made inert inside a <script> element.
+
+    ``<``, ``>`` and ``&`` become JSON escapes: the parsed value, and so the
+    hash of its canonical form, is unchanged, but no text can close the element.
+    """
+    text = model_json(model)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def render_html_text(model: ReportModel) -> str:
+    digest = report_hash(model)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        m=model, digest=digest, css=Markup(resource("report", "report.css").read_text("utf-8")),
+        hash_explanation=REPORT_HASH_EXPLANATION, content_json=Markup(embedded_json(model)),
+        custody_total=sum(len(i.custody) for i in model.items),
+        contested=sum(c.contested for c in model.claims),
+        source_grades=[g for s in model.sources for g in s.grades])
+
+
+def render_html(model: ReportModel, out: Path) -> Path:
+    """Write the HTML edition of ``model`` to ``out``."""
+    atomic_write_text(Path(out), render_html_text(model))
+    return Path(out)

@@ -1,0 +1,602 @@
+"""What a chain-of-custody report says, as plain frozen data.
+
+One :class:`ReportModel` is built from a case and handed to both renderers
+(PDF and HTML), so the two formats cannot disagree. Every value in it is a
+string, number, boolean or a tuple of such records, so the model has one
+canonical JSON form; the *report hash* printed on every page is the SHA-256
+of that form (see :func:`report_hash`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from .. import __version__
+from .custody import CustodyEntry, canonical
+from .records import Claim, Grade, Item, Statement
+from .uncertain_time import UncertainTime
+
+RELIABILITY_MEANING = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+                       "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
+CREDIBILITY_MEANING = {"1": "confirmed by other sources", "2": "probably true", "3": "possibly true",
+                       "4": "doubtful", "5": "improbable", "6": "truth cannot be judged"}
+
+REPORT_HASH_EXPLANATION = (
+    "SHA-256 of the canonical JSON (keys sorted, no whitespace, UTF-8) of everything this report states: "
+    "every field of every section, including the generation time. It identifies this report's content, "
+    "not the case file; the HTML edition embeds that JSON so anyone can recompute it.")
+
+
+# --- records of the model ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TimeText:
+    """An uncertain time as the report shows it: what was said, how it was read, how sure."""
+
+    display: str
+    raw: str
+    precision: str
+    normalised: str  # "start / end" in ISO 8601, empty when unknown
+    tz: str
+    note: str
+
+
+@dataclass(frozen=True)
+class GradeLine:
+    target: str  # "source 2 (Chicago Police Department)", "item 4", ...
+    grade: str  # Admiralty notation, "B2", "B-", "-2"
+    meaning: str
+    rationale: str
+    graded_by: str
+    graded_at: str
+
+
+@dataclass(frozen=True)
+class CustodyLine:
+    seq: int
+    at_utc: str
+    at_local: str
+    examiner: str
+    action: str
+    location: str
+    purpose: str
+    released_by: str
+    received_by: str
+    condition: str
+    detail: str
+    item_sha256: str  # the item's hash recorded at that moment; "" when the action records none
+    matches_catalogue: bool
+    entry_hash: str
+
+
+@dataclass(frozen=True)
+class AnnotationLine:
+    id: int
+    kind: str
+    anchor: str
+    speaker: str
+    text: str
+    created_by: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    id: int
+    name: str
+    sha256: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ItemSection:
+    id: int
+    name: str
+    kind: str
+    media_type: str
+    size: int
+    size_text: str
+    sha256: str
+    description: str
+    acquired_at: str
+    acquired_by: str
+    acquired_from: str
+    method: str
+    original_path: str
+    source: str
+    grade: str
+    grade_meaning: str
+    derived_from: str
+    derivation_reason: str
+    events: tuple[str, ...]
+    custody: tuple[CustodyLine, ...]
+    annotations: tuple[AnnotationLine, ...]
+    derived: tuple[ItemRef, ...]
+    grades: tuple[GradeLine, ...]
+
+
+@dataclass(frozen=True)
+class EventLine:
+    id: int
+    title: str
+    place: str
+    time: TimeText
+    normalised_by: str
+    notes: str
+    item_ids: tuple[int, ...]
+    statement_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StatementSection:
+    id: int
+    speaker: str
+    affiliation: str
+    medium: str
+    time: TimeText
+    text: str
+    source: str
+    grade: str
+    grade_meaning: str
+    item: str
+    event_ids: tuple[int, ...]
+    grades: tuple[GradeLine, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    kind: str  # "item" or "statement"
+    id: int
+    label: str
+    grade: str
+    note: str
+    in_report: bool  # False: the evidence lies outside this subset
+
+
+@dataclass(frozen=True)
+class ClaimSection:
+    id: int
+    text: str
+    grade: str
+    grade_meaning: str
+    contested: bool
+    supporting: tuple[EvidenceLine, ...]
+    contradicting: tuple[EvidenceLine, ...]
+    mentions: tuple[EvidenceLine, ...]
+    grades: tuple[GradeLine, ...]
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    id: int
+    title: str
+    description: str
+    addressed_to: str
+    asked: TimeText
+    due: TimeText
+    status: str
+    item_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    id: int
+    name: str
+    kind: str
+    description: str
+    reliability: str
+    meaning: str
+    grades: tuple[GradeLine, ...]
+
+
+@dataclass(frozen=True)
+class VerificationSummary:
+    ok: bool
+    summary: str
+    items: int
+    objects: int
+    bytes_hashed: int
+    custody_entries: int
+    failures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    """Everything one chain-of-custody report states; both renderers draw only this."""
+
+    report_title: str
+    case_id: str
+    case_title: str
+    case_description: str
+    case_created_at: str
+    case_created_by: str
+    case_tz: str
+    examiner: str
+    generated_at_utc: str
+    generated_at_local: str
+    software: str
+    packet_fingerprint: str
+    fingerprint_label: str
+    case_key_fingerprint: str
+    scope: str  # "case", "event" or "items"
+    scope_text: str
+    custody_head_seq: int
+    custody_head_hash: str
+    items: tuple[ItemSection, ...]
+    events: tuple[EventLine, ...]
+    statements: tuple[StatementSection, ...]
+    claims: tuple[ClaimSection, ...]
+    requests: tuple[RequestLine, ...]
+    sources: tuple[SourceLine, ...]
+    case_log: tuple[CustodyLine, ...]
+    verification: VerificationSummary
+
+    @property
+    def is_subset(self) -> bool:
+        return self.scope != "case"
+
+
+def model_json(model: ReportModel) -> str:
+    """The canonical JSON of the report's content (what :func:`report_hash` hashes)."""
+    return canonical(asdict(model))
+
+
+def report_hash(model: ReportModel) -> str:
+    return hashlib.sha256(model_json(model).encode("utf-8")).hexdigest()
+
+
+# --- formatting helpers shared by both renderers -------------------------------------------------------
+
+def size_text(size: int) -> str:
+    units = ("bytes", "KiB", "MiB", "GiB", "TiB")
+    value, unit = float(size), 0
+    while value >= 1024 and unit < len(units) - 1:
+        value /= 1024
+        unit += 1
+    exact = f"{size:,} bytes"
+    return exact if unit == 0 else f"{exact} ({value:.1f} {units[unit]})"
+
+
+def grade_meaning(grade: str) -> str:
+    """``B2`` -> ``B: usually reliable; 2: probably true``."""
+    if not grade:
+        return "not graded"
+    parts = []
+    if grade[:1] in RELIABILITY_MEANING:
+        parts.append(f"{grade[0]}: {RELIABILITY_MEANING[grade[0]]}")
+    if grade[1:2] in CREDIBILITY_MEANING:
+        parts.append(f"{grade[1]}: {CREDIBILITY_MEANING[grade[1]]}")
+    return "; ".join(parts) or "not graded"
+
+
+def time_text(t: UncertainTime) -> TimeText:
+    normalised = ""
+    if t.start:
+        normalised = t.start if t.end in (None, t.start) else f"{t.start} / {t.end}"
+    return TimeText(display=t.display(), raw=t.raw, precision=t.precision, normalised=normalised, tz=t.tz,
+                    note=t.note)
+
+
+def local_text(at_utc: str, offset: str) -> str:
+    """A custody time in the examiner's local offset at that moment (``+0100`` -> 05:43:16 +01:00)."""
+    try:
+        moment = datetime.fromisoformat(at_utc.replace("Z", "+00:00"))
+        sign = -1 if offset.startswith("-") else 1
+        digits = offset.lstrip("+-")
+        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        local = moment.astimezone(timezone(sign * delta))
+    except (ValueError, IndexError):
+        return f"{at_utc} (offset {offset!r} unreadable)"
+    return local.strftime("%Y-%m-%d %H:%M:%S %z")[:-2] + ":" + local.strftime("%z")[-2:]
+
+
+def _grade_line(g: Grade, target: str) -> GradeLine:
+    return GradeLine(target=target, grade=g.text, meaning=grade_meaning(g.text), rationale=g.rationale,
+                     graded_by=g.graded_by, graded_at=g.graded_at)
+
+
+def _anchor(a: Any) -> str:
+    if a.kind == "audio_segment" and a.start_s is not None:
+        return f"audio {_clock(a.start_s)}–{_clock(a.end_s)}"
+    if a.kind == "region":
+        page = f"page {a.page} " if a.page is not None else ""
+        return f"{page}region x={a.x:g} y={a.y:g} w={a.w:g} h={a.h:g}" if a.x is not None else f"{page}region"
+    if a.kind == "passage" and a.text_start is not None:
+        return f"characters {a.text_start}–{a.text_end}"
+    return a.kind
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes):02d}:{rest:06.3f}"
+
+
+def _custody_detail(entry: CustodyEntry) -> str:
+    d = entry.details_dict
+    action = entry.action
+    if action in ("acquired", "derived", "imported"):
+        parts = []
+        if d.get("events"):
+            parts.append("events " + ", ".join(f"#{e}" for e in d["events"]))
+        if d.get("identical_content_items"):
+            parts.append("same content as item(s) " + ", ".join(f"#{i}" for i in d["identical_content_items"]))
+        return "; ".join(parts)
+    if action.endswith("_changed") or action == "metadata_changed":
+        if "field" in d:
+            return f"{d['field']}: {d.get('old')!r} → {d.get('new')!r}"
+        if "resulting_item" in d:
+            return f"resulting item #{d['resulting_item']}"
+    if action == "annotated":
+        return f"annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
+    if action == "graded":
+        grade = f"{d.get('reliability') or '-'}{d.get('credibility') or '-'}"
+        return f"grade {grade}: {d.get('rationale', '')}"
+    if action in ("linked", "unlinked"):
+        return f"event #{d.get('event_id')}"
+    if action == "exported":
+        return f"destination: {d.get('destination', '')}"
+    if action == "claim_linked":
+        target = f"item #{d['item_id']}" if d.get("item_id") is not None else f"statement #{d.get('statement_id')}"
+        return f"{d.get('stance')} claim #{entry.target_id} ({target}) {d.get('note', '')}".strip()
+    if action == "journal_note":
+        return str(d.get("text", ""))
+    if action == "verified":
+        return "intact" if d.get("ok") else "; ".join(str(f) for f in d.get("failures", [])) or ""
+    if action in ("event_added", "statement_added", "claim_added", "request_added", "source_added"):
+        return str(d.get("title") or d.get("name") or d.get("text") or d.get("speaker") or "")
+    if action == "sealed":
+        return ", ".join(f"{k}: {v}" for k, v in sorted(d.items()) if isinstance(v, str | int))
+    return ""
+
+
+def _custody_line(entry: CustodyEntry, current_sha: str | None) -> CustodyLine:
+    sha = entry.item_sha256 or ""
+    return CustodyLine(seq=entry.seq, at_utc=entry.at_utc, at_local=local_text(entry.at_utc, entry.local_offset),
+                       examiner=entry.examiner, action=entry.action.replace("_", " "), location=entry.location,
+                       purpose=entry.purpose, released_by=entry.released_by, received_by=entry.received_by,
+                       condition=entry.condition, detail=_custody_detail(entry), item_sha256=sha,
+                       matches_catalogue=bool(sha) and sha == current_sha, entry_hash=entry.entry_hash)
+
+
+# --- building ------------------------------------------------------------------------------------------
+
+def build_report_model(case: Any, *, event_id: int | None = None, item_ids: Sequence[int] | None = None,
+                       verification: Any = None, packet_fingerprint: str = "") -> ReportModel:
+    """Collect what the report states about ``case`` (or a subset of it).
+
+    ``event_id``: only that event's items (and records derived from them), its statements, and the
+    claims linked to those. ``item_ids``: only those items (and their derived records), the
+    statements drawn from them, and the claims linked to either. ``verification``: a
+    :class:`~evidence_desk.core.verify.VerifyReport`; when None the case is verified now, so the
+    report states what held at the moment of export.
+    """
+    if event_id is not None and item_ids is not None:
+        from .errors import BadInput
+
+        raise BadInput("a report subset is either one event or a list of items, not both")
+    if verification is None:
+        from .verify import verify
+
+        verification = verify(case.path)
+    info = case.info()
+    now = datetime.now(UTC)
+
+    all_items = {i.id: i for i in case.items()}
+    all_events = case.events()
+    events = all_events
+    all_statements = case.statements()
+    event_items: dict[int, list[int]] = {e.id: [i.id for i in case.items(event_id=e.id)] for e in events}
+    if event_id is not None:
+        event = case.event(event_id)  # raises UnknownRecord for a bad id
+        chosen = _with_derived(set(event_items[event.id]), all_items)
+        statements = [s for s in all_statements if event.id in s.event_ids]
+        events = [event]
+        scope, scope_text = "event", (
+            f"SUBSET: only event #{event.id} \u201c{event.title}\u201d ({event.time.display()}): its "
+            f"{len(chosen)} item(s) including records derived from them, its {len(statements)} statement(s), "
+            "and the claims linked to those. Other items of the case are not in this report.")
+    elif item_ids is not None:
+        missing = [i for i in item_ids if i not in all_items]
+        if missing:
+            from .errors import UnknownRecord
+
+            raise UnknownRecord("no item with id " + ", ".join(str(i) for i in missing))
+        chosen = _with_derived(set(item_ids), all_items)
+        statements = [s for s in all_statements if s.item_id in chosen]
+        events = [e for e in events if set(event_items[e.id]) & chosen]
+        scope, scope_text = "items", (
+            "SUBSET: only the selected item(s) " + ", ".join(f"#{i}" for i in sorted(set(item_ids)))
+            + f" and records derived from them ({len(chosen)} item(s) in all), the statements drawn from "
+            "them, and the claims linked to those. Other items of the case are not in this report.")
+    else:
+        chosen = set(all_items)
+        statements = all_statements
+        scope, scope_text = "case", "The whole case: every item, event, statement, claim and request."
+
+    statement_ids = {s.id for s in statements}
+    claims = [c for c in case.claims() if scope == "case" or any(
+        (link.item_id in chosen) or (link.statement_id in statement_ids) for link in c.links)]
+
+    custody_by_item: dict[int, list[CustodyEntry]] = {}
+    case_log: list[CustodyEntry] = []
+    chain = case.custody()
+    for entry in chain:
+        if entry.item_id is not None:
+            custody_by_item.setdefault(entry.item_id, []).append(entry)
+        elif scope == "case":
+            case_log.append(entry)
+    annotations: dict[int, list[Any]] = {}
+    for a in case.annotations():
+        annotations.setdefault(a.item_id, []).append(a)
+    grades: dict[tuple[str, int], list[Grade]] = {}
+    for g in case.grades():
+        grades.setdefault((g.target_type, g.target_id), []).append(g)
+    sources = {s.id: s for s in case.sources()}
+    events_by_id = {e.id: e for e in all_events}
+    item_events: dict[int, list[int]] = {}
+    for eid, ids in event_items.items():
+        for iid in ids:
+            item_events.setdefault(iid, []).append(eid)
+    derived: dict[int, list[Item]] = {}
+    for item in all_items.values():
+        if item.derived_from is not None:
+            derived.setdefault(item.derived_from, []).append(item)
+
+    def source_label(source_id: int | None, name: str) -> str:
+        return f"{name} (source #{source_id})" if source_id is not None else "—"
+
+    def grade_history(item: Item) -> tuple[GradeLine, ...]:
+        lines = [_grade_line(g, f"source #{item.source_id} ({item.source_name})")
+                 for g in grades.get(("source", item.source_id), [])] if item.source_id is not None else []
+        lines += [_grade_line(g, f"item #{item.id}") for g in grades.get(("item", item.id), [])]
+        return tuple(sorted(lines, key=lambda g: g.graded_at))
+
+    item_sections = []
+    for item_id in sorted(chosen):
+        item = all_items[item_id]
+        parent = all_items.get(item.derived_from) if item.derived_from is not None else None
+        item_sections.append(ItemSection(
+            id=item.id, name=item.name, kind=item.kind, media_type=item.media_type, size=item.size,
+            size_text=size_text(item.size), sha256=item.sha256, description=item.description,
+            acquired_at=item.acquired_at, acquired_by=item.acquired_by, acquired_from=item.acquired_from,
+            method=item.acquisition_method, original_path=item.original_path,
+            source=source_label(item.source_id, item.source_name), grade=item.grade,
+            grade_meaning=grade_meaning(item.grade),
+            derived_from=(f"item #{parent.id} ({parent.name})" if parent else
+                          (f"item #{item.derived_from}" if item.derived_from is not None else "")),
+            derivation_reason=item.derivation_reason,
+            events=tuple(f"#{e} {events_by_id[e].title}" for e in sorted(
+                item_events.get(item.id, []), key=lambda e: (events_by_id[e].time.sort_utc is None,
+                                                               events_by_id[e].time.sort_utc or "", e))),
+            custody=tuple(_custody_line(e, item.sha256) for e in custody_by_item.get(item.id, [])),
+            annotations=tuple(AnnotationLine(id=a.id, kind=a.kind.replace("_", " "), anchor=_anchor(a),
+                                             speaker=a.speaker, text=a.text, created_by=a.created_by,
+                                             created_at=a.created_at) for a in annotations.get(item.id, [])),
+            derived=tuple(ItemRef(id=d.id, name=d.name, sha256=d.sha256, note=d.derivation_reason)
+                          for d in derived.get(item.id, [])),
+            grades=grade_history(item)))
+
+    statement_sections = [_statement_section(s, all_items, grades) for s in statements]
+    event_lines = [EventLine(id=e.id, title=e.title, place=e.place, time=time_text(e.time),
+                             normalised_by=e.normalised_by, notes=e.notes,
+                             item_ids=tuple(i for i in event_items.get(e.id, []) if i in chosen),
+                             statement_ids=tuple(s.id for s in statements if e.id in s.event_ids))
+                   for e in events]
+    statements_by_id = {s.id: s for s in all_statements}
+    claim_sections = [_claim_section(c, all_items, statements_by_id, chosen, statement_ids, grades)
+                      for c in claims]
+    requests = [r for r in case.requests()
+                if scope == "case" or set(r.item_ids) & chosen or (not r.item_ids and r.status == "open")]
+    request_lines = sorted((RequestLine(id=r.id, title=r.title, description=r.description,
+                                        addressed_to=r.addressed_to, asked=time_text(r.asked),
+                                        due=time_text(r.due), status=r.status, item_ids=r.item_ids)
+                            for r in requests), key=lambda r: (r.status != "open", r.id))
+    used_sources = ({i.source_id for i in all_items.values() if i.id in chosen}
+                    | {s.source_id for s in statements}) if scope != "case" else set(sources)
+    source_lines = [SourceLine(id=s.id, name=s.name, kind=s.kind, description=s.description,
+                               reliability=s.reliability or "", meaning=grade_meaning(s.reliability or ""),
+                               grades=tuple(_grade_line(g, f"source #{s.id}")
+                                            for g in grades.get(("source", s.id), [])))
+                    for s in sources.values() if s.id in used_sources]
+
+    if packet_fingerprint:
+        fingerprint, label = packet_fingerprint, "Packet fingerprint (given by the packet that carries this report)"
+    else:
+        fingerprint, label = info.fingerprint, (
+            "Case signing-key fingerprint (no packet fingerprint was given: this report was not exported "
+            "inside a sealed packet)")
+    head = chain[-1] if chain else None
+    return ReportModel(
+        report_title="Chain-of-custody report", case_id=info.id, case_title=info.title,
+        case_description=info.description, case_created_at=info.created_at, case_created_by=info.created_by,
+        case_tz=info.default_tz, examiner=case.examiner,
+        generated_at_utc=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        generated_at_local=_local_generated(now, info.default_tz),
+        software=f"Evidence Desk {__version__} (Python {platform.python_version()})",
+        packet_fingerprint=fingerprint, fingerprint_label=label, case_key_fingerprint=info.fingerprint,
+        scope=scope, scope_text=scope_text,
+        custody_head_seq=head.seq if head else 0, custody_head_hash=head.entry_hash if head else "",
+        items=tuple(item_sections), events=tuple(event_lines), statements=tuple(statement_sections),
+        claims=tuple(claim_sections), requests=tuple(request_lines), sources=tuple(source_lines),
+        case_log=tuple(_custody_line(e, None) for e in case_log),
+        verification=VerificationSummary(ok=verification.ok, summary=verification.summary(),
+                                         items=verification.items, objects=verification.objects,
+                                         bytes_hashed=verification.bytes_hashed,
+                                         custody_entries=verification.custody_entries,
+                                         failures=tuple(str(f) for f in verification.failures)))
+
+
+def _local_generated(now: datetime, case_tz: str) -> str:
+    """The generation time on this machine's clock, and in the case's zone when that differs."""
+    local = now.astimezone()
+    text = local.strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)")
+    try:
+        from .uncertain_time import zone
+
+        in_case = now.astimezone(zone(case_tz))
+    except Exception:  # a stored zone this machine's tz database lacks: the machine time suffices
+        return text
+    if in_case.utcoffset() != local.utcoffset() or case_tz not in ("UTC", str(local.tzinfo)):
+        text += f"; {in_case:%Y-%m-%d %H:%M:%S} {case_tz} (case time zone)"
+    return text
+
+
+def _with_derived(ids: set[int], items: dict[int, Item]) -> set[int]:
+    """``ids`` and every record derived from them, at any depth."""
+    chosen = set(ids)
+    grew = True
+    while grew:
+        more = {i.id for i in items.values() if i.derived_from in chosen and i.id not in chosen}
+        chosen |= more
+        grew = bool(more)
+    return chosen
+
+
+def _statement_section(s: Statement, items: dict[int, Item],
+                       grades: dict[tuple[str, int], list[Grade]]) -> StatementSection:
+    lines = [_grade_line(g, f"source #{s.source_id} ({s.source_name})")
+             for g in grades.get(("source", s.source_id), [])] if s.source_id is not None else []
+    lines += [_grade_line(g, f"statement #{s.id}") for g in grades.get(("statement", s.id), [])]
+    item = items.get(s.item_id) if s.item_id is not None else None
+    return StatementSection(
+        id=s.id, speaker=s.speaker, affiliation=s.affiliation, medium=s.medium, time=time_text(s.time),
+        text=s.text, source=f"{s.source_name} (source #{s.source_id})" if s.source_id is not None else "—",
+        grade=s.grade, grade_meaning=grade_meaning(s.grade),
+        item=f"item #{item.id} ({item.name})" if item else "", event_ids=s.event_ids,
+        grades=tuple(sorted(lines, key=lambda g: g.graded_at)))
+
+
+def _claim_section(c: Claim, items: dict[int, Item], statements: dict[int, Statement], chosen: set[int],
+                   statement_ids: set[int], grades: dict[tuple[str, int], list[Grade]]) -> ClaimSection:
+    by_stance: dict[str, list[EvidenceLine]] = {"supports": [], "contradicts": [], "mentions": []}
+    for link in c.links:
+        if link.item_id is not None:
+            item = items.get(link.item_id)
+            label = f"item #{link.item_id} {item.name}" if item else f"item #{link.item_id}"
+            line = EvidenceLine(kind="item", id=link.item_id, label=label, grade=item.grade if item else "",
+                                note=link.note, in_report=link.item_id in chosen)
+        else:
+            s = statements.get(link.statement_id)  # type: ignore[arg-type]
+            label = (f"statement #{s.id} {s.speaker}" + (f" ({s.affiliation})" if s.affiliation else "")
+                     + f", {s.medium}: \u201c{_excerpt(s.text)}\u201d") if s else f"statement #{link.statement_id}"
+            line = EvidenceLine(kind="statement", id=link.statement_id or 0, label=label,
+                                grade=s.grade if s else "", note=link.note,
+                                in_report=link.statement_id in statement_ids)
+        by_stance.setdefault(link.stance, []).append(line)
+    grade = f"-{c.credibility}" if c.credibility else ""
+    return ClaimSection(id=c.id, text=c.text, grade=grade, grade_meaning=grade_meaning(grade),
+                        contested=c.contested, supporting=tuple(by_stance["supports"]),
+                        contradicting=tuple(by_stance["contradicts"]), mentions=tuple(by_stance["mentions"]),
+                        grades=tuple(_grade_line(g, f"claim #{c.id}") for g in grades.get(("claim", c.id), [])))
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"

@@ -1,0 +1,624 @@
+"""The PDF edition of the chain-of-custody report (ReportLab platypus, A4).
+
+Fonts are DejaVu Sans / DejaVu Sans Mono from ``resources/fonts`` and are
+embedded (subset) in the file, so the report prints the same everywhere.
+Every SHA-256 is printed whole, on one line, in the monospace font, in a cell
+wide enough for it, so text extraction (``pdftotext``) yields it unbroken.
+Text from the case is hostile input: it is escaped before it reaches
+ReportLab's paragraph markup, and long text is placed where it can break
+across pages.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import (CondPageBreak, Flowable, LongTable, PageBreak, Paragraph,
+                                SimpleDocTemplate, Spacer, Table, TableStyle)
+
+from .report_model import (REPORT_HASH_EXPLANATION, CustodyLine, EvidenceLine, GradeLine, ItemSection,
+                           ReportModel, TimeText, report_hash)
+from .resources import resource
+
+SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", \
+    "DejaVuSans-BoldOblique"
+MONO, MONO_BOLD = "DejaVuSansMono", "DejaVuSansMono-Bold"
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 16 * mm
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 17 * mm
+FRAME_W = PAGE_W - 2 * MARGIN_X
+
+INK = colors.HexColor("#1b1f24")
+NAVY = colors.HexColor("#1f3a5f")
+MUTED = colors.HexColor("#5b6470")
+RULE = colors.HexColor("#b8c0cc")
+ZEBRA = colors.HexColor("#f3f5f8")
+BAND = colors.HexColor("#e6ebf2")
+OK_GREEN = colors.HexColor("#1e6b3a")
+ALERT_RED = colors.HexColor("#a3201b")
+PAD = 3
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the bundled DejaVu TTFs once; TTFs are always embedded by ReportLab."""
+    from reportlab.lib.fonts import addMapping
+
+    for name in (SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC, MONO, MONO_BOLD):
+        pdfmetrics.registerFont(TTFont(name, str(resource("fonts", f"{name}.ttf"))))
+    addMapping(SANS, 0, 0, SANS)
+    addMapping(SANS, 1, 0, SANS_BOLD)
+    addMapping(SANS, 0, 1, SANS_ITALIC)
+    addMapping(SANS, 1, 1, SANS_BOLD_ITALIC)
+    addMapping(MONO, 0, 0, MONO)
+    addMapping(MONO, 1, 0, MONO_BOLD)
+    addMapping(MONO, 0, 1, MONO)
+    addMapping(MONO, 1, 1, MONO_BOLD)
+
+
+# --- styles ------------------------------------------------------------------------------------------
+
+def _style(name: str, **kw: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {"fontName": SANS, "fontSize": 8.5, "leading": 11, "textColor": INK,
+                            "splitLongWords": 1}
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+BODY = _style("body")
+SMALL = _style("small", fontSize=7.2, leading=9)
+SMALL_MUTED = _style("small-muted", fontSize=7, leading=8.8, textColor=MUTED)
+CELL = _style("cell", fontSize=7.2, leading=8.8)
+CELL_BOLD = _style("cell-bold", fontName=SANS_BOLD, fontSize=7.2, leading=8.8)
+HEAD_CELL = _style("head-cell", fontName=SANS_BOLD, fontSize=7, leading=8.5, textColor=colors.white)
+QUOTE = _style("quote", fontSize=8.5, leading=11.5, leftIndent=10, borderPadding=(3, 4, 3, 6),
+               borderColor=RULE, borderWidth=0, backColor=ZEBRA)
+H1 = _style("h1", fontName=SANS_BOLD, fontSize=14, leading=18, textColor=NAVY, spaceBefore=4, spaceAfter=6)
+H2 = _style("h2", fontName=SANS_BOLD, fontSize=10.5, leading=13, textColor=NAVY, spaceBefore=8, spaceAfter=3)
+H3 = _style("h3", fontName=SANS_BOLD, fontSize=8.5, leading=11, textColor=INK, spaceBefore=5, spaceAfter=2)
+COVER_TITLE = _style("cover-title", fontName=SANS_BOLD, fontSize=22, leading=27, textColor=NAVY)
+COVER_SUB = _style("cover-sub", fontSize=12, leading=16, textColor=INK)
+LABEL = _style("label", fontName=SANS_BOLD, fontSize=7.2, leading=8.8, textColor=MUTED)
+RIGHT = _style("right", fontSize=7.2, leading=8.8, alignment=TA_RIGHT)
+
+CELL_SIZE = 7.2
+HASH_SIZE = 7.0
+
+
+def _esc(text: Any) -> str:
+    """Escape for ReportLab paragraph markup; keep line breaks."""
+    return escape(str(text)).replace("\n", "<br/>")
+
+
+def _p(text: Any, style: ParagraphStyle = CELL) -> Paragraph:
+    return Paragraph(_esc(text), style)
+
+
+def _fits(text: str, width: float, font: str = SANS, size: float = CELL_SIZE) -> bool:
+    return pdfmetrics.stringWidth(text, font, size) <= width - 2 * PAD - 0.5
+
+
+def _cell(lines: Iterable[str], width: float) -> Any:
+    """A table cell: a plain string when it fits (fast to lay out), else a wrapping paragraph."""
+    kept = [line for line in lines if line]
+    if all("\n" not in line and _fits(line, width) for line in kept):
+        return "\n".join(kept)
+    return Paragraph("<br/>".join(_esc(line) for line in kept), CELL)
+
+
+def _utc_display(at_utc: str) -> str:
+    """``2026-11-27T04:48:05.932105Z`` -> ``2026-11-27 04:48:05 UTC`` (the model keeps full precision)."""
+    return f"{at_utc[:10]} {at_utc[11:19]} UTC" if len(at_utc) >= 19 else at_utc
+
+
+def _grade_text(grade: str) -> str:
+    return grade or "not graded"
+
+
+# --- page decoration: running header, "Page x of y" ---------------------------------------------------
+
+class _NumberedCanvas(pdfcanvas.Canvas):
+    """Holds every page until the end so each footer can say how many pages there are."""
+
+    def __init__(self, *args: Any, decorate: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._decorate = decorate
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(self, total)
+            super().showPage()
+        super().save()
+
+
+def _decorator(model: ReportModel, digest: str):
+    case_title = model.case_title
+    left = "CHAIN-OF-CUSTODY REPORT" + ("  ·  SUBSET" if model.is_subset else "")
+
+    def decorate(canvas: pdfcanvas.Canvas, total: int) -> None:
+        page = canvas.getPageNumber()
+        canvas.saveState()
+        top = PAGE_H - 11 * mm
+        canvas.setFillColor(NAVY)
+        canvas.setFont(SANS_BOLD, 7)
+        canvas.drawString(MARGIN_X, top, left)
+        canvas.setFont(MONO, 6.8)
+        right = f"report SHA-256 {digest[:16]}…"
+        canvas.drawRightString(PAGE_W - MARGIN_X, top, right)
+        canvas.setFont(SANS, 7)
+        canvas.setFillColor(INK)
+        room = FRAME_W - pdfmetrics.stringWidth(left, SANS_BOLD, 7) - pdfmetrics.stringWidth(right, MONO, 6.8) - 24
+        title = _clip(f"Case: {case_title}", SANS, 7, room)
+        canvas.drawString(MARGIN_X + pdfmetrics.stringWidth(left, SANS_BOLD, 7) + 12, top, title)
+        canvas.setStrokeColor(NAVY)
+        canvas.setLineWidth(0.6)
+        canvas.line(MARGIN_X, top - 3, PAGE_W - MARGIN_X, top - 3)
+
+        bottom = 10 * mm
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN_X, bottom + 8, PAGE_W - MARGIN_X, bottom + 8)
+        canvas.setFont(SANS, 6.8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN_X, bottom, f"{model.software}  ·  generated {model.generated_at_utc}  ·  "
+                                            f"case {model.case_id}")
+        canvas.setFont(SANS_BOLD, 7.5)
+        canvas.setFillColor(INK)
+        canvas.drawRightString(PAGE_W - MARGIN_X, bottom, f"Page {page} of {total}")
+        canvas.restoreState()
+
+    return decorate
+
+
+def _clip(text: str, font: str, size: float, width: float) -> str:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+# --- building blocks --------------------------------------------------------------------------------------
+
+def _table_style(header_rows: int = 1, zebra_from: int = 1, n_rows: int = 0, step: int = 1) -> list[tuple]:
+    cmds: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), SANS, CELL_SIZE, CELL_SIZE + 1.6),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
+    ]
+    if header_rows:
+        cmds += [("BACKGROUND", (0, 0), (-1, header_rows - 1), NAVY),
+                 ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), colors.white),
+                 ("FONT", (0, 0), (-1, header_rows - 1), SANS_BOLD, 7, 8.6)]
+    for start in range(zebra_from, n_rows, 2 * step):
+        cmds.append(("BACKGROUND", (0, start + step), (-1, min(start + 2 * step - 1, n_rows - 1)), ZEBRA))
+    return cmds
+
+
+def _kv_table(rows: Sequence[tuple[str, Any]], label_w: float = 34 * mm) -> Table:
+    """Label / value pairs; values may be strings, paragraphs, or ("mono", text)."""
+    value_w = FRAME_W - label_w
+    data, cmds = [], [
+        ("FONT", (0, 0), (0, -1), SANS_BOLD, CELL_SIZE, CELL_SIZE + 1.6),
+        ("FONT", (1, 0), (1, -1), SANS, CELL_SIZE, CELL_SIZE + 1.6),
+        ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+    ]
+    for r, (label, value) in enumerate(rows):
+        if isinstance(value, tuple) and value[0] == "mono":
+            cmds.append(("FONT", (1, r), (1, r), MONO, HASH_SIZE, HASH_SIZE + 2))
+            value = value[1]
+        elif isinstance(value, str):
+            value = _cell(value.split("\n"), value_w)
+        data.append([label, value])
+    return Table(data, colWidths=[label_w, value_w], style=TableStyle(cmds), hAlign="LEFT", splitInRow=1)
+
+
+def _time_lines(t: TimeText) -> list[str]:
+    lines = [t.display]
+    if t.raw and t.raw != t.display:
+        lines.append(f"as given: \u201c{t.raw}\u201d")
+    lines.append(f"precision: {t.precision}" + (f", zone {t.tz}" if t.precision != "unknown" else ""))
+    if t.note:
+        lines.append(t.note)
+    return lines
+
+
+def _grades_table(grades: Sequence[GradeLine]) -> Table:
+    widths = [14 * mm, 34 * mm, FRAME_W - 14 * mm - 34 * mm - 30 * mm - 34 * mm, 30 * mm, 34 * mm]
+    data: list[list[Any]] = [["Grade", "Of", "Rationale", "Graded by", "Graded at (UTC)"]]
+    for g in grades:
+        data.append([g.grade or "—", _cell([g.target], widths[1]),
+                     _cell([g.rationale, g.meaning], widths[2]), _cell([g.graded_by], widths[3]),
+                     _cell([g.graded_at], widths[4])])
+    cmds = _table_style(n_rows=len(data)) + [("FONT", (0, 1), (0, -1), MONO_BOLD, 8, 10)]
+    return LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT", splitInRow=1)
+
+
+# --- sections ---------------------------------------------------------------------------------------------
+
+def _cover(model: ReportModel, digest: str) -> list[Flowable]:
+    v = model.verification
+    story: list[Flowable] = [
+        Spacer(1, 6 * mm),
+        Paragraph("CHAIN-OF-CUSTODY REPORT", _style("kicker", fontName=SANS_BOLD, fontSize=9, textColor=MUTED,
+                                                    leading=12)),
+        Paragraph(_esc(model.case_title), COVER_TITLE),
+        Spacer(1, 2 * mm),
+    ]
+    if model.case_description:
+        story.append(Paragraph(_esc(model.case_description), COVER_SUB))
+    story.append(Spacer(1, 5 * mm))
+    scope_style = _style("scope", fontName=SANS_BOLD if model.is_subset else SANS, fontSize=8.5, leading=11,
+                         textColor=ALERT_RED if model.is_subset else INK, backColor=BAND,
+                         borderPadding=(4, 5, 4, 5))
+    story += [Paragraph(_esc(model.scope_text), scope_style), Spacer(1, 5 * mm)]
+    verdict = ("INTACT — " if v.ok else f"FAILED ({len(v.failures)} problem(s)) — ") + v.summary
+    verdict_style = _style("verdict", fontName=SANS_BOLD, fontSize=8.5, leading=11,
+                           textColor=OK_GREEN if v.ok else ALERT_RED)
+    rows: list[tuple[str, Any]] = [
+        ("Case", model.case_title),
+        ("Case ID", ("mono", model.case_id)),
+        ("Case opened", f"{model.case_created_at} by {model.case_created_by} (case time zone {model.case_tz})"),
+        ("Report prepared by", model.examiner),
+        ("Generated (UTC)", model.generated_at_utc),
+        ("Generated (local)", model.generated_at_local),
+        ("Software", model.software),
+        ("Fingerprint", ("mono", model.packet_fingerprint)),
+        ("", _p(model.fingerprint_label, SMALL_MUTED)),
+        ("Report SHA-256", ("mono", digest)),
+        ("", _p(REPORT_HASH_EXPLANATION, SMALL_MUTED)),
+        ("Custody chain head", ("mono", f"#{model.custody_head_seq} {model.custody_head_hash}")),
+        ("Verification at export", Paragraph(_esc(verdict), verdict_style)),
+        ("Contents", f"{len(model.items)} item(s), {sum(len(i.custody) for i in model.items)} item custody "
+                     f"entries, {len(model.events)} event(s), {len(model.statements)} statement(s), "
+                     f"{len(model.claims)} claim(s) ({sum(c.contested for c in model.claims)} contested), "
+                     f"{len(model.requests)} request(s)"),
+    ]
+    story.append(_kv_table(rows, label_w=36 * mm))
+    story += [Spacer(1, 6 * mm), Paragraph("How to read this report", H3), _p(
+        "Times of custody entries are recorded in UTC and shown with the examiner's local offset at that moment. "
+        "Times stated by sources are shown as read (normalised, with time zone and precision) beside the text the "
+        "source gave. Grades use the Admiralty system: source reliability A (completely reliable) to F (cannot be "
+        "judged), information credibility 1 (confirmed) to 6 (cannot be judged); \u201cB2\u201d combines both. "
+        "Every SHA-256 is printed in full. The custody chain links each entry to the one before it by hash; "
+        "verification recomputed every content hash and walked that chain when this report was generated.",
+        SMALL)]
+    story += [Spacer(1, 10 * mm), _attestation()]
+    story.append(PageBreak())
+    return story
+
+
+def _attestation() -> Table:
+    """Lines for a wet signature: printed reports are signed by the examiner who vouches for them."""
+    gap = 8 * mm
+    w = (FRAME_W - 2 * gap) / 3
+    data = [["", "", "", "", ""], ["Prepared by (name, role)", "", "Signature", "", "Date"]]
+    style = TableStyle([
+        ("FONT", (0, 1), (-1, 1), SANS, 7, 9), ("TEXTCOLOR", (0, 1), (-1, 1), MUTED),
+        ("LINEBELOW", (0, 0), (0, 0), 0.6, INK), ("LINEBELOW", (2, 0), (2, 0), 0.6, INK),
+        ("LINEBELOW", (4, 0), (4, 0), 0.6, INK),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ])
+    return Table(data, colWidths=[w, gap, w, gap, w], rowHeights=[12 * mm, 10], style=style, hAlign="LEFT")
+
+
+def _summary(model: ReportModel) -> list[Flowable]:
+    widths = [10 * mm, 36 * mm, 15 * mm, 22 * mm, 33 * mm, 0.0, 26 * mm, 12 * mm]
+    widths[5] = FRAME_W - sum(widths)
+    data: list[list[Any]] = [["ID", "Original name", "Kind", "Size", "Acquired at / by", "From / method",
+                              "Source", "Grade"]]
+    cmds = _table_style(n_rows=0)
+    for item in model.items:
+        r = len(data)
+        data.append([str(item.id), _cell([item.name], widths[1]), _cell([item.kind], widths[2]),
+                     _cell([f"{item.size:,} B"], widths[3]),
+                     _cell([item.acquired_at, item.acquired_by], widths[4]),
+                     _cell([item.acquired_from, item.method], widths[5]), _cell([item.source], widths[6]),
+                     item.grade or "—"])
+        data.append(["", f"SHA-256  {item.sha256}", "", "", "", "", "", ""])
+        cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("FONT", (1, r + 1), (-1, r + 1), MONO, HASH_SIZE, 8.5),
+                 ("TOPPADDING", (0, r + 1), (-1, r + 1), 0), ("NOSPLIT", (0, r), (-1, r + 1)),
+                 ("LINEBELOW", (0, r + 1), (-1, r + 1), 0.25, RULE),
+                 ("FONT", (-1, r), (-1, r), MONO_BOLD, 8, 10)]
+        if (r // 2) % 2 == 0:
+            cmds.append(("BACKGROUND", (0, r), (-1, r + 1), ZEBRA))
+    table = LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT")
+    return [Paragraph("1. Items in this report", H1),
+            _p(f"{len(model.items)} item(s). Sizes in bytes; the full SHA-256 of each item's content is on the line "
+               "below it. Grade: reliability of the item's source and credibility of its information.", SMALL_MUTED),
+            Spacer(1, 2 * mm), table]
+
+
+def _custody_table(lines: Sequence[CustodyLine]) -> LongTable:
+    widths = [11 * mm, 40 * mm, 22 * mm, 36 * mm, 0.0]
+    widths[4] = FRAME_W - sum(widths)
+    data: list[list[Any]] = [["#", "When (UTC / examiner's local)", "Action", "Who / where", "Why · transfer · details"]]
+    cmds = _table_style(n_rows=0)
+    for c in lines:
+        r = len(data)
+        why = [c.purpose]
+        if c.released_by or c.received_by:
+            why.append(f"released by {c.released_by or '—'} → received by {c.received_by or '—'}")
+        if c.condition:
+            why.append(f"condition: {c.condition}")
+        if c.detail:
+            why.append(c.detail)
+        data.append([str(c.seq), _cell([_utc_display(c.at_utc), c.at_local], widths[1]), _cell([c.action], widths[2]),
+                     _cell([c.examiner, c.location], widths[3]), _cell(why, widths[4])])
+        if c.item_sha256:
+            mark = "= catalogue" if c.matches_catalogue else "≠ CATALOGUE"
+            hash_line = f"SHA-256 then {c.item_sha256} {mark}  entry {c.entry_hash[:12]}…"
+        else:
+            hash_line = f"(no content hash recorded by this action)  entry {c.entry_hash[:12]}…"
+        data.append(["", hash_line, "", "", ""])
+        cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("FONT", (1, r + 1), (-1, r + 1), MONO, 6.6, 8),
+                 ("TEXTCOLOR", (1, r + 1), (-1, r + 1), MUTED if c.matches_catalogue or not c.item_sha256
+                  else ALERT_RED),
+                 ("TOPPADDING", (0, r + 1), (-1, r + 1), 0), ("NOSPLIT", (0, r), (-1, r + 1)),
+                 ("LINEBELOW", (0, r + 1), (-1, r + 1), 0.25, RULE), ("FONT", (0, r), (0, r), MONO, 7, 9)]
+        if (r // 2) % 2 == 0:
+            cmds.append(("BACKGROUND", (0, r), (-1, r + 1), ZEBRA))
+    return LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT", splitInRow=1)
+
+
+def _item_section(item: ItemSection) -> list[Flowable]:
+    head = Table([[f"Item {item.id}", _cell([item.name], FRAME_W - 22 * mm)]], colWidths=[22 * mm, FRAME_W - 22 * mm],
+                 style=TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND),
+                                   ("FONT", (0, 0), (-1, -1), SANS_BOLD, 9, 11.5),
+                                   ("TEXTCOLOR", (0, 0), (0, 0), NAVY),
+                                   ("LINEABOVE", (0, 0), (-1, 0), 1, NAVY),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]),
+                 hAlign="LEFT")
+    rows: list[tuple[str, Any]] = [
+        ("SHA-256", ("mono", item.sha256)),
+        ("Kind / media type", f"{item.kind} · {item.media_type}"),
+        ("Size", item.size_text),
+        ("Acquired", f"{item.acquired_at} by {item.acquired_by}"),
+        ("From whom", item.acquired_from or "—"),
+        ("Method", item.method or "—"),
+        ("Source", item.source),
+        ("Grade", f"{_grade_text(item.grade)} — {item.grade_meaning}" if item.grade else "not graded"),
+    ]
+    if item.original_path:
+        rows.append(("Original path", item.original_path))
+    if item.derived_from:
+        rows.append(("Derived from", f"{item.derived_from}: {item.derivation_reason}"))
+    if item.events:
+        rows.append(("Events", "\n".join(item.events)))
+    if item.derived:
+        rows.append(("Derived records", "\n".join(f"item #{d.id} {d.name} — {d.note}" for d in item.derived)))
+    story: list[Flowable] = [CondPageBreak(45 * mm), head, _kv_table(rows)]
+    if item.description:
+        story += [Paragraph("Description", H3), _p(item.description, BODY)]
+    story += [Paragraph(f"Custody history ({len(item.custody)} entries)", H3), _custody_table(item.custody)]
+    if item.annotations:
+        widths = [10 * mm, 20 * mm, 40 * mm, 24 * mm, 0.0, 30 * mm]
+        widths[4] = FRAME_W - sum(widths)
+        data: list[list[Any]] = [["#", "Kind", "Anchor", "Speaker", "Text", "By / at (UTC)"]]
+        for a in item.annotations:
+            data.append([str(a.id), a.kind, _cell([a.anchor], widths[2]), _cell([a.speaker], widths[3]),
+                         _cell([a.text], widths[4]), _cell([a.created_by, a.created_at], widths[5])])
+        story += [Paragraph(f"Annotations ({len(item.annotations)})", H3),
+                  LongTable(data, colWidths=widths, style=TableStyle(_table_style(n_rows=len(data))), repeatRows=1,
+                            hAlign="LEFT", splitInRow=1)]
+    if item.grades:
+        story += [Paragraph("Grade history", H3), _grades_table(item.grades)]
+    story.append(Spacer(1, 4 * mm))
+    return story
+
+
+def _timeline(model: ReportModel) -> list[Flowable]:
+    widths = [10 * mm, 52 * mm, 0.0, 24 * mm, 24 * mm]
+    widths[2] = FRAME_W - sum(widths)
+    data: list[list[Any]] = [["#", "When (as read / as given)", "Event · place · notes", "Items", "Statements"]]
+    for e in model.events:
+        data.append([str(e.id), _cell(_time_lines(e.time) + ([f"read by {e.normalised_by}"] if e.normalised_by
+                                                              else []), widths[1]),
+                     Paragraph(f"<b>{_esc(e.title)}</b>" + (f"<br/>{_esc(e.place)}" if e.place else "")
+                               + (f"<br/><i>{_esc(e.notes)}</i>" if e.notes else ""), CELL),
+                     _cell([", ".join(f"#{i}" for i in e.item_ids) or "—"], widths[3]),
+                     _cell([", ".join(f"#{s}" for s in e.statement_ids) or "—"], widths[4])])
+    return [Paragraph("3. Timeline of events", H1),
+            _p("Ordered by normalised time; events whose time is unknown come last.", SMALL_MUTED), Spacer(1, 2 * mm),
+            LongTable(data, colWidths=widths, style=TableStyle(_table_style(n_rows=len(data))), repeatRows=1,
+                      hAlign="LEFT", splitInRow=1)]
+
+
+def _statements(model: ReportModel) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("4. Statements", H1)]
+    if not model.statements:
+        story.append(_p("No statements in this report.", SMALL_MUTED))
+    for s in model.statements:
+        who = s.speaker + (f" ({s.affiliation})" if s.affiliation else "")
+        rows: list[tuple[str, Any]] = [
+            ("When", "\n".join(_time_lines(s.time))),
+            ("Medium", s.medium),
+            ("Source", s.source),
+            ("Grade", f"{s.grade} — {s.grade_meaning}" if s.grade else "not graded"),
+        ]
+        if s.item:
+            rows.append(("Drawn from", s.item))
+        if s.event_ids:
+            rows.append(("Events", ", ".join(f"#{e}" for e in s.event_ids)))
+        story += [CondPageBreak(35 * mm), Paragraph(f"Statement {s.id} — {_esc(who)}", H2), _kv_table(rows),
+                  Spacer(1, 2 * mm), _p(s.text, QUOTE), Spacer(1, 1 * mm)]
+        if s.grades:
+            story += [Paragraph("Grade history", H3), _grades_table(s.grades)]
+    return story
+
+
+def _evidence_cell(lines: Sequence[EvidenceLine]) -> list[Flowable] | str:
+    if not lines:
+        return "—"
+    out: list[Flowable] = []
+    for e in lines:
+        grade = f" <font name='{MONO_BOLD}'>[{_esc(e.grade)}]</font>" if e.grade else ""
+        outside = " <i>(outside this subset)</i>" if not e.in_report else ""
+        note = f"<br/><font color='#5b6470'>{_esc(e.note)}</font>" if e.note else ""
+        out.append(Paragraph(f"• {_esc(e.label)}{grade}{outside}{note}", CELL))
+    return out
+
+
+def _claims(model: ReportModel) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("5. Claims and contradictions", H1),
+                             _p("Each claim with the evidence that supports it beside the evidence that contradicts "
+                                "it. A claim is CONTESTED when both exist.", SMALL_MUTED)]
+    if not model.claims:
+        story.append(_p("No claims in this report.", SMALL_MUTED))
+    half = FRAME_W / 2
+    for c in model.claims:
+        badge = "  <font color='#a3201b'>[CONTESTED]</font>" if c.contested else ""
+        grade = f"credibility {c.grade[1:]} — {c.grade_meaning}" if c.grade else "credibility not graded"
+        data: list[list[Any]] = [[f"Supporting ({len(c.supporting)})", f"Contradicting ({len(c.contradicting)})"],
+                                 [_evidence_cell(c.supporting), _evidence_cell(c.contradicting)]]
+        cmds = _table_style(n_rows=0) + [("LINEAFTER", (0, 0), (0, -1), 0.5, RULE),
+                                         ("BACKGROUND", (0, 0), (0, 0), OK_GREEN),
+                                         ("BACKGROUND", (1, 0), (1, 0), ALERT_RED)]
+        block: list[Flowable] = [Paragraph(f"Claim {c.id}: {_esc(c.text)}{badge}", H2), _p(grade, SMALL_MUTED),
+                                 Spacer(1, 1 * mm),
+                                 Table(data, colWidths=[half, half], style=TableStyle(cmds), hAlign="LEFT",
+                                       repeatRows=1, splitInRow=1)]
+        if c.mentions:
+            block += [Spacer(1, 1 * mm), Paragraph("Mentioned by", H3)] + list(_evidence_cell(c.mentions))
+        story += [CondPageBreak(30 * mm)] + block
+        if c.grades:
+            story += [Paragraph("Grade history", H3), _grades_table(c.grades)]
+    return story
+
+
+def _requests(model: ReportModel) -> list[Flowable]:
+    widths = [10 * mm, 0.0, 32 * mm, 30 * mm, 30 * mm, 20 * mm, 16 * mm]
+    widths[1] = FRAME_W - sum(widths)
+    data: list[list[Any]] = [["#", "Request", "Addressed to", "Asked", "Due", "Status", "Items"]]
+    cmds = _table_style(n_rows=0)
+    for r in model.requests:
+        row = len(data)
+        data.append([str(r.id), Paragraph(f"<b>{_esc(r.title)}</b>" + (f"<br/>{_esc(r.description)}"
+                                                                      if r.description else ""), CELL),
+                     _cell([r.addressed_to], widths[2]), _cell(_time_lines(r.asked)[:2], widths[3]),
+                     _cell(_time_lines(r.due)[:2], widths[4]), r.status,
+                     _cell([", ".join(f"#{i}" for i in r.item_ids) or "—"], widths[6])])
+        if r.status == "open":
+            cmds += [("FONT", (5, row), (5, row), SANS_BOLD, CELL_SIZE, 9), ("TEXTCOLOR", (5, row), (5, row), ALERT_RED)]
+        if row % 2 == 0:
+            cmds.append(("BACKGROUND", (0, row), (-1, row), ZEBRA))
+    note = ("Open requests first." if model.scope == "case" else
+            "Requests that produced items in this subset, and requests still open with no items yet.")
+    story: list[Flowable] = [Paragraph("6. Requests", H1), _p(note, SMALL_MUTED), Spacer(1, 2 * mm)]
+    if model.requests:
+        story.append(LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT",
+                               splitInRow=1))
+    else:
+        story.append(_p("No requests.", SMALL_MUTED))
+    return story
+
+
+def _sources(model: ReportModel) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("7. Sources and their reliability", H1)]
+    widths = [10 * mm, 50 * mm, 22 * mm, 0.0, 22 * mm]
+    widths[3] = FRAME_W - sum(widths)
+    data: list[list[Any]] = [["#", "Source", "Kind", "Description", "Reliability"]]
+    for s in model.sources:
+        data.append([str(s.id), _cell([s.name], widths[1]), s.kind, _cell([s.description], widths[3]),
+                     _cell([s.reliability or "not graded"], widths[4])])
+    if model.sources:
+        story.append(LongTable(data, colWidths=widths, style=TableStyle(_table_style(n_rows=len(data))),
+                               repeatRows=1, hAlign="LEFT", splitInRow=1))
+        history = [g for s in model.sources for g in s.grades]
+        if history:
+            story += [Paragraph("Source grade history", H3), _grades_table(history)]
+    else:
+        story.append(_p("No sources recorded.", SMALL_MUTED))
+    return story
+
+
+def _verification(model: ReportModel) -> list[Flowable]:
+    v = model.verification
+    colour = OK_GREEN if v.ok else ALERT_RED
+    verdict = Paragraph(("INTACT" if v.ok else "VERIFICATION FAILED") + f" — {_esc(v.summary)}",
+                        _style("v", fontName=SANS_BOLD, fontSize=9.5, leading=12, textColor=colors.white,
+                               backColor=colour, borderPadding=(4, 6, 4, 6)))
+    rows: list[tuple[str, Any]] = [
+        ("Items checked", f"{v.items:,}"), ("Vault objects rehashed", f"{v.objects:,}"),
+        ("Bytes hashed", f"{v.bytes_hashed:,}"), ("Custody entries chained", f"{v.custody_entries:,}"),
+        ("Chain head", ("mono", f"#{model.custody_head_seq} {model.custody_head_hash}")),
+    ]
+    story: list[Flowable] = [Paragraph("8. Verification at the moment of export", H1), Spacer(1, 2 * mm), verdict,
+                             Spacer(1, 4 * mm), _kv_table(rows)]
+    if v.failures:
+        story += [Paragraph(f"Failures ({len(v.failures)})", H3)]
+        story += [_p(f"• {f}", _style("fail", fontSize=8, leading=10.5, textColor=ALERT_RED)) for f in v.failures]
+    return story
+
+
+def _case_log(model: ReportModel) -> list[Flowable]:
+    if not model.case_log:
+        return []
+    return [PageBreak(), Paragraph("9. Case-level custody log", H1),
+            _p("Entries of the custody chain that concern the case rather than one item (events, statements, "
+               "claims, sources, requests, verifications, seals).", SMALL_MUTED), Spacer(1, 2 * mm),
+            _custody_table(model.case_log)]
+
+
+def build_story(model: ReportModel, digest: str) -> list[Flowable]:
+    story = _cover(model, digest) + _summary(model)
+    story += [PageBreak(), Paragraph("2. Custody history of each item", H1),
+              _p("For each item: what it is, where it came from, every custody entry with the item's hash recorded "
+                 "at that moment, its annotations, derived records and grades.", SMALL_MUTED), Spacer(1, 2 * mm)]
+    for item in model.items:
+        story += _item_section(item)
+    story += [PageBreak()] + _timeline(model)
+    story += [PageBreak()] + _statements(model)
+    story += [PageBreak()] + _claims(model)
+    story += [PageBreak()] + _requests(model)
+    story += [Spacer(1, 6 * mm)] + _sources(model)
+    story += [PageBreak()] + _verification(model)
+    story += _case_log(model)
+    return story
+
+
+def render_pdf(model: ReportModel, out: Path) -> Path:
+    """Write the PDF edition of ``model`` to ``out`` (not atomically; see report.write_report)."""
+    register_fonts()
+    digest = report_hash(model)
+    doc = SimpleDocTemplate(
+        str(out), pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, title=f"Chain-of-custody report — {model.case_title}",
+        author=model.examiner, subject=f"report SHA-256 {digest}", creator=model.software,
+        keywords=f"case {model.case_id}", initialFontName=SANS)
+    doc.build(build_story(model, digest),
+              canvasmaker=functools.partial(_NumberedCanvas, decorate=_decorator(model, digest),
+                                          initialFontName=SANS))
+    return out
