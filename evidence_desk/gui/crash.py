@@ -18,7 +18,6 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-
 log = logging.getLogger("evidence_desk.gui.crash")
 
 
