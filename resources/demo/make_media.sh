@@ -93,10 +93,10 @@ make_audio() {
       sinc 300-3400 compand 0.01,0.20 -60,-60,-30,-18,0,-6 -5 -90 0.05 gain -n -4
   [ "$(soxi -s "$work/radio.wav")" -eq "$total" ] || { echo "effects changed the length" >&2; exit 1; }
 
-  sox -R -D "$work/radio.wav" -C 8 --comment "" "$HERE/dispatch-audio.flac"
-  [ "$(soxi -s "$HERE/dispatch-audio.flac")" -eq "$total" ] || { echo "FLAC length mismatch" >&2; exit 1; }
+  sox -R -D "$work/radio.wav" -C 8 --comment "" "$work/out.flac"
+  [ "$(soxi -s "$work/out.flac")" -eq "$total" ] || { echo "FLAC length mismatch" >&2; exit 1; }
 
-  "$PYTHON" - "$work/segments.tsv" "$RATE" "$HERE/dispatch-audio.segments.json" <<'PY'
+  "$PYTHON" - "$work/segments.tsv" "$RATE" "$work/segments.json" <<'PY'
 import json, sys
 tsv, rate, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 segs = []
@@ -108,6 +108,11 @@ with open(out, "w", encoding="utf-8") as f:
     json.dump(segs, f, indent=2, ensure_ascii=False)
     f.write("\n")
 PY
+  # copy beside the targets, then rename: readers never see a half-written file
+  cp "$work/out.flac" "$HERE/.dispatch-audio.flac.tmp"
+  cp "$work/segments.json" "$HERE/.dispatch-audio.segments.json.tmp"
+  mv -f "$HERE/.dispatch-audio.flac.tmp" "$HERE/dispatch-audio.flac"
+  mv -f "$HERE/.dispatch-audio.segments.json.tmp" "$HERE/dispatch-audio.segments.json"
   echo "wrote $HERE/dispatch-audio.flac ($(soxi -d "$HERE/dispatch-audio.flac"), $(stat -c %s "$HERE/dispatch-audio.flac") bytes)"
   echo "wrote $HERE/dispatch-audio.segments.json"
 }

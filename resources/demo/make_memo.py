@@ -14,6 +14,7 @@ Prints the normalised bounding box (x, y, w, h in 0..1 of the final image) of th
 CAD remark paragraph, which demo.json uses for its "region" annotation.
 """
 import json
+import os
 import random
 import sys
 
@@ -170,7 +171,10 @@ def main(out):
     page = ImageChops.add(page, noise, scale=1.0, offset=0)
     step = 256 // QUANT_LEVELS
     page = page.point(lambda v: min(255, (v // step) * step + step // 2))
-    page.save(out, optimize=True, dpi=(150, 150))
+    # write beside the target and rename, so nobody ever sees a half-written file
+    tmp = os.path.join(os.path.dirname(os.path.abspath(out)), "." + os.path.basename(out) + ".tmp")
+    page.save(tmp, format="PNG", optimize=True, dpi=(150, 150))
+    os.replace(tmp, out)
 
     region = {"page": 1, "x": round(bx0 / W, 3), "y": round(by0 / H, 3),
               "w": round((bx1 - bx0) / W, 3), "h": round((by1 - by0) / H, 3)}
