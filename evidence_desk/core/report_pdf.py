@@ -396,34 +396,40 @@ def _attestation() -> Table:
         ("LINEBELOW", (4, 0), (4, 0), 0.6, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ])
-    return Table(data, colWidths=[w, gap, w, gap, w], rowHeights=[12 * mm, 10], style=style, hAlign="LEFT")
+    return _table(data, [w, gap, w, gap, w], style.getCommands(), long=False, rowHeights=[12 * mm, 10])
 
 
-SUMMARY_HEAD = ["ID", "Original name", "Kind", "Size", "Acquired at / by", "From / method", "Source", "Grade"]
+SUMMARY_HEAD = ["ID", "Original name", "Kind", "Size", "Acquired at / by", "Source", "Grade"]
+SUMMARY_ROWS = 3  # per item: catalogue fields; full SHA-256; from whom and method
 
 
 def _summary_widths() -> list[float]:
-    widths = [10 * mm, 36 * mm, 15 * mm, 22 * mm, 33 * mm, 0.0, 26 * mm, 12 * mm]
-    widths[5] = FRAME_W - sum(widths)
+    widths = [9 * mm, 0.0, 17 * mm, 20 * mm, 37 * mm, 38 * mm, 11 * mm]
+    widths[1] = FRAME_W - sum(widths)
     return widths
 
 
 def _summary_table(items: Sequence[ItemSection]) -> LongTable:
-    """Two rows per item: its catalogue fields, then its full SHA-256 across the table."""
+    """Three rows per item: its catalogue fields; its full SHA-256 across the table, on one line; from
+    whom and by what method it was acquired (free text, so given the full width)."""
     widths = _summary_widths()
+    wide = FRAME_W - widths[0]
     data: list[list[Any]] = [SUMMARY_HEAD]
     cmds = _table_style(n_rows=0)
     for item in items:
         r = len(data)
         data.append([str(item.id), _cell([item.name], widths[1]), _cell([item.kind], widths[2]),
-                     _cell([f"{item.size:,} B"], widths[3]), _cell([_utc_display(item.acquired_at), item.acquired_by], widths[4]),
-                     _cell([item.acquired_from, item.method], widths[5]), _cell([item.source], widths[6]),
-                     item.grade or "—"])
-        data.append(["", f"SHA-256  {item.sha256}", "", "", "", "", "", ""])
+                     _cell([f"{item.size:,} B"], widths[3]),
+                     _cell([_utc_display(item.acquired_at), item.acquired_by], widths[4]),
+                     _cell([item.source], widths[5]), item.grade or "—"])
+        data.append(["", f"SHA-256  {item.sha256}", "", "", "", "", ""])
+        data.append(["", _cell([f"From whom: {item.acquired_from or '—'}   ·   Method: {item.method or '—'}"], wide),
+                     "", "", "", "", ""])
         cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("FONT", (1, r + 1), (1, r + 1), MONO, HASH_SIZE, 8.5),
-                 ("TOPPADDING", (0, r + 1), (-1, r + 1), 0), ("NOSPLIT", (0, r), (-1, r + 1)),
-                 ("LINEBELOW", (0, r + 1), (-1, r + 1), 0.25, RULE), ("FONT", (-1, r), (-1, r), MONO_BOLD, 8, 10)]
-    cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, None, ZEBRA, ZEBRA]))
+                 ("SPAN", (1, r + 2), (-1, r + 2)), ("TEXTCOLOR", (1, r + 2), (1, r + 2), MUTED),
+                 ("TOPPADDING", (0, r + 1), (-1, r + 2), 0), ("NOSPLIT", (0, r), (-1, r + 2)),
+                 ("LINEBELOW", (0, r + 2), (-1, r + 2), 0.25, RULE), ("FONT", (-1, r), (-1, r), MONO_BOLD, 8, 10)]
+    cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None] * SUMMARY_ROWS + [ZEBRA] * SUMMARY_ROWS))
     return _table(data, widths, cmds, repeatRows=1)
 
 
@@ -444,7 +450,7 @@ def _summary(model: ReportModel) -> list[Flowable]:
     chunk: list[ItemSection] = []
     room = frame_h - used - heights[0]
     for k, item in enumerate(model.items):
-        need = heights[1 + 2 * k] + heights[2 + 2 * k]
+        need = sum(heights[1 + SUMMARY_ROWS * k: 1 + SUMMARY_ROWS * (k + 1)])
         if chunk and need > room:
             story += [_summary_table(chunk), PageBreak()]
             chunk, room = [], frame_h - heights[0]
