@@ -71,13 +71,35 @@ ALERT_RED = colors.HexColor("#a3201b")
 PAD = 3
 
 
+class _MemoTTFont(TTFont):
+    """A TTFont that remembers how it encoded each string for a document.
+
+    Reports repeat the same short strings thousands of times (examiner, host,
+    action); ReportLab maps every character to its subset code on every draw,
+    which was the largest single cost of a big report. Once a string's
+    characters have codes in a document they never change, so the result can
+    be kept with that document's font state (and dies with it)."""
+
+    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (ReportLab's name)
+        state = self.state.get(doc)
+        cache = getattr(state, "evidence_desk_memo", None) if state is not None else None
+        if cache is None:
+            result = super().splitString(text, doc, encoding)
+            self.state[doc].evidence_desk_memo = {}
+            return result
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = super().splitString(text, doc, encoding)
+        return found
+
+
 @functools.cache
 def register_fonts() -> None:
     """Register the bundled DejaVu TTFs once; TTFs are always embedded by ReportLab."""
     from reportlab.lib.fonts import addMapping
 
     for name in (SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC, MONO, MONO_BOLD):
-        pdfmetrics.registerFont(TTFont(name, str(resource("fonts", f"{name}.ttf"))))
+        pdfmetrics.registerFont(_MemoTTFont(name, str(resource("fonts", f"{name}.ttf"))))
     addMapping(SANS, 0, 0, SANS)
     addMapping(SANS, 1, 0, SANS_BOLD)
     addMapping(SANS, 0, 1, SANS_ITALIC)
@@ -109,7 +131,7 @@ H1 = _style("h1", fontName=SANS_BOLD, fontSize=14, leading=18, textColor=NAVY, s
 H2 = _style("h2", fontName=SANS_BOLD, fontSize=10.5, leading=13, textColor=NAVY, spaceBefore=8, spaceAfter=3)
 H3 = _style("h3", fontName=SANS_BOLD, fontSize=8.5, leading=11, textColor=INK, spaceBefore=5, spaceAfter=2)
 COVER_TITLE = _style("cover-title", fontName=SANS_BOLD, fontSize=22, leading=27, textColor=NAVY)
-COVER_SUB = _style("cover-sub", fontSize=12, leading=16, textColor=INK)
+COVER_SUB = _style("cover-sub", fontSize=10, leading=13.5, textColor=INK)
 LABEL = _style("label", fontName=SANS_BOLD, fontSize=7.2, leading=8.8, textColor=MUTED)
 RIGHT = _style("right", fontSize=7.2, leading=8.8, alignment=TA_RIGHT)
 
@@ -161,6 +183,10 @@ def _wrap(text: str, width: float, font: str = SANS, size: float = CELL_SIZE) ->
 def _cell(lines: Iterable[str], width: float, font: str = SANS, size: float = CELL_SIZE) -> str:
     """A table cell as a plain, pre-wrapped string (drawn in the table's font for that cell)."""
     return "\n".join(wrapped for line in lines if line for wrapped in _wrap(line, width, font, size))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _utc_display(at_utc: str) -> str:
@@ -263,7 +289,19 @@ def _table(data: list[list[Any]], widths: Sequence[float], cmds: list[tuple], *,
            **kw: Any) -> Table:
     styles = [[_CellDefaults("") for _ in row] for row in data]
     cls = LongTable if long else Table
-    return cls(data, colWidths=list(widths), style=TableStyle(cmds), cellStyles=styles, hAlign="LEFT", **kw)
+    kw.pop("splitInRow", None)
+    # Rows break between pages whole; only a row too tall to fit on any page (a huge
+    # statement, an edit of a long description) is split inside, so none is ever refused.
+    return cls(data, colWidths=list(widths), style=TableStyle(cmds), cellStyles=styles, hAlign="LEFT",
+               splitInRow=int(any(_is_giant(cell) for row in data for cell in row)), **kw)
+
+
+def _is_giant(cell: Any) -> bool:
+    if isinstance(cell, str):
+        return cell.count("\n") > 40
+    if isinstance(cell, list | tuple):
+        return sum(len(getattr(f, "text", "")) for f in cell) > 3000
+    return len(getattr(cell, "text", "")) > 3000
 
 
 def _table_style(header_rows: int = 1, zebra_from: int = 1, n_rows: int = 0, step: int = 1) -> list[tuple]:
@@ -355,7 +393,7 @@ def _cover(model: ReportModel, digest: str) -> list[Flowable]:
     rows: list[tuple[str, Any]] = [
         ("Case", model.case_title),
         ("Case ID", ("mono", model.case_id)),
-        ("Case opened", f"{model.case_created_at} by {model.case_created_by} (case time zone {model.case_tz})"),
+        ("Case opened", f"{_utc_display(model.case_created_at)} by {model.case_created_by} (case time zone {model.case_tz})"),
         ("Report prepared by", model.examiner),
         ("Generated (UTC)", model.generated_at_utc),
         ("Generated (local)", model.generated_at_local),
@@ -514,9 +552,9 @@ def _item_section(item: ItemSection) -> list[Flowable]:
     story: list[Flowable] = [CondPageBreak(45 * mm), _kv_table(rows, head=(f"Item {item.id}", item.name))]
     if item.description:
         story += [Paragraph("Description", H3), _p(item.description, BODY)]
-    story += [Paragraph(f"Custody history ({len(item.custody)} entries)", H3), _custody_table(item.custody)]
+    story += [Paragraph(f"Custody history ({_count(len(item.custody), 'entry', 'entries')})", H3), _custody_table(item.custody)]
     if item.annotations:
-        widths = [10 * mm, 20 * mm, 40 * mm, 24 * mm, 0.0, 30 * mm]
+        widths = [9 * mm, 22 * mm, 38 * mm, 24 * mm, 0.0, 30 * mm]
         widths[4] = FRAME_W - sum(widths)
         data: list[list[Any]] = [["#", "Kind", "Anchor", "Speaker", "Text", "By / at (UTC)"]]
         for a in item.annotations:

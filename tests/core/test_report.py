@@ -224,3 +224,21 @@ def test_cli_refuses_unknown_event_or_extension_in_one_line(small_case, tmp_path
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_huge_text_in_every_field_still_renders_whole(tmp_path) -> None:
+    """Text taller than a page (a long edit, rationale, transcript, event note) breaks across pages
+    instead of making the report impossible to produce."""
+    src = tmp_path / "a.txt"
+    src.write_text("x", "utf-8")
+    case = Case.create(tmp_path / "case", "Giant", "Ada Examiner")
+    item = case.import_file(src, description="word " * 3000)
+    case.edit_item(item.id, reason="why " * 1500, description="new " * 3000)
+    case.grade("item", item.id, "because " * 2000, credibility="2")
+    case.add_annotation(item.id, "passage", text="t " * 4000, text_start=0, text_end=1)
+    case.add_event("E" * 2000, notes="n " * 3000)
+    out = report.write_report(case, tmp_path / "giant.pdf")
+    case.close()
+    text = _pdf_text(out)
+    assert item.sha256 in text
+    assert _pdf_pages(out) > 5
