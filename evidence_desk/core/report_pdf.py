@@ -285,10 +285,49 @@ class _CellDefaults(CellStyle):
     valign = "TOP"
 
 
+class _FastCells:
+    """Draw a plain-string cell as one PDF text object instead of one per line.
+
+    Same placement as ReportLab's own drawing for left-aligned, top-aligned
+    cells (the only kind this report uses for strings); anything else is
+    drawn by ReportLab."""
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:  # noqa: N802
+        if (type(cellval) is not str or cellstyle.alignment != "LEFT" or cellstyle.valign != "TOP"
+                or cellstyle.href or cellstyle.destination or cellstyle.direction or cellstyle.shaping):
+            return super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+        canv = self.canv  # type: ignore[attr-defined]
+        current = self._curcellstyle  # type: ignore[has-type]
+        if current is not cellstyle:  # the same state switching ReportLab does, kept in step with it
+            if current is None or cellstyle.color != current.color:
+                canv.setFillColor(cellstyle.color)
+            if current is None or (cellstyle.leading, cellstyle.fontname, cellstyle.fontsize) != (
+                    current.leading, current.fontname, current.fontsize):
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        if not cellval:
+            return None
+        colpos, rowpos = pos
+        text = canv.beginText(colpos + cellstyle.leftPadding,
+                              rowpos + size[1] - cellstyle.topPadding - cellstyle.fontsize)
+        for line in cellval.split("\n"):
+            text.textLine(line)
+        canv.drawText(text)
+        return None
+
+
+class _Table(_FastCells, Table):
+    pass
+
+
+class _LongTable(_FastCells, LongTable):
+    pass
+
+
 def _table(data: list[list[Any]], widths: Sequence[float], cmds: list[tuple], *, long: bool = True,
            **kw: Any) -> Table:
     styles = [[_CellDefaults("") for _ in row] for row in data]
-    cls = LongTable if long else Table
+    cls = _LongTable if long else _Table
     kw.pop("splitInRow", None)
     # Rows break between pages whole; only a row too tall to fit on any page (a huge
     # statement, an edit of a long description) is split inside, so none is ever refused.
