@@ -14,12 +14,16 @@ import platform
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .custody import CustodyEntry, canonical
 from .records import Claim, Grade, Item, Statement
 from .uncertain_time import UncertainTime
+
+if TYPE_CHECKING:
+    from .case import Case
+    from .verify import VerifyReport
 
 RELIABILITY_MEANING = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
                        "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
@@ -367,8 +371,8 @@ def _custody_line(entry: CustodyEntry, current_sha: str | None) -> CustodyLine:
 
 # --- building ------------------------------------------------------------------------------------------
 
-def build_report_model(case: Any, *, event_id: int | None = None, item_ids: Sequence[int] | None = None,
-                       verification: Any = None, packet_fingerprint: str = "") -> ReportModel:
+def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Sequence[int] | None = None,
+                       verification: VerifyReport | None = None, packet_fingerprint: str = "") -> ReportModel:
     """Collect what the report states about ``case`` (or a subset of it).
 
     ``event_id``: only that event's items (and records derived from them), its statements, and the

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,16 @@ def test_huge_text_in_every_field_still_renders_whole(tmp_path) -> None:
     text = _pdf_text(out)
     assert item.sha256 in text
     assert _pdf_pages(out) > 5
+
+
+def test_pdf_outline_leads_to_each_section_and_item(small_case, whole_pdf: Path) -> None:
+    _, items, _ = small_case
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(whole_pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    outline = re.findall(r'<item page="(\d+)">([^<]*)', xml)
+    titles = [title for _, title in outline]
+    assert titles[:3] == ["Cover", "1. Items in this report", "2. Custody history of each item"]
+    for item in items.values():
+        assert f"Item {item.id}: {html_escape(item.name)}" in titles
+    pages = [int(page) for page, _ in outline]
+    assert pages == sorted(pages) and pages[-1] > 1
