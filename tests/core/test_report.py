@@ -216,7 +216,7 @@ def test_cli_writes_pdf_and_html(small_case, tmp_path, capsys) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["--event", "999"], "no event with id 999"),
-    ([], "use a .pdf or .html file name"),
+    ([], "use a .pdf, .html or .json file name"),
 ])
 def test_cli_refuses_unknown_event_or_extension_in_one_line(small_case, tmp_path, capsys, args, message) -> None:
     case, _, _ = small_case
@@ -256,3 +256,13 @@ def test_pdf_outline_leads_to_each_section_and_item(small_case, whole_pdf: Path)
         assert f"Item {item.id}: {html_escape(item.name)}" in titles
     pages = [int(page) for page, _ in outline]
     assert pages == sorted(pages) and pages[-1] > 1
+
+
+def test_editions_written_together_share_one_report_hash(small_case, tmp_path) -> None:
+    case, _, _ = small_case
+    outs = [tmp_path / "report.pdf", tmp_path / "report.html", tmp_path / "report.json"]
+    model = report.write_reports(case, outs, packet_fingerprint="tag-manifest:abc")
+    digest = report.report_hash(model)
+    assert hashlib.sha256(outs[2].read_bytes()).hexdigest() == digest
+    assert f'<meta name="report-sha256" content="{digest}">' in outs[1].read_text("utf-8")
+    assert digest in _pdf_text(outs[0]) and "tag-manifest:abc" in _pdf_text(outs[0])
