@@ -1,12 +1,100 @@
-"""Command-line commands for the packet layer, registered into :mod:`evidence_desk.cli`.
+"""Command-line commands for review packets, registered into :mod:`evidence_desk.cli`.
 
-Keep imports of heavy modules inside the command functions: the CLI must start fast.
+Heavy modules are imported inside the command functions: the CLI must start fast.
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .cli import _open
+    from .core.packet import export_packet
+
+    with _open(args) as case:
+        out = export_packet(case, Path(args.out), zip=args.zip, event_id=args.event,
+                            organisation=args.organisation or "", contact=args.contact or "")
+        print(f"review packet sealed at {out}")
+        print(f"signing key fingerprint {case.info().fingerprint}")
+    return EXIT_OK
+
+
+def cmd_verify_packet(args: argparse.Namespace) -> int:
+    from .cli import _print_json
+    from .core.packet_verify import verify_packet
+
+    report = verify_packet(Path(args.packet), expect_fingerprint=args.expect_fingerprint)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        for failure in report.failures:
+            print(f"FAILED: {failure}")
+        if report.fingerprint:
+            print(f"signed by key fingerprint {report.fingerprint} "
+                  "(compare it with the report cover or a value you trust)")
+        print(report.summary(), file=sys.stderr if report.failures else sys.stdout)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_import_packet(args: argparse.Namespace) -> int:
+    from .core.case import resolve_examiner
+    from .core.packet_transfer import PacketRejected, import_packet
+
+    examiner = resolve_examiner(args.examiner)
+    try:
+        result = import_packet(Path(args.packet), Path(args.case_dir), examiner=examiner,
+                               released_by=args.released_by or "", expect_fingerprint=args.expect_fingerprint)
+    except PacketRejected as exc:
+        for failure in exc.report.failures:
+            print(f"FAILED: {failure}")
+        print("the packet failed verification; nothing was imported", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"received case {result.source_case_id} (key {result.source_fingerprint}) as case {result.case_id} "
+          f"at {result.case_dir}: {result.items} items, released by {result.released_by}, "
+          f"received by {result.received_by}")
+    return EXIT_OK
+
+
+def cmd_verify_notes(args: argparse.Namespace) -> int:
+    from .core.packet_review import verify_review_notes
+
+    check = verify_review_notes(Path(args.notes), expect_fingerprint=args.expect_fingerprint)
+    print(check.message, file=sys.stdout if check.ok else sys.stderr)
+    return EXIT_OK if check.ok else EXIT_FAILED
 
 
 def register(sub: Any) -> None:
     """Add this layer's subcommands to the CLI's subparsers."""
+    from .cli import _command
+
+    p = _command(sub, "export", cmd_export, "seal a signed BagIt review packet of the case (or one event)")
+    p.add_argument("-o", "--out", required=True, help="the packet folder (or .zip with --zip) to create")
+    p.add_argument("--zip", action="store_true", help="write a single .zip file")
+    p.add_argument("--event", type=int, help="only this event's items and records")
+    p.add_argument("--organisation", help="Source-Organization in bag-info.txt")
+    p.add_argument("--contact", help="Contact-Name in bag-info.txt (default: the examiner)")
+
+    p = _command(sub, "verify-packet", cmd_verify_packet,
+                 "check a review packet's bag, signature, hashes and custody chain; exit 1 naming each failure",
+                 case=False, examiner=False)
+    p.add_argument("packet", metavar="PACKET")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--expect-fingerprint", help="fail unless the packet is signed by this key")
+
+    p = _command(sub, "import-packet", cmd_import_packet,
+                 "verify a review packet and continue its custody chain in a new case", case=False)
+    p.add_argument("packet", metavar="PACKET")
+    p.add_argument("case_dir", metavar="CASE_DIR", help="the new case folder to create")
+    p.add_argument("--released-by", help="who handed the packet over (default: who exported it)")
+    p.add_argument("--expect-fingerprint", help="refuse unless the packet is signed by this key")
+
+    p = _command(sub, "verify-review-notes", cmd_verify_notes, "check a reviewer's signed notes file",
+                 case=False, examiner=False)
+    p.add_argument("notes", metavar="NOTES")
+    p.add_argument("--expect-fingerprint", help="fail unless the notes are signed by this reviewer key")

@@ -48,6 +48,13 @@ ITEM_RECORD_FIELDS = ("original_name", "sha256", "size", "media_type", "kind", "
                       "acquired_at", "acquired_by", "acquired_from", "acquisition_method",
                       "original_path", "source_id", "derived_from", "derivation_reason")
 EDITABLE_EVENT_FIELDS = ("title", "place", "notes")
+#: Tables :meth:`Case.table_rows` hands out, with their natural order.
+EXPORTABLE_TABLES = {"source": "id", "event": "id", "object": "sha256", "item": "id",
+                     "item_event": "item_id, event_id", "statement": "id",
+                     "statement_event": "statement_id, event_id", "claim": "id", "claim_link": "id",
+                     "annotation": "id", "request": "id", "request_item": "request_id, item_id",
+                     "grade": "id", "journal": "id", "metadata_change": "id", "custody": "seq",
+                     "transfer_in": "id", "inherited_custody": "source_case_id, seq"}
 
 ITEM_SORTS = {"id": "item.id", "name": "item.original_name COLLATE NOCASE", "kind": "item.kind",
               "size": "item.size", "acquired_at": "item.acquired_at", "acquired_by": "item.acquired_by",
@@ -369,11 +376,32 @@ class Case:
         if kind is not None:
             _check_choice("kind", kind, store.ITEM_KINDS)
         staged = self.vault.stage(path, progress, should_cancel)
+        return self.import_staged(staged, path, kind=kind, event_ids=event_ids, source=source,
+                                  description=description, acquired_from=acquired_from, method=method,
+                                  acquired_at=acquired_at, purpose=purpose, condition=condition)
+
+    def import_staged(self, staged: Staged, path: Path | str, *, kind: str | None = None,
+                      event_ids: Iterable[int] = (), source: str | None = None, description: str = "",
+                      acquired_from: str = "", method: str = "", acquired_at: str | None = None,
+                      purpose: str = "", condition: str = "") -> Item:
+        """Catalogue a copy already staged with ``case.vault.stage(path)``; all or nothing.
+
+        Lets a caller copy a whole batch first and record it only once every copy
+        is made, so cancelling the batch leaves the case exactly as it was
+        (discard the staged copies with ``case.vault.discard``)."""
+        path = Path(path)
+        event_ids = list(event_ids)
         try:
+            self._check_events(event_ids)
+            if kind is not None:
+                _check_choice("kind", kind, store.ITEM_KINDS)
             media = kinds.sniff_media_type(_head(staged.tmp_path), path.name)
         except OSError as exc:
             self.vault.discard(staged)
             raise ImportFailed(str(path), f"could not read back the copy: {exc}") from None
+        except BaseException:
+            self.vault.discard(staged)
+            raise
         return self._catalogue(staged, name=path.name, original_path=str(path.resolve()),
                                kind=kind or kinds.kind_for(media), media_type=media, event_ids=event_ids,
                                source=source, description=description, acquired_from=acquired_from,
@@ -887,6 +915,16 @@ class Case:
         _check_choice("action", action, store.CUSTODY_ACTIONS)
         with self._change():
             return self._log(action, target_type="case", purpose=purpose, details=details or {})
+
+    def table_rows(self, table: str, where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Stored rows of one catalogue table, as plain dicts, for exports that
+        must let another machine rebuild the case. Never the case record
+        (it holds the private key)."""
+        if table not in EXPORTABLE_TABLES:
+            raise BadInput(f"table {table!r} cannot be exported")
+        key = EXPORTABLE_TABLES[table]
+        return self._rows(f"SELECT * FROM {table} {('WHERE ' + where) if where else ''} ORDER BY {key}",
+                          params)
 
     def counts(self) -> dict[str, int]:
         with self._lock:

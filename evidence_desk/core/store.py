@@ -298,8 +298,42 @@ CREATE TRIGGER item_content_fixed BEFORE UPDATE OF sha256, size ON item
 BEGIN SELECT RAISE(ABORT, 'an item''s content is immutable'); END;
 """
 
+# Schema 2: a case received as a review packet keeps the sender's custody
+# chain verbatim (each line exactly as it was hashed, so it can be re-walked
+# against the sender's case id) and a record of each packet received: who
+# released it, who received it, the sender's key and the chain head it sealed.
+SCHEMA_2 = f"""
+CREATE TABLE transfer_in (
+    id INTEGER PRIMARY KEY,
+    source_case_id TEXT NOT NULL,
+    source_title TEXT NOT NULL DEFAULT '',
+    source_public_key TEXT NOT NULL CHECK (length(source_public_key) = 64),
+    source_fingerprint TEXT NOT NULL,
+    custody_head_seq INTEGER NOT NULL,
+    custody_head_hash TEXT NOT NULL CHECK (length(custody_head_hash) = 64),
+    tagmanifest_sha256 TEXT NOT NULL CHECK (length(tagmanifest_sha256) = 64),
+    signature TEXT NOT NULL,
+    packet_name TEXT NOT NULL DEFAULT '',
+    released_by TEXT NOT NULL CHECK (length(released_by) > 0),
+    received_by TEXT NOT NULL CHECK (length(received_by) > 0),
+    received_at TEXT NOT NULL
+);
+
+CREATE TABLE inherited_custody (
+    source_case_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    entry_hash TEXT NOT NULL CHECK (length(entry_hash) = 64),
+    line TEXT NOT NULL,                 -- canonical JSON of the entry, as hashed
+    transfer_id INTEGER NOT NULL REFERENCES transfer_in (id),
+    PRIMARY KEY (source_case_id, seq)
+);
+
+{_append_only("transfer_in")}
+{_append_only("inherited_custody")}
+"""
+
 # UPGRADES[n] is the SQL that takes a case at schema version n to n + 1.
-UPGRADES: list[str] = [SCHEMA_1]
+UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2]
 SCHEMA_VERSION = len(UPGRADES)
 
 

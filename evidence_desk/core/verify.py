@@ -142,6 +142,9 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
         elif sha in bad_objects:
             fail(Failure("item", bad_objects[sha], item["id"], item["original_name"], sha256=sha))
 
+    # 2b. chains received with review packets, re-walked against the sender's case
+    _verify_inherited(conn, fail)
+
     # 3. the catalogue against the chain: replay each item's record
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:
@@ -157,6 +160,30 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
                 and first["target_type"] == "item":
             fail(Failure("item", f"custody entry #{first['seq']} records item {item_id}, which is no longer in "
                                  "the catalogue (deleted)", item_id=item_id, item_name="?", seq=first["seq"]))
+
+
+def _verify_inherited(conn: sqlite3.Connection, fail: Callable[[Failure], None]) -> None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'inherited_custody'").fetchone() is None:
+        return
+    for transfer in _rows(conn, "SELECT * FROM transfer_in ORDER BY id"):
+        rows: list[dict[str, Any]] = []
+        for stored in _rows(conn, f"SELECT * FROM inherited_custody WHERE transfer_id = {int(transfer['id'])} "
+                                  "ORDER BY source_case_id, seq"):
+            try:
+                row = json.loads(stored["line"])
+            except ValueError:
+                row = None
+            if not isinstance(row, dict) or custody.canonical(row) != stored["line"] \
+                    or row.get("entry_hash") != stored["entry_hash"]:
+                fail(Failure("custody", f"received custody entry #{stored['seq']} of case "
+                                        f"{stored['source_case_id']} was altered", seq=stored["seq"]))
+                continue
+            if stored["source_case_id"] == transfer["source_case_id"]:
+                rows.append(row)
+        head = (transfer["custody_head_seq"], transfer["custody_head_hash"])
+        for problem in custody.check_chain(rows, transfer["source_case_id"], head):
+            fail(Failure("custody", f"custody chain received from case {transfer['source_case_id']} "
+                                    f"(packet {transfer['packet_name']}): {problem.message}", seq=problem.seq))
 
 
 def _replay_item(item: dict[str, Any], entries: list[dict[str, Any]], fail: Callable[[Failure], None]) -> None:

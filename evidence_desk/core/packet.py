@@ -1,0 +1,373 @@
+"""Review packets: a signed BagIt bag (RFC 8493) a reviewer can check without
+trusting the sender.
+
+Layout of a packet::
+
+    bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
+    seal/public-key.pem  seal/public-key.hex  seal/fingerprint.txt
+    seal/tagmanifest-sha256.txt.sig   Ed25519 signature of tagmanifest-sha256.txt
+    data/evidence/<id>-<name>         original items, byte for byte
+    data/derived/<id>-<name>          transcripts, OCR and other derived records
+    data/report.pdf  data/report.html the chain-of-custody report
+    data/custody.jsonl                the custody chain, one entry per line as hashed
+    data/case.json                    every case record, to rebuild the case elsewhere
+    data/case.jsonld                  the same provenance as a CASE/UCO graph
+    data/inherited/<case id>.custody.jsonl   chains of cases this one received
+
+The tag manifest covers bagit.txt, bag-info.txt, the payload manifest and
+the public key files, so one signature over it seals every byte. The
+signature file cannot be listed in what it signs; BagIt allows tag files the
+tag manifest does not list, and :mod:`packet_verify` accepts that one only.
+
+Evidence is copied with a single read that hashes and writes, checked
+against the catalogued hash (a packet never carries bytes that differ from
+the catalogue), and the manifests are written from those hashes rather than
+hashing everything twice. The bag is built in a temporary sibling and
+renamed into place, so a half packet never exists at the destination.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import queue
+import shutil
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import custody, signing
+from .case import Case
+from .errors import Cancelled, EvidenceDeskError
+from .fsutil import fsync_dir
+from .packet_names import evidence_names
+from .vault import Progress, ShouldCancel
+
+log = logging.getLogger("evidence_desk.packet")
+
+PACKET_FORMAT = "evidence-desk-case"
+FORMAT_VERSION = 1
+BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+MANIFEST = "manifest-sha256.txt"
+TAGMANIFEST = "tagmanifest-sha256.txt"
+PUBLIC_PEM = "seal/public-key.pem"
+PUBLIC_HEX = "seal/public-key.hex"
+FINGERPRINT = "seal/fingerprint.txt"
+SIGNATURE = "seal/tagmanifest-sha256.txt.sig"
+CASE_JSON = "data/case.json"
+CASE_JSONLD = "data/case.jsonld"
+CUSTODY_JSONL = "data/custody.jsonl"
+REPORT_PDF = "data/report.pdf"
+REPORT_HTML = "data/report.html"
+EVIDENCE_DIR = "data/evidence"
+DERIVED_DIR = "data/derived"
+INHERITED_DIR = "data/inherited"
+SOFTWARE = "Evidence Desk"
+CHUNK = 4 * 1024 * 1024
+
+
+class PacketError(EvidenceDeskError):
+    """The packet cannot be written (destination exists, evidence damaged)."""
+
+
+def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: int | None = None,
+                  progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
+                  on_total: Callable[[int], None] | None = None, organisation: str = "",
+                  contact: str = "", description: str = "") -> Path:
+    """Seal a review packet of ``case`` (or of one event) at ``out``; return its path.
+
+    ``progress`` receives byte increments of evidence copied; ``on_total`` the
+    byte total first. Cancelling leaves nothing at ``out``. The export and the
+    seal are logged in the case's custody chain unless the case is read-only.
+    """
+    out = Path(out)
+    if out.exists() or out.is_symlink():
+        raise PacketError(f"{out} already exists; choose a new name for the packet")
+    if not out.parent.is_dir():
+        raise PacketError(f"the folder {out.parent} does not exist")
+    if event_id is not None:
+        case.event(event_id)  # unknown event: fail before writing anything
+    work = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.partial"
+    work.mkdir()
+    try:
+        sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
+                        description, out.name)
+        if zip:
+            from .packet_zip import write_zip
+
+            write_zip(work, out, arc_root=out.stem)
+            shutil.rmtree(work)
+        else:
+            os.rename(work, out)
+        fsync_dir(out.parent)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if not case.read_only:
+        case.record_export(sealed["item_ids"], destination=str(out), purpose="sealed into a review packet")
+        case.record_case_action("sealed", f"review packet {out.name} sealed", {
+            "packet": out.name, "tagmanifest_sha256": sealed["tagmanifest_sha256"],
+            "fingerprint": sealed["fingerprint"], "custody_head": sealed["custody_head"],
+            "items": len(sealed["item_ids"]), "event_id": event_id})
+    log.info("sealed review packet %s (%d items)", out, len(sealed["item_ids"]))
+    return out
+
+
+def _build(case: Case, work: Path, event_id: int | None, progress: Progress | None,
+           should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None,
+           organisation: str, contact: str, description: str, packet_name: str) -> dict[str, Any]:
+    info = case.info()
+    public_key = bytes.fromhex(info.public_key_hex)
+    fingerprint = signing.fingerprint(public_key)
+    tables = scoped_tables(case, event_id)
+    chain = case.table_rows("custody")
+    head = {"seq": chain[-1]["seq"], "entry_hash": chain[-1]["entry_hash"]} if chain else None
+    items = tables["item"]
+    names = evidence_names([(r["id"], r["original_name"]) for r in items])
+    for row in items:
+        folder = DERIVED_DIR if row["derived_from"] is not None else EVIDENCE_DIR
+        row["packet_path"] = f"{folder}/{names[row['id']]}"
+    if on_total is not None:
+        on_total(sum(r["size"] for r in items))
+
+    payload: dict[str, str] = {}  # bag path -> sha256
+    (work / EVIDENCE_DIR).mkdir(parents=True)
+    (work / DERIVED_DIR).mkdir(parents=True)
+    copied: dict[str, str] = {}
+    for row in items:
+        target = work / row["packet_path"]
+        if row["sha256"] in copied:  # identical content under two items: copy the bytes already out
+            shutil.copyfile(work / copied[row["sha256"]], target)
+            payload[row["packet_path"]] = row["sha256"]
+            continue
+        sha, size = copy_hashing(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
+        if sha != row["sha256"] or size != row["size"]:
+            raise PacketError(f"item {row['id']} ({row['original_name']}) no longer matches its catalogued "
+                              f"SHA-256 in the vault (now {sha}); run verify before sealing a packet")
+        payload[row["packet_path"]] = sha
+        copied[sha] = row["packet_path"]
+
+    def put(rel: str, data: bytes) -> None:
+        target = work / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        payload[rel] = hashlib.sha256(data).hexdigest()
+
+    now = custody.utc_text(datetime.now(UTC))
+    put(CUSTODY_JSONL, b"".join(custody.canonical(row).encode("utf-8") + b"\n" for row in chain))
+    inherited = tables.pop("inherited_custody", [])
+    by_source: dict[str, list[str]] = {}
+    for row in inherited:
+        by_source.setdefault(row["source_case_id"], []).append(row["line"])
+    for source_case_id, lines in sorted(by_source.items()):
+        put(f"{INHERITED_DIR}/{source_case_id}.custody.jsonl", "".join(f"{line}\n" for line in lines).encode())
+    dump = {
+        "format": PACKET_FORMAT, "format_version": FORMAT_VERSION, "exported_at": now,
+        "exported_by": case.examiner, "software": SOFTWARE, "scope": {"event_id": event_id},
+        "case": {"id": info.id, "title": info.title, "description": info.description,
+                 "created_at": info.created_at, "created_by": info.created_by,
+                 "default_examiner": info.default_examiner, "default_tz": info.default_tz,
+                 "public_key_hex": info.public_key_hex, "fingerprint": fingerprint},
+        "custody_head": head, "tables": tables,
+        "inherited_custody": {k: f"{INHERITED_DIR}/{k}.custody.jsonl" for k in sorted(by_source)},
+    }
+    put(CASE_JSON, json.dumps(dump, indent=1, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    from .caseuco import case_graph
+
+    put(CASE_JSONLD, json.dumps(case_graph(dump, chain), indent=1, ensure_ascii=False).encode("utf-8"))
+    for rel, fmt in ((REPORT_PDF, "pdf"), (REPORT_HTML, "html")):
+        _write_report(case, work / rel, fmt, event_id, fingerprint)
+        payload[rel] = _sha256_file(work / rel)
+    if should_cancel is not None and should_cancel():
+        raise Cancelled("packet export cancelled")
+
+    oxum_bytes = sum((work / rel).stat().st_size for rel in payload)
+    _write_text(work / MANIFEST, "".join(f"{sha}  {rel}\n" for rel, sha in sorted(payload.items())))
+    _write_text(work / "bagit.txt", BAGIT_TXT)
+    bag_info = {
+        "Source-Organization": organisation.strip() or os.environ.get("EVIDENCE_DESK_ORGANISATION", "")
+        or "not stated",
+        "Contact-Name": contact.strip() or case.examiner,
+        "Bagging-Date": date.today().isoformat(),
+        "External-Identifier": info.id,
+        "External-Description": _one_line(description or f"Evidence Desk review packet: {info.title}"
+                                          + (f" (event {event_id})" if event_id is not None else "")),
+        "Bag-Software-Agent": f"{SOFTWARE} {_version()}",
+        "Payload-Oxum": f"{oxum_bytes}.{len(payload)}",
+        "Bag-Group-Identifier": packet_name,
+        "Evidence-Desk-Key-Fingerprint": fingerprint,
+        "Evidence-Desk-Custody-Head": f"{head['seq']} {head['entry_hash']}" if head else "none",
+    }
+    _write_text(work / "bag-info.txt", "".join(f"{k}: {_one_line(v)}\n" for k, v in sorted(bag_info.items())))
+    _write_bytes(work / PUBLIC_PEM, signing.public_pem(public_key))
+    _write_text(work / PUBLIC_HEX, info.public_key_hex + "\n")
+    _write_text(work / FINGERPRINT, fingerprint + "\n")
+    tag_files = ["bag-info.txt", "bagit.txt", MANIFEST, FINGERPRINT, PUBLIC_HEX, PUBLIC_PEM]
+    tagmanifest = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(tag_files)).encode()
+    _write_bytes(work / TAGMANIFEST, tagmanifest)
+    _write_bytes(work / SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
+    for folder in (work / EVIDENCE_DIR, work / DERIVED_DIR, work / "data", work / "seal", work):
+        fsync_dir(folder)
+    return {"item_ids": [r["id"] for r in items], "fingerprint": fingerprint, "custody_head": head,
+            "tagmanifest_sha256": hashlib.sha256(tagmanifest).hexdigest()}
+
+
+def _write_report(case: Case, target: Path, fmt: str, event_id: int | None, fingerprint: str) -> None:
+    from .report import write_report
+
+    # The report scopes an event the same way the packet does (its items,
+    # their derived records, its statements and their claims).
+    written = write_report(case, target, fmt=fmt, event_id=event_id, packet_fingerprint=fingerprint)
+    if Path(written) != target:
+        os.replace(written, target)
+
+
+# --- what goes in ----------------------------------------------------------------
+
+def scoped_tables(case: Case, event_id: int | None) -> dict[str, list[dict[str, Any]]]:
+    """Every catalogue row the packet carries: the whole case, or what one event touches.
+
+    An event's packet holds its items, the items they derive from or that derive
+    from them, its statements and the items they quote, and the claims, grades,
+    notes and requests about those; references to anything left out are dropped
+    so the packet rebuilds as a consistent case."""
+    names = ("source", "event", "item", "item_event", "statement", "statement_event", "claim", "claim_link",
+             "annotation", "request", "request_item", "grade", "journal", "metadata_change")
+    tables = {name: case.table_rows(name) for name in names}
+    if _has_table(case, "transfer_in"):
+        tables["transfer_in"] = case.table_rows("transfer_in")
+        tables["inherited_custody"] = case.table_rows("inherited_custody")
+    if event_id is None:
+        return tables
+    events = {event_id}
+    statements = {r["statement_id"] for r in tables["statement_event"] if r["event_id"] in events}
+    items = {r["item_id"] for r in tables["item_event"] if r["event_id"] in events}
+    items |= {r["item_id"] for r in tables["statement"] if r["id"] in statements and r["item_id"]}
+    by_id = {r["id"]: r for r in tables["item"]}
+    changed = True
+    while changed:  # close over derivation both ways
+        before = len(items)
+        items |= {by_id[i]["derived_from"] for i in list(items) if by_id[i]["derived_from"] is not None}
+        items |= {r["id"] for r in tables["item"] if r["derived_from"] in items}
+        changed = len(items) != before
+    links = [r for r in tables["claim_link"] if r["item_id"] in items or r["statement_id"] in statements]
+    claims = {r["claim_id"] for r in links}
+    request_items = [r for r in tables["request_item"] if r["item_id"] in items]
+    with_items = {r["request_id"] for r in tables["request_item"]}
+    requests = {r["request_id"] for r in request_items} | {r["id"] for r in tables["request"]
+                                                            if r["id"] not in with_items}
+    kept = {"item": items, "statement": statements, "claim": claims, "event": events, "request": requests}
+    sources = {by_id[i]["source_id"] for i in items} | {r["source_id"] for r in tables["statement"]
+                                                        if r["id"] in statements}
+    kept["source"] = {s for s in sources if s is not None}
+    out = {
+        "source": [r for r in tables["source"] if r["id"] in kept["source"]],
+        "event": [r for r in tables["event"] if r["id"] in events],
+        "item": [r for r in tables["item"] if r["id"] in items],
+        "item_event": [r for r in tables["item_event"] if r["item_id"] in items and r["event_id"] in events],
+        "statement": [r for r in tables["statement"] if r["id"] in statements],
+        "statement_event": [r for r in tables["statement_event"]
+                            if r["statement_id"] in statements and r["event_id"] in events],
+        "claim": [r for r in tables["claim"] if r["id"] in claims],
+        "claim_link": links,
+        "annotation": [r for r in tables["annotation"] if r["item_id"] in items],
+        "request": [r for r in tables["request"] if r["id"] in requests],
+        "request_item": request_items,
+        "grade": [r for r in tables["grade"] if r["target_id"] in kept.get(r["target_type"], ())],
+        "journal": [r for r in tables["journal"] if r["event_id"] in events or r["item_id"] in items],
+        "metadata_change": [r for r in tables["metadata_change"] if r["target_id"] in kept.get(r["target_type"], ())],
+    }
+    if "transfer_in" in tables:
+        out["transfer_in"] = tables["transfer_in"]
+        out["inherited_custody"] = tables["inherited_custody"]
+    return out
+
+
+def _has_table(case: Case, name: str) -> bool:
+    return case.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           [name]).fetchone() is not None
+
+
+# --- bytes out ---------------------------------------------------------------------
+
+_STOP = object()
+
+
+def copy_hashing(source: Path, target: Path, progress: Progress | None = None,
+                 should_cancel: ShouldCancel | None = None) -> tuple[str, int]:
+    """Copy ``source`` to the new file ``target`` reading it once; return (sha256, size).
+
+    Hashing runs in a second thread (hashlib releases the GIL on large
+    buffers) while this one reads and writes, so the copy runs at disk speed."""
+    digest = hashlib.sha256()
+    chunks: queue.Queue = queue.Queue(4)
+
+    def hasher() -> None:
+        while (chunk := chunks.get()) is not _STOP:
+            digest.update(chunk)
+
+    thread = threading.Thread(target=hasher, daemon=True)
+    thread.start()
+    size = 0
+    try:
+        with open(source, "rb", buffering=0) as src:
+            out_fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                fd = src.fileno()
+                while chunk := os.read(fd, CHUNK):
+                    chunks.put(chunk)
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(out_fd, view):]
+                    size += len(chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+                    if should_cancel is not None and should_cancel():
+                        raise Cancelled("packet export cancelled")
+                os.fsync(out_fd)
+            finally:
+                os.close(out_fd)
+    except FileNotFoundError:
+        raise PacketError(f"{source} is missing from the vault; run verify before sealing a packet") from None
+    finally:
+        chunks.put(_STOP)
+        thread.join()
+    return digest.hexdigest(), size
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _write_text(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

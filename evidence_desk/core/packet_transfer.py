@@ -1,0 +1,195 @@
+"""Receiving a review packet: the case moves to another machine without a
+break in its chain of custody.
+
+The packet is verified first (nothing unverified is ever imported). A new
+case is built beside the destination and renamed into place only when
+complete. It keeps:
+
+* the sender's custody chain verbatim (``inherited_custody``, each line as it
+  was hashed, so it can be re-walked against the sender's case id at any
+  time), and a ``transfer_in`` record of the packet: the sender's key and
+  fingerprint, the chain head it sealed, the signed tag manifest's hash, who
+  released it and who received it;
+* every record of the case with its original ids, so the report, the
+  timeline and the grade history read the same on both machines;
+* its own chain, which starts with an ``imported`` entry for the packet and a
+  ``transferred`` entry per item naming who released and who received it and
+  carrying the packet's custody head and signature fingerprint, so the two
+  chains are joined by hashes anyone can check.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .case import ITEM_RECORD_FIELDS, Case, now_text
+from .errors import BadInput, CaseExists, EvidenceDeskError
+from .fsutil import fsync_dir
+from .packet_verify import PacketReport, verify_bag
+from .packet_zip import OpenedPacket, PacketLimits
+from .vault import Progress, ShouldCancel
+
+log = logging.getLogger("evidence_desk.transfer")
+
+# Tables copied row for row, in an order that satisfies their references.
+_TABLES = ("source", "event", "item", "item_event", "statement", "statement_event", "claim", "claim_link",
+           "annotation", "request", "request_item", "grade", "journal", "metadata_change")
+
+
+class PacketRejected(EvidenceDeskError):
+    """The packet failed verification; nothing was imported."""
+
+    def __init__(self, report: PacketReport) -> None:
+        lines = "; ".join(str(f) for f in report.failures[:5])
+        more = f" (and {len(report.failures) - 5} more)" if len(report.failures) > 5 else ""
+        super().__init__(f"the packet failed verification, nothing was imported: {lines}{more}")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    case_dir: Path
+    case_id: str
+    source_case_id: str
+    source_fingerprint: str
+    items: int
+    released_by: str
+    received_by: str
+    report: PacketReport
+
+
+def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: str, released_by: str = "",
+                  purpose: str = "received as a review packet", expect_fingerprint: str | None = None,
+                  limits: PacketLimits | None = None, progress: Progress | None = None,
+                  should_cancel: ShouldCancel | None = None,
+                  on_total: Callable[[int], None] | None = None) -> TransferResult:
+    """Verify ``packet_path`` and continue its case in a new case at ``case_dir``.
+
+    ``released_by`` defaults to whoever exported the packet; ``examiner``
+    receives it. ``progress`` gets byte increments over verifying and copying
+    (``on_total`` is told the sum first). Cancel or failure leaves no case."""
+    case_dir = Path(case_dir)
+    if not examiner.strip():
+        raise BadInput("name who receives the packet (the examiner)")
+    if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
+        raise CaseExists(f"{case_dir} exists and is not empty; a received packet becomes a new case")
+    if not case_dir.parent.is_dir():
+        raise BadInput(f"the folder {case_dir.parent} does not exist")
+    with OpenedPacket(Path(packet_path), limits, should_cancel=should_cancel) as opened:
+        report = PacketReport(str(packet_path))
+
+        def total(n: int) -> None:
+            if on_total is not None:
+                on_total(2 * n)  # verify reads every byte, then the vault copy reads it again
+
+        dump = verify_bag(opened.root, report, expect_fingerprint=expect_fingerprint, limits=limits,
+                          progress=progress, should_cancel=should_cancel, on_total=total)
+        if not report.ok or dump is None:
+            raise PacketRejected(report)
+        released = released_by.strip() or str(dump.get("exported_by") or "").strip() or "sender not named"
+        work = case_dir.parent / f".{case_dir.name}.{uuid.uuid4().hex[:12]}.receiving"
+        try:
+            case = Case.create(work, dump["case"]["title"], examiner.strip(),
+                               description=dump["case"].get("description", ""),
+                               tz=dump["case"].get("default_tz") or "UTC")
+            try:
+                _receive(case, opened.root, dump, report, released, examiner.strip(), purpose,
+                         Path(packet_path).name, progress, should_cancel)
+                case_id = case.id
+            finally:
+                case.close()
+            if case_dir.exists():
+                case_dir.rmdir()
+            os.rename(work, case_dir)
+            fsync_dir(case_dir.parent)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    log.info("received packet %s as case %s (%d items)", packet_path, case_dir, report.items)
+    return TransferResult(case_dir, case_id, report.case_id, report.fingerprint, report.items, released,
+                          examiner.strip(), report)
+
+
+def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport, released_by: str,
+             received_by: str, purpose: str, packet_name: str, progress: Progress | None,
+             should_cancel: ShouldCancel | None) -> None:
+    tables: dict[str, list[dict[str, Any]]] = dump["tables"]
+    items = tables["item"]
+    # Copy evidence into the vault before the transaction: each copy is hashed
+    # again on the way in, so the vault holds exactly what was verified.
+    staged = {}
+    for row in items:
+        if row["sha256"] not in staged:
+            copy = case.vault.stage(root / row["packet_path"], progress, should_cancel)
+            if copy.sha256 != row["sha256"]:
+                for other in staged.values():
+                    case.vault.discard(other)
+                case.vault.discard(copy)
+                raise EvidenceDeskError(f"item {row['id']} changed while it was being received; import again")
+            staged[row["sha256"]] = copy
+    head = dump.get("custody_head") or {}
+    chain_lines = (root / "data" / "custody.jsonl").read_text("utf-8").splitlines()
+    inherited: list[tuple[str, str]] = [(dump["case"]["id"], line) for line in chain_lines]
+    for source_case_id, rel in (dump.get("inherited_custody") or {}).items():
+        inherited += [(source_case_id, line) for line in (root / rel).read_text("utf-8").splitlines()]
+    transfer_facts = {"source_case_id": dump["case"]["id"], "source_title": dump["case"]["title"],
+                      "source_fingerprint": report.fingerprint, "packet": packet_name,
+                      "custody_head": head, "tagmanifest_sha256": report.tagmanifest_sha256}
+    # This module is the one way a packet becomes a case, so it writes the
+    # catalogue rows with their original ids inside the case's own change.
+    try:
+        with case._change() as change:
+            db = case.db
+            for copy in staged.values():
+                placed = case.vault.place(copy)
+                change.placed.append(placed)
+                db["object"].insert({"sha256": placed.sha256, "size": placed.size, "stored_at": now_text()})
+            transfer_id = db["transfer_in"].insert({
+                "source_case_id": dump["case"]["id"], "source_title": dump["case"]["title"],
+                "source_public_key": report.public_key_hex, "source_fingerprint": report.fingerprint,
+                "custody_head_seq": head.get("seq", 0), "custody_head_hash": head.get("entry_hash", "0" * 64),
+                "tagmanifest_sha256": report.tagmanifest_sha256,
+                "signature": (root / "seal" / "tagmanifest-sha256.txt.sig").read_bytes().hex(),
+                "packet_name": packet_name, "released_by": released_by, "received_by": received_by,
+                "received_at": now_text()}).last_pk
+            # Packets the sender had itself received travel on with their records.
+            transfer_of = {dump["case"]["id"]: transfer_id}
+            for earlier in tables.get("transfer_in", []):
+                row = {k: v for k, v in earlier.items() if k != "id"}
+                transfer_of.setdefault(earlier["source_case_id"], db["transfer_in"].insert(row).last_pk)
+            for source_case_id, line in inherited:
+                entry = json.loads(line)
+                db["inherited_custody"].insert({"source_case_id": source_case_id, "seq": entry["seq"],
+                                                "entry_hash": entry["entry_hash"], "line": line,
+                                                "transfer_id": transfer_of.get(source_case_id, transfer_id)})
+            for table in _TABLES:
+                rows = [{k: v for k, v in row.items() if k != "packet_path"} for row in tables.get(table, [])]
+                if rows:
+                    db[table].insert_all(rows)
+            case._log("imported", target_type="case", purpose=purpose, released_by=released_by,
+                      received_by=received_by, details={**transfer_facts, "transfer": transfer_id,
+                                                        "items": len(items),
+                                                        "records": {t: len(tables.get(t, [])) for t in _TABLES}})
+            events_of: dict[int, list[int]] = {}
+            for link in tables.get("item_event", []):
+                events_of.setdefault(link["item_id"], []).append(link["event_id"])
+            for row in items:
+                record = {name: row[name] for name in ITEM_RECORD_FIELDS}
+                case._log("transferred", target_type="item", target_id=row["id"], item_id=row["id"],
+                          item_sha256=row["sha256"], purpose=purpose, released_by=released_by,
+                          received_by=received_by, condition="verified: signature and every hash hold",
+                          details={"item": record, "events": events_of.get(row["id"], []),
+                                   "source_item_id": row["id"], "packet_path": row["packet_path"],
+                                   **transfer_facts})
+    except BaseException:
+        for copy in staged.values():
+            case.vault.discard(copy)
+        raise

@@ -1,0 +1,426 @@
+"""Checking a review packet without trusting whoever sent it.
+
+Everything is recomputed from the bytes in the packet: the bag's structure
+and completeness, every payload and tag file hash, the Ed25519 signature over
+the tag manifest (against the public key carried in the packet, whose
+fingerprint the reviewer compares out of band), the custody chain re-walked
+line by line, and every evidence file's SHA-256 against its item in
+``case.json`` and in the custody chain. Each failure names the file, item or
+custody entry. Nothing in the packet is followed (symlinks are reported, not
+read) and counts are checked against limits before anything is hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import custody, packet, signing
+from .errors import Cancelled
+from .packet_zip import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
+from .vault import Progress, ShouldCancel
+
+CHUNK = 4 * 1024 * 1024
+_HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+@dataclass(frozen=True)
+class PacketFailure:
+    """One thing in the packet that does not hold, named so a reviewer can find it."""
+
+    what: str  # "structure", "payload", "tag", "signature", "custody", "item", "limits"
+    message: str
+    path: str = ""
+    item_id: int | None = None
+    seq: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class PacketReport:
+    packet: str
+    fingerprint: str = ""
+    public_key_hex: str = ""
+    case_id: str = ""
+    case_title: str = ""
+    items: int = 0
+    files_hashed: int = 0
+    bytes_hashed: int = 0
+    custody_entries: int = 0
+    custody_head: dict[str, Any] | None = None
+    tagmanifest_sha256: str = ""
+    signature_valid: bool = False
+    failures: list[PacketFailure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def fail(self, what: str, message: str, **where: Any) -> None:
+        self.failures.append(PacketFailure(what, message, **where))
+
+    def summary(self) -> str:
+        if self.ok:
+            return (f"packet intact: signature valid (key fingerprint {self.fingerprint}), "
+                    f"{self.files_hashed} files ({self.bytes_hashed} bytes) rehashed, {self.items} items match "
+                    f"their catalogue and custody records, {self.custody_entries} custody entries chained")
+        return f"{len(self.failures)} failure(s) in packet {self.packet}"
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["ok"] = self.ok
+        out["failures"] = [{**asdict(f), "text": str(f)} for f in self.failures]
+        return out
+
+
+def verify_packet(path: Path | str, *, expect_fingerprint: str | None = None, limits: PacketLimits | None = None,
+                  progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
+                  on_total: Callable[[int], None] | None = None) -> PacketReport:
+    """Check the packet folder or zip at ``path``; a refused zip is reported, not raised."""
+    path = Path(path)
+    report = PacketReport(str(path))
+    try:
+        with OpenedPacket(path, limits, should_cancel=should_cancel) as opened:
+            verify_bag(opened.root, report, expect_fingerprint=expect_fingerprint, limits=limits,
+                       progress=progress, should_cancel=should_cancel, on_total=on_total)
+    except PacketRefused as exc:
+        report.fail("structure", f"refused: {exc}")
+    return report
+
+
+def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | None = None,
+               limits: PacketLimits | None = None, progress: Progress | None = None,
+               should_cancel: ShouldCancel | None = None,
+               on_total: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+    """Check the unpacked bag at ``root`` into ``report``; return its ``case.json`` if readable."""
+    limits = limits or PacketLimits()
+    files = _inventory(root, report, limits)
+    if files is None:
+        return None
+    _check_bagit_txt(root, files, report)
+    manifest = _read_manifest(root, packet.MANIFEST, files, report, limits, payload=True)
+    tagmanifest = _read_manifest(root, packet.TAGMANIFEST, files, report, limits, payload=False)
+    if manifest is None or tagmanifest is None:
+        return None
+    _check_signature(root, files, report, expect_fingerprint)
+    bag_info = _bag_info(root, files)
+
+    # tag files: every one listed must match; every one present must be listed
+    for rel in ("bagit.txt", "bag-info.txt", packet.MANIFEST, packet.PUBLIC_HEX):
+        if rel not in tagmanifest:
+            report.fail("tag", f"{rel} is not listed in {packet.TAGMANIFEST}, so the signature does not cover it",
+                        path=rel)
+    for rel, expected in sorted(tagmanifest.items()):
+        if rel not in files:
+            report.fail("tag", f"{rel} is listed in {packet.TAGMANIFEST} but is not in the packet", path=rel)
+            continue
+        actual = _hash(root / rel, None, should_cancel)
+        if actual != expected:
+            report.fail("tag", f"{rel} was altered after sealing: SHA-256 is {actual}, the signed tag manifest "
+                               f"says {expected}", path=rel)
+    for rel in sorted(files):
+        if not rel.startswith("data/") and rel not in tagmanifest and rel not in (packet.TAGMANIFEST,
+                                                                                   packet.SIGNATURE):
+            report.fail("tag", f"{rel} is in the packet but not covered by the signed tag manifest", path=rel)
+
+    # payload: complete, nothing extra, every byte as listed
+    for rel in sorted(manifest):
+        if rel not in files:
+            report.fail("payload", f"{rel} is listed in the manifest but is not in the packet", path=rel)
+    for rel in sorted(files):
+        if rel.startswith("data/") and rel not in manifest:
+            report.fail("payload", f"{rel} is in the packet but not in the manifest (added after sealing)",
+                        path=rel)
+    present = [rel for rel in sorted(manifest) if rel in files]
+    if on_total is not None:
+        on_total(sum(files[rel] for rel in present))
+    actual_hashes: dict[str, str] = {}
+    for rel in present:
+        actual = _hash(root / rel, progress, should_cancel)
+        report.files_hashed += 1
+        report.bytes_hashed += files[rel]
+        actual_hashes[rel] = actual
+        if actual != manifest[rel]:
+            report.fail("payload", f"{rel}: content altered: SHA-256 is {actual}, the manifest says "
+                                   f"{manifest[rel]}", path=rel)
+    oxum = bag_info.get("Payload-Oxum", "")
+    if oxum:
+        expected_oxum = f"{sum(files[r] for r in present)}.{len(present)}"
+        if oxum != expected_oxum and not any(f.what == "payload" for f in report.failures):
+            report.fail("payload", f"Payload-Oxum in bag-info.txt is {oxum}, the payload is {expected_oxum}")
+
+    dump = _load_json(root, packet.CASE_JSON, files, report)
+    if dump is None:
+        return None
+    _check_case(root, files, dump, manifest, actual_hashes, bag_info, report)
+    return dump
+
+
+# --- structure -------------------------------------------------------------------
+
+def _inventory(root: Path, report: PacketReport, limits: PacketLimits) -> dict[str, int] | None:
+    """Every regular file in the bag (posix path -> size), without following links."""
+    files: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            report.fail("structure", f"cannot read folder {folder}: {exc.strerror or exc}")
+            continue
+        for entry in entries:
+            rel = Path(entry.path).relative_to(root).as_posix()
+            key = collision_key(rel)
+            if key in seen:
+                report.fail("structure", f"{seen[key]} and {rel} differ only in letter case or Unicode "
+                                         "normalisation; one would overwrite the other on another machine",
+                            path=rel)
+            seen[key] = rel
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISLNK(mode):
+                report.fail("structure", f"{rel} is a symbolic link; packets hold no links (not followed)",
+                            path=rel)
+            elif stat.S_ISDIR(mode):
+                stack.append(Path(entry.path))
+            elif stat.S_ISREG(mode):
+                files[rel] = entry.stat(follow_symlinks=False).st_size
+                if len(files) > limits.max_files:
+                    report.fail("limits", f"the packet holds more than {limits.max_files:,} files; refused "
+                                          "before hashing")
+                    return None
+            else:
+                report.fail("structure", f"{rel} is not a regular file", path=rel)
+    return files
+
+
+def _check_bagit_txt(root: Path, files: dict[str, int], report: PacketReport) -> None:
+    if "bagit.txt" not in files:
+        report.fail("structure", "bagit.txt is missing: this is not a BagIt bag", path="bagit.txt")
+        return
+    text = (root / "bagit.txt").read_bytes()[:4096]
+    if not text.startswith(b"BagIt-Version: ") or b"Tag-File-Character-Encoding: UTF-8" not in text:
+        report.fail("structure", "bagit.txt does not declare a BagIt version and UTF-8 tag files", path="bagit.txt")
+
+
+def _read_manifest(root: Path, name: str, files: dict[str, int], report: PacketReport, limits: PacketLimits,
+                   payload: bool) -> dict[str, str] | None:
+    if name not in files:
+        report.fail("structure", f"{name} is missing", path=name)
+        return None
+    if files[name] > limits.max_files * (64 + 2 + limits.max_name_bytes + 1):
+        report.fail("limits", f"{name} is too large for {limits.max_files:,} entries; refused before hashing",
+                    path=name)
+        return None
+    try:
+        text = (root / name).read_text("utf-8")
+    except UnicodeDecodeError:
+        report.fail("structure", f"{name} is not UTF-8 text", path=name)
+        return None
+    entries: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > limits.max_files:
+        report.fail("limits", f"{name} lists {len(lines):,} files; the limit is {limits.max_files:,}; refused "
+                              "before hashing", path=name)
+        return None
+    for number, line in enumerate(lines, 1):
+        digest, _, rel = line.partition(" ")
+        rel = rel.lstrip(" *").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+        if not _HEX64.match(digest) or not rel:
+            report.fail("structure", f"{name} line {number} is not '<sha256>  <path>'", path=name)
+            continue
+        problem = check_member_name(rel, limits)
+        if problem is None and payload and not rel.startswith("data/"):
+            problem = "a payload path outside data/"
+        if problem is None and not payload and (rel.startswith("data/") or rel == name):
+            problem = "a tag path inside data/ or the tag manifest itself"
+        if problem is None and any(part in ("", ".") for part in rel.split("/")):
+            problem = "an empty or '.' path component"
+        if problem:
+            report.fail("structure", f"{name} line {number} lists {rel!r}, refused: {problem}", path=rel)
+            continue
+        key = collision_key(rel)
+        if key in folded:
+            report.fail("structure", f"{name} lists {folded[key]!r} and {rel!r}, which are the same name once "
+                                     "case and Unicode normalisation are ignored", path=rel)
+            continue
+        folded[key] = rel
+        entries[rel] = digest.lower()
+    return entries
+
+
+def _check_signature(root: Path, files: dict[str, int], report: PacketReport,
+                     expect_fingerprint: str | None) -> None:
+    for rel in (packet.PUBLIC_HEX, packet.SIGNATURE):
+        if rel not in files:
+            report.fail("signature", f"{rel} is missing: the packet is not signed", path=rel)
+            return
+    key_text = (root / packet.PUBLIC_HEX).read_bytes()[:200].decode("ascii", "replace").strip()
+    try:
+        public_key = bytes.fromhex(key_text)
+    except ValueError:
+        public_key = b""
+    if len(public_key) != signing.KEY_BYTES:
+        report.fail("signature", f"{packet.PUBLIC_HEX} does not hold an Ed25519 public key", path=packet.PUBLIC_HEX)
+        return
+    report.public_key_hex = public_key.hex()
+    report.fingerprint = signing.fingerprint(public_key)
+    if packet.PUBLIC_PEM in files:
+        try:
+            pem_key = signing.public_from_pem((root / packet.PUBLIC_PEM).read_bytes()[:4096])
+        except signing.BadKey:
+            pem_key = b""
+        if pem_key != public_key:
+            report.fail("signature", f"{packet.PUBLIC_PEM} and {packet.PUBLIC_HEX} hold different keys",
+                        path=packet.PUBLIC_PEM)
+    if packet.TAGMANIFEST not in files:
+        return
+    tagmanifest = (root / packet.TAGMANIFEST).read_bytes()
+    report.tagmanifest_sha256 = hashlib.sha256(tagmanifest).hexdigest()
+    signature = (root / packet.SIGNATURE).read_bytes()[:1024]
+    report.signature_valid = signing.verify(public_key, signature, tagmanifest)
+    if not report.signature_valid:
+        report.fail("signature", f"the signature {packet.SIGNATURE} does not match {packet.TAGMANIFEST} under the "
+                                 f"packet's key {report.fingerprint}: the packet was altered after sealing or the "
+                                 "signature is damaged", path=packet.SIGNATURE)
+    if expect_fingerprint and signing.normalise_fingerprint(expect_fingerprint) != report.fingerprint:
+        report.fail("signature", f"the packet is signed by key {report.fingerprint}, not by the expected "
+                                 f"{signing.normalise_fingerprint(expect_fingerprint)}", path=packet.PUBLIC_HEX)
+
+
+def _bag_info(root: Path, files: dict[str, int]) -> dict[str, str]:
+    info: dict[str, str] = {}
+    if "bag-info.txt" in files:
+        for line in (root / "bag-info.txt").read_text("utf-8", "replace").splitlines()[:1000]:
+            key, sep, value = line.partition(":")
+            if sep and not line[:1].isspace():
+                info.setdefault(key.strip(), value.strip())
+    return info
+
+
+def _load_json(root: Path, rel: str, files: dict[str, int], report: PacketReport) -> Any:
+    if rel not in files:
+        report.fail("item", f"{rel} is missing: the packet carries no case records", path=rel)
+        return None
+    try:
+        return json.loads((root / rel).read_text("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        report.fail("item", f"{rel} is not readable JSON: {exc}", path=rel)
+        return None
+
+
+# --- the case inside -----------------------------------------------------------------
+
+def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str, str],
+                actual: dict[str, str], bag_info: dict[str, str], report: PacketReport) -> None:
+    from .verify import Failure, _replay_item
+
+    try:
+        case = dump["case"]
+        items = list(dump["tables"]["item"])
+        case_id = str(case["id"])
+    except (KeyError, TypeError):
+        report.fail("item", f"{packet.CASE_JSON} lacks the case record or its items", path=packet.CASE_JSON)
+        return
+    report.case_id, report.case_title = case_id, str(case.get("title", ""))
+    report.items = len(items)
+    report.custody_head = dump.get("custody_head")
+    if report.public_key_hex and case.get("public_key_hex") != report.public_key_hex:
+        report.fail("signature", f"{packet.CASE_JSON} names key {case.get('public_key_hex')}, but the packet is "
+                                 f"sealed with {report.public_key_hex}", path=packet.CASE_JSON)
+    if bag_info.get("External-Identifier") not in (None, case_id):
+        report.fail("tag", f"bag-info.txt names case {bag_info.get('External-Identifier')}, case.json {case_id}",
+                    path="bag-info.txt")
+
+    chain = _read_chain(root, packet.CUSTODY_JSONL, files, report)
+    report.custody_entries = len(chain)
+    head = dump.get("custody_head")
+    head_pair = (int(head["seq"]), str(head["entry_hash"])) if isinstance(head, dict) else None
+    for problem in custody.check_chain(chain, case_id, head_pair):
+        report.fail("custody", f"{packet.CUSTODY_JSONL}: {problem.message}", path=packet.CUSTODY_JSONL,
+                    seq=problem.seq, item_id=problem.item_id)
+    if head_pair and chain and (chain[-1]["seq"], chain[-1]["entry_hash"]) != head_pair:
+        report.fail("custody", f"{packet.CUSTODY_JSONL} ends at entry #{chain[-1]['seq']}, but the case was sealed "
+                               f"at entry #{head_pair[0]}", path=packet.CUSTODY_JSONL)
+
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    for entry in chain:
+        if entry.get("item_id") is not None:
+            by_item.setdefault(entry["item_id"], []).append(entry)
+    for item in items:
+        try:
+            item_id, name, sha, rel = item["id"], item["original_name"], item["sha256"], item["packet_path"]
+        except (KeyError, TypeError):
+            report.fail("item", f"{packet.CASE_JSON} holds an item record without id, name, hash or path")
+            continue
+        label = f"item {item_id} ({name})"
+        if rel not in manifest:
+            report.fail("item", f"{label}: its file {rel} is not in the packet manifest", path=rel, item_id=item_id)
+        elif manifest[rel] != sha:
+            report.fail("item", f"{label}: the manifest lists {rel} with SHA-256 {manifest[rel]}, the catalogue "
+                                f"says {sha}", path=rel, item_id=item_id)
+        elif rel in actual and actual[rel] != sha:
+            report.fail("item", f"{label}: {rel} has SHA-256 {actual[rel]}, the catalogue says {sha}", path=rel,
+                        item_id=item_id)
+        problems: list[Failure] = []
+        _replay_item(item, by_item.get(item_id, []), problems.append)
+        for problem in problems:
+            report.fail("item", f"{label}: {problem.message}", item_id=item_id, seq=problem.seq, path=rel)
+
+    inherited = dump.get("inherited_custody") or {}
+    transfers = {t.get("source_case_id"): t for t in dump["tables"].get("transfer_in", []) if isinstance(t, dict)}
+    for source_case_id, rel in sorted(inherited.items()):
+        rows = _read_chain(root, rel, files, report)
+        t = transfers.get(source_case_id)
+        head = (int(t["custody_head_seq"]), str(t["custody_head_hash"])) if t else None
+        for problem in custody.check_chain(rows, source_case_id, head):
+            report.fail("custody", f"{rel} (chain received from case {source_case_id}): {problem.message}",
+                        path=rel, seq=problem.seq)
+
+
+def _read_chain(root: Path, rel: str, files: dict[str, int], report: PacketReport) -> list[dict[str, Any]]:
+    if rel not in files:
+        report.fail("custody", f"{rel} is missing: the custody chain cannot be re-walked", path=rel)
+        return []
+    rows: list[dict[str, Any]] = []
+    with open(root / rel, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict) or any(k not in row for k in (*custody.HASHED_FIELDS, "entry_hash")):
+                    raise ValueError("not a custody entry")
+                row["seq"] = int(row["seq"])
+            except (ValueError, TypeError):
+                report.fail("custody", f"{rel} line {number} is not a custody entry", path=rel)
+                continue
+            if custody.canonical(row) != line:
+                report.fail("custody", f"{rel} line {number} (entry #{row['seq']}) is not in canonical form: it was "
+                                       "edited", path=rel, seq=row["seq"])
+            rows.append(row)
+    return rows
+
+
+def _hash(path: Path, progress: Progress | None, should_cancel: ShouldCancel | None) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as f:
+        buf = bytearray(CHUNK)
+        view = memoryview(buf)
+        while n := f.readinto(buf):
+            digest.update(view[:n])
+            if progress is not None:
+                progress(n)
+            if should_cancel is not None and should_cancel():
+                raise Cancelled("packet verification cancelled")
+    return digest.hexdigest()
