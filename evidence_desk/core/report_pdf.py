@@ -724,7 +724,7 @@ def _claims(model: ReportModel) -> list[Flowable]:
 
 
 def _requests(model: ReportModel) -> list[Flowable]:
-    widths = [10 * mm, 0.0, 32 * mm, 30 * mm, 30 * mm, 20 * mm, 16 * mm]
+    widths = [9 * mm, 0.0, 32 * mm, 28 * mm, 28 * mm, 18 * mm, 13 * mm]
     widths[1] = FRAME_W - sum(widths)
     data: list[list[Any]] = [["#", "Request", "Addressed to", "Asked", "Due", "Status", "Items"]]
     cmds = _table_style(n_rows=0)
