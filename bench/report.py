@@ -79,7 +79,7 @@ def bench_packet(case: Case, work: Path) -> tuple[float, float] | None:
     subprocess.run(["cp", "-r", str(case.path), str(work / "copy")], check=True)
     cp_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    export_packet(case, work / "packet")  # signature as the packet helper defines it; adjust when wiring
+    export_packet(case, work / "packet")  # includes its own report (PDF + HTML) and verification
     return time.perf_counter() - started, cp_seconds
 
 
