@@ -266,3 +266,11 @@ def test_editions_written_together_share_one_report_hash(small_case, tmp_path) -
     assert hashlib.sha256(outs[2].read_bytes()).hexdigest() == digest
     assert f'<meta name="report-sha256" content="{digest}">' in outs[1].read_text("utf-8")
     assert digest in _pdf_text(outs[0]) and "tag-manifest:abc" in _pdf_text(outs[0])
+
+
+def test_a_new_empty_case_reports_without_error(tmp_path) -> None:
+    case = Case.create(tmp_path / "case", "Empty", "Ada Examiner")
+    model = report.write_reports(case, [tmp_path / "e.pdf", tmp_path / "e.html"])
+    case.close()
+    assert model.items == () and model.verification.ok
+    assert "No statements in this report." in _pdf_text(tmp_path / "e.pdf")
