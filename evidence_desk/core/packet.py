@@ -32,11 +32,10 @@ import hashlib
 import json
 import logging
 import os
-import queue
 import shutil
-import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from .errors import Cancelled, EvidenceDeskError
 from .fsutil import fsync_dir
 from .packet_names import evidence_names
 from .vault import Progress, ShouldCancel
+from .verify import VerifyReport
 
 log = logging.getLogger("evidence_desk.packet")
 
@@ -132,25 +132,40 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     for row in items:
         folder = DERIVED_DIR if row["derived_from"] is not None else EVIDENCE_DIR
         row["packet_path"] = f"{folder}/{names[row['id']]}"
-    if on_total is not None:
-        on_total(sum(r["size"] for r in items))
+    if on_total is not None:  # copying the packet's items, then verifying the rest of the case
+        in_packet = {r["sha256"] for r in items}
+        on_total(sum(r["size"] for r in items)
+                 + sum(r["size"] for r in case.table_rows("object") if r["sha256"] not in in_packet))
 
     payload: dict[str, str] = {}  # bag path -> sha256
     (work / EVIDENCE_DIR).mkdir(parents=True)
     (work / DERIVED_DIR).mkdir(parents=True)
-    copied: dict[str, str] = {}
-    for row in items:
-        target = work / row["packet_path"]
-        if row["sha256"] in copied:  # identical content under two items: copy the bytes already out
-            shutil.copyfile(work / copied[row["sha256"]], target)
-            payload[row["packet_path"]] = row["sha256"]
-            continue
-        sha, size = copy_hashing(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
+    first_copy: dict[str, str] = {}  # sha256 -> bag path of its first copy
+    hashing: list[tuple[dict[str, Any], Future[tuple[str, int]]]] = []
+    # The kernel copies one file while two threads hash the copies before it
+    # (hashing is slower than copying; hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="packet-hash") as hasher:
+        try:
+            for row in items:
+                target = work / row["packet_path"]
+                if row["sha256"] in first_copy:  # identical content under two items
+                    shutil.copyfile(work / first_copy[row["sha256"]], target)
+                else:
+                    copy_file(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
+                    first_copy[row["sha256"]] = row["packet_path"]
+                hashing.append((row, hasher.submit(hash_file_size, target)))
+        except BaseException:
+            for _, future in hashing:
+                future.cancel()
+            raise
+    rehashed: dict[str, str] = {}
+    for row, future in hashing:
+        sha, size = future.result()
         if sha != row["sha256"] or size != row["size"]:
             raise PacketError(f"item {row['id']} ({row['original_name']}) no longer matches its catalogued "
                               f"SHA-256 in the vault (now {sha}); run verify before sealing a packet")
         payload[row["packet_path"]] = sha
-        copied[sha] = row["packet_path"]
+        rehashed[sha] = sha
 
     def put(rel: str, data: bytes) -> None:
         target = work / rel
@@ -183,8 +198,12 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     from .caseuco import case_graph
 
     put(CASE_JSONLD, json.dumps(case_graph(dump, chain), indent=1, ensure_ascii=False).encode("utf-8"))
+    from .verify import verify
+
+    # The report states what verification found at the moment of sealing.
+    verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
     for rel, fmt in ((REPORT_PDF, "pdf"), (REPORT_HTML, "html")):
-        _write_report(case, work / rel, fmt, event_id, fingerprint)
+        _write_report(case, work / rel, fmt, event_id, fingerprint, verification)
         payload[rel] = _sha256_file(work / rel)
     if should_cancel is not None and should_cancel():
         raise Cancelled("packet export cancelled")
@@ -214,18 +233,22 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     tagmanifest = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(tag_files)).encode()
     _write_bytes(work / TAGMANIFEST, tagmanifest)
     _write_bytes(work / SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
+    for row in items:
+        _fsync_file(work / row["packet_path"])
     for folder in (work / EVIDENCE_DIR, work / DERIVED_DIR, work / "data", work / "seal", work):
         fsync_dir(folder)
     return {"item_ids": [r["id"] for r in items], "fingerprint": fingerprint, "custody_head": head,
             "tagmanifest_sha256": hashlib.sha256(tagmanifest).hexdigest()}
 
 
-def _write_report(case: Case, target: Path, fmt: str, event_id: int | None, fingerprint: str) -> None:
+def _write_report(case: Case, target: Path, fmt: str, event_id: int | None, fingerprint: str,
+                  verification: VerifyReport) -> None:
     from .report import write_report
 
     # The report scopes an event the same way the packet does (its items,
     # their derived records, its statements and their claims).
-    written = write_report(case, target, fmt=fmt, event_id=event_id, packet_fingerprint=fingerprint)
+    written = write_report(case, target, fmt=fmt, event_id=event_id, verification=verification,
+                           packet_fingerprint=fingerprint)
     if Path(written) != target:
         os.replace(written, target)
 
@@ -298,49 +321,75 @@ def _has_table(case: Case, name: str) -> bool:
 
 # --- bytes out ---------------------------------------------------------------------
 
-_STOP = object()
+def copy_file(source: Path, target: Path, progress: Progress | None = None,
+              should_cancel: ShouldCancel | None = None) -> int:
+    """Copy ``source`` to the new file ``target`` in the kernel (``copy_file_range``,
+    no trip through Python); return the size. Not fsynced here: waiting for
+    the disk after every file would serialise copying behind write-back, so
+    the bag is made durable in one pass before it is renamed into place.
 
-
-def copy_hashing(source: Path, target: Path, progress: Progress | None = None,
-                 should_cancel: ShouldCancel | None = None) -> tuple[str, int]:
-    """Copy ``source`` to the new file ``target`` reading it once; return (sha256, size).
-
-    Hashing runs in a second thread (hashlib releases the GIL on large
-    buffers) while this one reads and writes, so the copy runs at disk speed."""
-    digest = hashlib.sha256()
-    chunks: queue.Queue = queue.Queue(4)
-
-    def hasher() -> None:
-        while (chunk := chunks.get()) is not _STOP:
-            digest.update(chunk)
-
-    thread = threading.Thread(target=hasher, daemon=True)
-    thread.start()
-    size = 0
+    The caller hashes the *copy* (:func:`hash_file_size`) while it is still in
+    the page cache, so the hash vouches for the bytes actually in the packet."""
     try:
-        with open(source, "rb", buffering=0) as src:
-            out_fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                fd = src.fileno()
-                while chunk := os.read(fd, CHUNK):
-                    chunks.put(chunk)
-                    view = memoryview(chunk)
-                    while view:
-                        view = view[os.write(out_fd, view):]
-                    size += len(chunk)
-                    if progress is not None:
-                        progress(len(chunk))
-                    if should_cancel is not None and should_cancel():
-                        raise Cancelled("packet export cancelled")
-                os.fsync(out_fd)
-            finally:
-                os.close(out_fd)
+        src = open(source, "rb", buffering=0)
     except FileNotFoundError:
         raise PacketError(f"{source} is missing from the vault; run verify before sealing a packet") from None
-    finally:
-        chunks.put(_STOP)
-        thread.join()
+    with src:
+        out_fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            size = os.fstat(src.fileno()).st_size
+            _kernel_copy(src.fileno(), out_fd, size, progress, should_cancel)
+        finally:
+            os.close(out_fd)
+    return size
+
+
+def hash_file_size(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of the file at ``path``."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb", buffering=0) as f:
+        buf = bytearray(CHUNK)
+        view = memoryview(buf)
+        while n := f.readinto(buf):
+            digest.update(view[:n])
+            size += n
     return digest.hexdigest(), size
+
+
+def _kernel_copy(src: int, dst: int, size: int, progress: Progress | None,
+                 should_cancel: ShouldCancel | None) -> None:
+    done = 0
+    use_kernel = hasattr(os, "copy_file_range")
+    while done < size:
+        if should_cancel is not None and should_cancel():
+            raise Cancelled("packet export cancelled")
+        step = min(16 * CHUNK, size - done)
+        n = 0
+        if use_kernel:
+            try:
+                n = os.copy_file_range(src, dst, step, done, done)
+            except OSError:  # another file system or an old kernel: copy through memory
+                use_kernel = False
+        if not use_kernel:
+            chunk = os.pread(src, min(CHUNK, step), done)
+            view = memoryview(chunk)
+            while view:
+                view = view[os.pwrite(dst, view, done + len(chunk) - len(view)):]
+            n = len(chunk)
+        if n == 0:
+            raise PacketError("a vault object ended early while it was being copied; run verify")
+        done += n
+        if progress is not None:
+            progress(n)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sha256_file(path: Path) -> str:
