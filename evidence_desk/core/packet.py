@@ -221,7 +221,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
                                           + (f" (event {event_id})" if event_id is not None else "")),
         "Bag-Software-Agent": f"{SOFTWARE} {_version()}",
         "Payload-Oxum": f"{oxum_bytes}.{len(payload)}",
-        "Bag-Group-Identifier": packet_name,
+        "Internal-Sender-Identifier": packet_name,
         "Evidence-Desk-Key-Fingerprint": fingerprint,
         "Evidence-Desk-Custody-Head": f"{head['seq']} {head['entry_hash']}" if head else "none",
     }

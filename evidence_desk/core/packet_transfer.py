@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,10 +48,10 @@ _TABLES = ("source", "event", "item", "item_event", "statement", "statement_even
 class PacketRejected(EvidenceDeskError):
     """The packet failed verification; nothing was imported."""
 
-    def __init__(self, report: PacketReport) -> None:
-        lines = "; ".join(str(f) for f in report.failures[:5])
-        more = f" (and {len(report.failures) - 5} more)" if len(report.failures) > 5 else ""
-        super().__init__(f"the packet failed verification, nothing was imported: {lines}{more}")
+    def __init__(self, report: PacketReport, reason: str = "") -> None:
+        lines = reason or "; ".join(str(f) for f in report.failures[:5])
+        more = f" (and {len(report.failures) - 5} more)" if len(report.failures) > 5 and not reason else ""
+        super().__init__(f"the packet was refused, nothing was imported: {lines}{more}")
         self.report = report
 
 
@@ -101,8 +102,12 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
                                description=dump["case"].get("description", ""),
                                tz=dump["case"].get("default_tz") or "UTC")
             try:
-                _receive(case, opened.root, dump, report, released, examiner.strip(), purpose,
-                         Path(packet_path).name, progress, should_cancel)
+                try:
+                    _receive(case, opened.root, dump, report, released, examiner.strip(), purpose,
+                             Path(packet_path).name, progress, should_cancel)
+                except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    # verified and signed, yet its records do not fit together: refuse, keep nothing
+                    raise PacketRejected(report, f"its case records cannot be rebuilt ({exc})") from None
                 case_id = case.id
             finally:
                 case.close()
@@ -171,7 +176,8 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
                                                 "entry_hash": entry["entry_hash"], "line": line,
                                                 "transfer_id": transfer_of.get(source_case_id, transfer_id)})
             for table in _TABLES:
-                rows = [{k: v for k, v in row.items() if k != "packet_path"} for row in tables.get(table, [])]
+                columns = set(db[table].columns_dict)
+                rows = [{k: v for k, v in row.items() if k in columns} for row in tables.get(table, [])]
                 if rows:
                     db[table].insert_all(rows)
             case._log("imported", target_type="case", purpose=purpose, released_by=released_by,

@@ -161,7 +161,12 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
     dump = _load_json(root, packet.CASE_JSON, files, report)
     if dump is None:
         return None
-    _check_case(root, files, dump, manifest, actual_hashes, bag_info, report)
+    try:
+        _check_case(root, files, dump, manifest, actual_hashes, bag_info, report)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a hostile or broken case.json
+        report.fail("item", f"{packet.CASE_JSON} is malformed ({type(exc).__name__}: {exc}); its records cannot "
+                            "be checked", path=packet.CASE_JSON)
+        return None
     return dump
 
 
