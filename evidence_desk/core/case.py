@@ -376,11 +376,32 @@ class Case:
         if kind is not None:
             _check_choice("kind", kind, store.ITEM_KINDS)
         staged = self.vault.stage(path, progress, should_cancel)
+        return self.import_staged(staged, path, kind=kind, event_ids=event_ids, source=source,
+                                  description=description, acquired_from=acquired_from, method=method,
+                                  acquired_at=acquired_at, purpose=purpose, condition=condition)
+
+    def import_staged(self, staged: Staged, path: Path | str, *, kind: str | None = None,
+                      event_ids: Iterable[int] = (), source: str | None = None, description: str = "",
+                      acquired_from: str = "", method: str = "", acquired_at: str | None = None,
+                      purpose: str = "", condition: str = "") -> Item:
+        """Catalogue a copy already staged with ``case.vault.stage(path)``; all or nothing.
+
+        Lets a caller copy a whole batch first and record it only once every copy
+        is made, so cancelling the batch leaves the case exactly as it was
+        (discard the staged copies with ``case.vault.discard``)."""
+        path = Path(path)
+        event_ids = list(event_ids)
         try:
+            self._check_events(event_ids)
+            if kind is not None:
+                _check_choice("kind", kind, store.ITEM_KINDS)
             media = kinds.sniff_media_type(_head(staged.tmp_path), path.name)
         except OSError as exc:
             self.vault.discard(staged)
             raise ImportFailed(str(path), f"could not read back the copy: {exc}") from None
+        except BaseException:
+            self.vault.discard(staged)
+            raise
         return self._catalogue(staged, name=path.name, original_path=str(path.resolve()),
                                kind=kind or kinds.kind_for(media), media_type=media, event_ids=event_ids,
                                source=source, description=description, acquired_from=acquired_from,

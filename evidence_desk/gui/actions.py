@@ -1,0 +1,90 @@
+"""Every action of the main window, built once and keyed by name.
+
+Menus, the toolbar and context menus reuse these; each has a shortcut and a
+status tip. Actions that change the case are marked so read-only mode can
+switch them all off at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from .icons import icon
+
+StandardKey = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    shortcut: QKeySequence.StandardKey | str
+    tip: str
+    changes_case: bool = False
+    icon: str = ""
+
+
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_case", "&New Case…", StandardKey.New, "Create a new, empty case folder"),
+    ActionSpec("open_case", "&Open Case…", StandardKey.Open, "Open an existing case folder"),
+    ActionSpec("open_packet", "Open Re&view Packet…", "Ctrl+Shift+O",
+               "Verify a sealed review packet and open it read-only, with your own review notes"),
+    ActionSpec("export_review_notes", "E&xport Review Notes…", "Ctrl+Shift+X",
+               "Save your review notes on the open packet as a file signed with your reviewer key"),
+    ActionSpec("import", "&Import Files…", "Ctrl+I", "Copy files into the vault and catalogue them",
+               changes_case=True, icon="document"),
+    ActionSpec("import_folder", "Import &Folder…", "Ctrl+Shift+I",
+               "Copy every file of a folder into the vault and catalogue them", changes_case=True),
+    ActionSpec("set_examiner", "Set &Examiner…", "Ctrl+Shift+E",
+               "Change the name recorded as examiner in the custody entries you make from now on"),
+    ActionSpec("close_window", "&Quit", StandardKey.Quit, "Close the case and quit Evidence Desk"),
+    ActionSpec("undo", "&Undo", StandardKey.Undo, "Undo the last edit (recorded as a new custody entry)",
+               changes_case=True),
+    ActionSpec("redo", "&Redo", StandardKey.Redo, "Redo the edit you undid (recorded as a new custody entry)",
+               changes_case=True),
+    ActionSpec("save_item", "&Save Item Changes", StandardKey.Save,
+               "Save the edited metadata of the selected item; each change is logged in custody",
+               changes_case=True),
+    ActionSpec("new_event", "New &Event…", "Ctrl+E", "Add an event to the timeline", changes_case=True,
+               icon="event"),
+    ActionSpec("add_note", "Add &Journal Note", "Ctrl+J",
+               "Write a timestamped note in the case journal (it is custody-logged)", changes_case=True,
+               icon="note"),
+    ActionSpec("find", "&Find Items", StandardKey.Find, "Filter the item list by name, description, hash or source"),
+    ActionSpec("show_all_items", "Show &All Items", "Ctrl+Shift+A",
+               "List every item of the case rather than those of the selected event", icon="list"),
+    ActionSpec("verify", "&Verify Case…", "Ctrl+Shift+V",
+               "Rehash every object and walk the custody chain; list anything broken", icon="app"),
+    ActionSpec("view_item", "&Open Item Preview", "Ctrl+P", "Show the selected item's content in the inspector"),
+    ActionSpec("copy_hash", "Copy SHA-256", "Ctrl+Shift+C", "Copy the selected item's full SHA-256 hash"),
+    ActionSpec("reveal_timeline", "Focus &Timeline", "Ctrl+1", "Move the keyboard focus to the timeline"),
+    ActionSpec("reveal_items", "Focus &Items", "Ctrl+2", "Move the keyboard focus to the item list"),
+    ActionSpec("reveal_inspector", "Focus I&nspector", "Ctrl+3", "Move the keyboard focus to the inspector"),
+    ActionSpec("about", "&About Evidence Desk", "F1", "Version and the case's signing key fingerprint"),
+)
+
+
+def build(parent: QWidget, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
+    """Make one QAction per spec, connected to ``handlers[name]``."""
+    actions: dict[str, QAction] = {}
+    for spec in SPECS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.name)
+        shortcut = QKeySequence(spec.shortcut)
+        action.setShortcut(shortcut)
+        action.setStatusTip(spec.tip)
+        hint = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{spec.tip} ({hint})" if hint else spec.tip)
+        action.setProperty("changes_case", spec.changes_case)
+        if spec.icon:
+            action.setIcon(icon(spec.icon))
+        handler = handlers.get(spec.name)
+        if handler is not None:
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+        actions[spec.name] = action
+        parent.addAction(action)
+    return actions

@@ -1,0 +1,150 @@
+"""Small dialogs: a new case, a new event, the examiner's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import uncertain_time as utime
+from ..core.errors import BadTime
+
+
+def ask_examiner(parent: QWidget | None, current: str = "") -> str | None:
+    """Asked once: the name that goes into every custody entry you make."""
+    name, ok = QInputDialog.getText(
+        parent, "Who is examining?",
+        "Your name as it should appear in every custody entry you make\n(remembered on this computer):",
+        QLineEdit.EchoMode.Normal, current)
+    return name.strip() if ok and name.strip() else None
+
+
+class NewCaseDialog(QDialog):
+    def __init__(self, parent: QWidget | None, default_parent: Path) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New case")
+        self.setMinimumWidth(520)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("e.g. South Side dispatch stand-down, 4 Oct 2025")
+        self.description = QPlainTextEdit()
+        self.description.setFixedHeight(60)
+        self.tz = QLineEdit("UTC")
+        self.tz.setToolTip("IANA time zone in which the sources' local times are read, e.g. America/Chicago")
+        self.folder = QLineEdit(str(default_parent))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Title", self.title)
+        form.addRow("&Description", self.description)
+        form.addRow("Time &zone", self.tz)
+        form.addRow("Create in &folder", row)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create case")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Where to create the case folder", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def case_dir(self) -> Path:
+        safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in self.title.text().strip()).strip()
+        return Path(self.folder.text()) / (safe or "New case")
+
+    def _check(self) -> None:
+        if not self.title.text().strip():
+            self.problem.setText("A case needs a title.")
+            return
+        try:
+            utime.zone(self.tz.text().strip() or "UTC")
+        except BadTime as exc:
+            self.problem.setText(str(exc))
+            return
+        if self.case_dir().exists():
+            self.problem.setText(f"{self.case_dir()} already exists; choose another title or folder.")
+            return
+        self.accept()
+
+
+class NewEventDialog(QDialog):
+    def __init__(self, parent: QWidget | None, default_tz: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New event")
+        self.setMinimumWidth(520)
+        self.title = QLineEdit()
+        self.when = QLineEdit()
+        self.when.setPlaceholderText("as the source gives it: 2025-10-04 12:34, 04-Oc5-2025/12:34:44, "
+                                     "between 12:30 and 12:40 on 2025-10-04")
+        self.tz = QLineEdit(default_tz)
+        self.place = QLineEdit()
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(60)
+        self.reading = QLabel()
+        self.reading.setWordWrap(True)
+        self.when.textChanged.connect(self._preview)
+        self.tz.textChanged.connect(self._preview)
+        form = QFormLayout()
+        form.addRow("&Title", self.title)
+        form.addRow("&When", self.when)
+        form.addRow("", self.reading)
+        form.addRow("Time &zone", self.tz)
+        form.addRow("&Place", self.place)
+        form.addRow("&Notes", self.notes)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self._preview()
+
+    def _preview(self) -> None:
+        try:
+            t = utime.parse(self.when.text(), self.tz.text().strip() or "UTC")
+        except BadTime as exc:
+            self.reading.setText(f"⚠ {exc}")
+            return
+        if not self.when.text().strip():
+            self.reading.setText("No time given: the event is listed after the dated ones.")
+        elif t.known:
+            self.reading.setText(f"Read as {t.display()} (precision: {t.precision})" +
+                                 (f" — {t.note}" if t.note else ""))
+        else:
+            self.reading.setText(f"⚠ {t.note or 'cannot be read'}: the raw text is kept and the time is unknown.")
+
+    def _check(self) -> None:
+        if not self.title.text().strip():
+            self.problem.setText("An event needs a title.")
+            return
+        try:
+            utime.zone(self.tz.text().strip() or "UTC")
+        except BadTime as exc:
+            self.problem.setText(str(exc))
+            return
+        self.accept()

@@ -1,0 +1,502 @@
+"""The inspector: the selected item's metadata (editable), custody history,
+grades, events and a modest preview; or the selected event's details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import store
+from ..core.case import Case
+from ..core.records import Event, Item, grade_text
+from .icons import kind_icon
+from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
+from .signals import emit
+from .tasks import human_bytes
+
+PREVIEW_TEXT_LIMIT = 200_000
+
+
+def _mono() -> Any:
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+def _value_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+def _fixed_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setReadOnly(True)
+    field.setFrame(False)
+    field.setStyleSheet("background: transparent")
+    return field
+
+
+class ItemDetails(QWidget):
+    """The editable metadata form of one item."""
+
+    save_requested = Signal(int, dict, dict, str)  # item id, old fields, new fields, reason
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item: Item | None = None
+        self.read_only = False
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name = QLineEdit()
+        self.kind = QComboBox()
+        for kind in store.ITEM_KINDS:
+            self.kind.addItem(kind_icon(kind), kind, kind)
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(72)
+        self.source = QComboBox()
+        self.source.setEditable(True)
+        self.source.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.acquired_from = QLineEdit()
+        self.method = QLineEdit()
+        self.media_type = QLineEdit()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("why you change it (goes into the custody record)")
+        for label, widget in (("&Name", self.name), ("&Kind", self.kind), ("&Description", self.description),
+                              ("&Source", self.source), ("Acquired &from", self.acquired_from),
+                              ("&Method", self.method), ("Media &type", self.media_type)):
+            form.addRow(label, widget)
+        form.addRow("&Reason", self.reason)
+        buttons = QHBoxLayout()
+        self.save = QPushButton("Save changes")
+        self.save.setToolTip("Save the edits; each changed field becomes a custody entry (Ctrl+S)")
+        self.revert = QPushButton("Revert")
+        self.revert.setToolTip("Discard unsaved edits")
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert)
+        buttons.addWidget(self.save)
+        form.addRow(buttons)
+
+        # read-only line edits: exact text to copy, and a long hash or path never widens the pane
+        self.sha = _fixed_field()
+        self.sha.setFont(_mono())
+        self.size = _value_label()
+        self.acquired = _value_label()
+        self.original = _fixed_field()
+        self.derived = _value_label()
+        fixed = QFormLayout()
+        fixed.addRow("SHA-256", self.sha)
+        fixed.addRow("Size", self.size)
+        fixed.addRow("Acquired", self.acquired)
+        fixed.addRow("Original path", self.original)
+        fixed.addRow("Derived from", self.derived)
+        note = QLabel("Content is immutable: these fields are fixed at acquisition.")
+        note.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addSpacing(6)
+        layout.addWidget(note)
+        layout.addLayout(fixed)
+        layout.addStretch(1)
+
+        for edit in (self.name, self.acquired_from, self.method, self.media_type):
+            edit.textEdited.connect(self._dirty)
+        self.description.textChanged.connect(self._dirty)
+        self.kind.currentIndexChanged.connect(self._dirty)
+        self.source.editTextChanged.connect(self._dirty)
+        self.save.clicked.connect(self.request_save)
+        self.revert.clicked.connect(lambda: self.show_item(self.item, self._sources))
+        self._sources: list[str] = []
+        self._loading = False
+        self._set_dirty(False)
+
+    def show_item(self, item: Item | None, sources: list[str]) -> None:
+        self._loading = True
+        self.item = item
+        self._sources = sources
+        self.source.clear()
+        self.source.addItems([""] + sources)
+        if item is not None:
+            self.name.setText(item.name)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(item.kind)))
+            self.description.setPlainText(item.description)
+            self.source.setEditText(item.source_name)
+            self.acquired_from.setText(item.acquired_from)
+            self.method.setText(item.acquisition_method)
+            self.media_type.setText(item.media_type)
+            self.sha.setText(item.sha256)
+            self.size.setText(f"{human_bytes(item.size)} ({item.size:,} bytes)")
+            self.acquired.setText(f"{utc_short(item.acquired_at)} by {item.acquired_by}")
+            self.original.setText(item.original_path or "—")
+            for edit in (self.name, self.acquired_from, self.method, self.media_type, self.original):
+                edit.setCursorPosition(0)  # show the start of long values, not their tail
+            self.original.setToolTip(item.original_path)
+            self.sha.setCursorPosition(0)
+            self.derived.setText(f"item {item.derived_from}: {item.derivation_reason}" if item.derived_from else "—")
+        self.reason.clear()
+        self._loading = False
+        self._set_dirty(False)
+
+    def fields(self) -> dict[str, Any]:
+        return {"original_name": self.name.text().strip(), "kind": self.kind.currentData(),
+                "description": self.description.toPlainText(), "source": self.source.currentText().strip(),
+                "acquired_from": self.acquired_from.text(), "acquisition_method": self.method.text(),
+                "media_type": self.media_type.text().strip()}
+
+    def original_fields(self) -> dict[str, Any]:
+        item = self.item
+        assert item is not None
+        return {"original_name": item.name, "kind": item.kind, "description": item.description,
+                "source": item.source_name, "acquired_from": item.acquired_from,
+                "acquisition_method": item.acquisition_method, "media_type": item.media_type}
+
+    @Slot()
+    def request_save(self) -> None:
+        if self.item is None or self.read_only:
+            return
+        old, new = self.original_fields(), self.fields()
+        changed = {k: v for k, v in new.items() if v != old[k]}
+        if not changed:
+            self._set_dirty(False)
+            return
+        emit(self.save_requested, self.item.id, {k: old[k] for k in changed}, changed, self.reason.text())
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for widget in (self.name, self.acquired_from, self.method, self.media_type, self.reason):
+            widget.setReadOnly(read_only)
+        self.description.setReadOnly(read_only)
+        self.kind.setEnabled(not read_only)
+        self.source.setEnabled(not read_only)
+        self._set_dirty(False)
+
+    def _dirty(self, *_: object) -> None:
+        if not self._loading:
+            self._set_dirty(True)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self.dirty = dirty and not self.read_only
+        self.save.setEnabled(self.dirty)
+        self.revert.setEnabled(self.dirty)
+        self.reason.setEnabled(not self.read_only)
+
+
+class Preview(QWidget):
+    """A modest viewer: image, text, or audio with transcript segments."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack = QStackedWidget()
+        self.placeholder = QLabel("Choose Open Item Preview (Ctrl+P) to view the content.\n"
+                                  "Viewing is recorded in the item's custody history.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scroll = QScrollArea()
+        scroll.setWidget(self.image)
+        scroll.setWidgetResizable(True)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.audio = QWidget()
+        audio_layout = QVBoxLayout(self.audio)
+        self.play = QPushButton("Play")
+        self.position = QLabel("0:00")
+        row = QHBoxLayout()
+        row.addWidget(self.play)
+        row.addWidget(self.position)
+        row.addStretch(1)
+        self.segments = QListWidget()
+        self.segments.setWordWrap(True)
+        audio_layout.addLayout(row)
+        audio_layout.addWidget(QLabel("Transcript (click a line to hear it):"))
+        audio_layout.addWidget(self.segments)
+        for page in (self.placeholder, scroll, self.text, self.audio):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self._player: Any = None
+        self.play.clicked.connect(self._toggle)
+        self.segments.itemClicked.connect(self._seek)
+
+    def clear(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+        self.stack.setCurrentIndex(0)
+
+    def release(self) -> None:
+        """Free the media player before the window goes: destroyed late, during
+        interpreter shutdown, its FFmpeg backend can abort the process."""
+        if self._player is not None:
+            from PySide6.QtCore import QUrl
+
+            self._player.stop()
+            self._player.setSource(QUrl())
+            self._player.setAudioOutput(None)
+            self._player.deleteLater()
+            self._output.deleteLater()
+            self._player = None
+
+    def show_content(self, case: Case, item: Item) -> None:
+        path = case.object_path(item.id)
+        if item.media_type.startswith("image/"):
+            pixmap = QPixmap(str(path))
+            width = max(200, self.width() - 30)
+            self.image.setPixmap(pixmap.scaledToWidth(min(width, pixmap.width()),
+                                                      Qt.TransformationMode.SmoothTransformation))
+            self.stack.setCurrentIndex(1)
+        elif item.media_type.startswith("text/") or item.media_type == "application/json":
+            with open(path, "rb") as f:
+                data = f.read(PREVIEW_TEXT_LIMIT)
+            self.text.setPlainText(data.decode("utf-8", errors="replace"))
+            self.stack.setCurrentIndex(2)
+        elif item.media_type.startswith("audio/"):
+            self._show_audio(case, item, path)
+        else:
+            self.placeholder.setText(f"No preview for {item.media_type}.")
+            self.stack.setCurrentIndex(0)
+
+    def _show_audio(self, case: Case, item: Item, path: Any) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+        if self._player is None:
+            self._player = QMediaPlayer(self)
+            self._output = QAudioOutput(self)
+            self._player.setAudioOutput(self._output)
+            self._player.positionChanged.connect(
+                lambda ms: self.position.setText(f"{ms // 60000}:{ms // 1000 % 60:02d}"))
+            self._player.playbackStateChanged.connect(
+                lambda state: self.play.setText("Pause" if state == QMediaPlayer.PlaybackState.PlayingState
+                                                else "Play"))
+        self._player.setSource(QUrl.fromLocalFile(str(path)))
+        self.segments.clear()
+        for note in case.annotations(item.id):
+            if note.kind != "audio_segment" or note.start_s is None:
+                continue
+            start = f"{int(note.start_s) // 60}:{int(note.start_s) % 60:02d}"
+            who = f"{note.speaker}: " if note.speaker else ""
+            entry = QListWidgetItem(f"[{start}] {who}{note.text}")
+            entry.setData(Qt.ItemDataRole.UserRole, int(note.start_s * 1000))
+            self.segments.addItem(entry)
+        self.stack.setCurrentIndex(3)
+
+    def _toggle(self) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self._player is None:
+            return
+        if self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self._player.pause()
+        else:
+            self._player.play()
+
+    def _seek(self, entry: QListWidgetItem) -> None:
+        if self._player is not None:
+            self._player.setPosition(int(entry.data(Qt.ItemDataRole.UserRole)))
+            self._player.play()
+
+
+class EventDetails(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        form = QFormLayout(self)
+        self.title = _value_label()
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+        self.when = _value_label()
+        self.raw = _value_label()
+        self.interval = _value_label()
+        self.precision = _value_label()
+        self.normalised_by = _value_label()
+        self.place = _value_label()
+        self.notes = _value_label()
+        self.statements = QListWidget()
+        self.statements.setWordWrap(True)
+        form.addRow(self.title)
+        form.addRow("When", self.when)
+        form.addRow("Source said", self.raw)
+        form.addRow("Read as", self.interval)
+        form.addRow("Precision", self.precision)
+        form.addRow("Normalised by", self.normalised_by)
+        form.addRow("Place", self.place)
+        form.addRow("Notes", self.notes)
+        form.addRow("Statements", self.statements)
+
+    def show_event(self, event: Event, statements: list[Any]) -> None:
+        t = event.time
+        self.title.setText(event.title)
+        self.when.setText(t.display() if t.known else "unknown: only the raw text below is kept")
+        self.when.setToolTip(event_time_tooltip(event))
+        self.raw.setText(f"“{t.raw}”" if t.raw else "—")
+        self.interval.setText(f"{t.start} – {t.end} ({t.tz})" if t.known else "—")
+        self.precision.setText(t.precision + (f"  ⚠ {t.note}" if t.note else ""))
+        self.normalised_by.setText(event.normalised_by or "—")
+        self.place.setText(event.place or "—")
+        self.notes.setText(event.notes or "—")
+        self.statements.clear()
+        for s in statements:
+            grade = f" [{s.grade}]" if s.grade else ""
+            self.statements.addItem(f"{s.speaker} ({s.medium}){grade}: {s.text[:160]}")
+
+
+class Inspector(QWidget):
+    """Right-hand pane: an item or an event, whichever was selected last."""
+
+    preview_opened = Signal(int)  # item id, so the window can log the view
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.case: Case | None = None
+        self.item: Item | None = None
+        self.header = QLabel("Select an event or an item")
+        self.header.setWordWrap(True)
+        font = self.header.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.header.setFont(font)
+        self.details = ItemDetails()
+        self.custody = CustodyModel()
+        self.custody_view = QListView()
+        self.custody_view.setModel(self.custody)
+        self.custody_view.setModelColumn(CUSTODY_LOG_COLUMN)
+        self.custody_view.setWordWrap(True)
+        self.custody_view.setAlternatingRowColors(True)
+        self.custody_view.setSpacing(1)
+        self.custody_view.setAccessibleName("Custody history")
+        self.custody_detail = QPlainTextEdit()
+        self.custody_detail.setReadOnly(True)
+        self.custody_detail.setFixedHeight(130)
+        self.custody_detail.setPlaceholderText("Select an entry to see all it records: who, where, why, "
+                                               "the item's hash at the time and the chain hashes.")
+        self.custody_view.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: self.custody_detail.setPlainText(
+                entry_text(self.custody.entries[current.row()]) if current.isValid() else ""))
+        self.grades = QTableWidget(0, 5)
+        self.grades.setHorizontalHeaderLabels(["Grade", "Of", "Rationale", "By", "When"])
+        self.grades.verticalHeader().hide()
+        self.grades.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.grades.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.events = QListWidget()
+        self.preview = Preview()
+        self.tabs = QTabWidget()
+        details_scroll = QScrollArea()
+        details_scroll.setWidget(self.details)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs.addTab(details_scroll, "&Details")
+        custody_page = QWidget()
+        custody_layout = QVBoxLayout(custody_page)
+        custody_layout.setContentsMargins(0, 0, 0, 0)
+        custody_layout.addWidget(self.custody_view, 1)
+        custody_layout.addWidget(self.custody_detail)
+        self.tabs.addTab(custody_page, "&Custody")
+        grades_page = QWidget()
+        grades_layout = QVBoxLayout(grades_page)
+        grades_layout.setContentsMargins(0, 0, 0, 0)
+        grades_layout.addWidget(self.grades, 3)
+        grades_layout.addWidget(QLabel("Belongs to events:"))
+        grades_layout.addWidget(self.events, 1)
+        self.tabs.addTab(grades_page, "&Grades && events")
+        self.tabs.addTab(self.preview, "&Preview")
+        self.event_details = EventDetails()
+        self.empty = QLabel("Nothing selected.\n\nSelect an event on the timeline or an item in the list.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.tabs)
+        event_scroll = QScrollArea()
+        event_scroll.setWidget(self.event_details)
+        event_scroll.setWidgetResizable(True)
+        event_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.pages.addWidget(event_scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.header)
+        layout.addWidget(self.pages)
+
+    def set_case(self, case: Case) -> None:
+        self.case = case
+        self.details.set_read_only(case.read_only)
+        self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self.item = None
+        self.header.setText("Inspector")
+        self.pages.setCurrentIndex(0)
+
+    def show_event(self, event: Event) -> None:
+        assert self.case is not None
+        self.item = None
+        self.preview.clear()
+        self.header.setText("Event")
+        self.event_details.show_event(event, self.case.statements(event_id=event.id))
+        self.pages.setCurrentIndex(2)
+
+    def show_item(self, item: Item) -> None:
+        assert self.case is not None
+        same = self.item is not None and self.item.id == item.id
+        self.item = item
+        self.header.setText(f"{item.name}  ·  {item.kind}  ·  {item.short_hash}")
+        self.header.setToolTip(item.sha256)
+        if not (same and self.details.dirty):
+            self.details.show_item(item, [s.name for s in self.case.sources()])
+        self.custody.set_entries(self.case.custody(item_id=item.id))
+        self.custody_detail.clear()
+        self._show_grades(item)
+        self.events.clear()
+        for event in self.case.events_of_item(item.id):
+            self.events.addItem(f"{event.time.display()} — {event.title}")
+        if not same:
+            self.preview.clear()
+        self.pages.setCurrentIndex(1)
+
+    def _show_grades(self, item: Item) -> None:
+        assert self.case is not None
+        rows = [(g, "this item (credibility)") for g in self.case.grades("item", item.id)]
+        if item.source_id is not None:
+            rows += [(g, f"source {item.source_name} (reliability)") for g in self.case.grades("source", item.source_id)]
+        self.grades.setRowCount(len(rows))
+        for r, (g, of) in enumerate(rows):
+            for c, text in enumerate((grade_text(g.reliability, g.credibility), of, g.rationale, g.graded_by,
+                                      utc_short(g.graded_at))):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.grades.setItem(r, c, cell)
+        self.grades.resizeColumnToContents(0)
+        self.grades.resizeColumnToContents(1)
+
+    def open_preview(self) -> None:
+        if self.case is None or self.item is None:
+            return
+        self.preview.show_content(self.case, self.item)
+        self.tabs.setCurrentWidget(self.preview)
+        emit(self.preview_opened, self.item.id)

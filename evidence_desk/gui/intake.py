@@ -1,0 +1,217 @@
+"""Intake: what the custody record needs, asked once for a batch of files,
+then the copy in the background with progress in bytes and Cancel.
+
+The batch is copied and hashed into the vault first and recorded only once
+every copy is made, so Cancel leaves the case exactly as it was. A file that
+cannot be read, vanishes or changes while it is read is listed with the
+reason; nothing of it is kept, and the other files are imported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import kinds, store
+from ..core.case import Case, expand_paths
+from ..core.errors import ImportFailed
+from ..core.records import Event, ImportFailure, Item
+from ..core.vault import Staged
+from .icons import kind_icon
+from .tasks import Task, human_bytes
+
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    paths: tuple[Path, ...]
+    kind: str | None
+    source: str
+    acquired_from: str
+    method: str
+    description: str
+    purpose: str
+    event_id: int | None
+
+
+@dataclass
+class IntakeResult:
+    items: list[Item] = field(default_factory=list)
+    failures: list[ImportFailure] = field(default_factory=list)
+
+
+class IntakeDialog(QDialog):
+    """Asks what the custody record needs about the files being brought in."""
+
+    def __init__(self, parent: QWidget | None, paths: list[Path], events: list[Event], event_id: int | None,
+                 sources: list[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import evidence")
+        self.setMinimumWidth(560)
+        self.files = [p for p in expand_paths(paths)]
+        total = 0
+        for path in self.files:
+            try:
+                total += path.stat().st_size
+            except OSError:
+                pass
+        self.total_bytes = total
+        summary = QLabel(f"<b>{len(self.files)} file{'s' if len(self.files) != 1 else ''}</b>, "
+                         f"{human_bytes(total)}. Each is copied into the vault, hashed (SHA-256) and "
+                         "recorded with who handed it over and how.")
+        summary.setWordWrap(True)
+        listing = QListWidget()
+        listing.setMaximumHeight(110)
+        detected: set[str] = set()
+        for path in self.files[:MAX_LISTED]:
+            kind = _detect(path)
+            detected.add(kind)
+            listing.addItem(f"{path.name}   ({kind})")
+            listing.item(listing.count() - 1).setIcon(kind_icon(kind))
+            listing.item(listing.count() - 1).setToolTip(str(path))
+        if len(self.files) > MAX_LISTED:
+            listing.addItem(f"… and {len(self.files) - MAX_LISTED} more")
+
+        self.kind = QComboBox()
+        auto = f"Detect from content ({', '.join(sorted(detected)) or 'none'})"
+        self.kind.addItem(auto, None)
+        for kind in store.ITEM_KINDS:
+            self.kind.addItem(kind_icon(kind), kind, kind)
+        self.source = QComboBox()
+        self.source.setEditable(True)
+        self.source.addItems([""] + sources)
+        self.source.lineEdit().setPlaceholderText("person, organisation or outlet it came from")
+        self.acquired_from = QLineEdit()
+        self.acquired_from.setPlaceholderText("who handed it over (name, role)")
+        self.method = QLineEdit()
+        self.method.setPlaceholderText("e.g. USB stick handed over in person; downloaded from URL …")
+        self.description = QPlainTextEdit()
+        self.description.setFixedHeight(60)
+        self.description.setTabChangesFocus(True)
+        self.purpose = QLineEdit("intake")
+        self.event = QComboBox()
+        self.event.addItem("(no event)", None)
+        for event in events:
+            self.event.addItem(f"{event.time.display()} — {event.title}", event.id)
+        if event_id is not None:
+            found = self.event.findData(event_id)
+            self.event.setCurrentIndex(found if found >= 0 else 0)
+
+        form = QFormLayout()
+        form.addRow("&Kind", self.kind)
+        form.addRow("&Source", self.source)
+        form.addRow("Acquired &from", self.acquired_from)
+        form.addRow("&How acquired", self.method)
+        form.addRow("&Description", self.description)
+        form.addRow("&Purpose", self.purpose)
+        form.addRow("&Event", self.event)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        buttons.accepted.connect(self._check_and_accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(listing)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def _check_and_accept(self) -> None:
+        if not self.files:
+            self.problem.setText("There are no files to import.")
+            return
+        if not self.acquired_from.text().strip():
+            self.problem.setText("Say who handed the files over (Acquired from): the custody record needs it.")
+            self.acquired_from.setFocus()
+            return
+        self.accept()
+
+    def request(self) -> IntakeRequest:
+        return IntakeRequest(paths=tuple(self.files), kind=self.kind.currentData(),
+                             source=self.source.currentText().strip(),
+                             acquired_from=self.acquired_from.text().strip(), method=self.method.text().strip(),
+                             description=self.description.toPlainText().strip(),
+                             purpose=self.purpose.text().strip() or "intake", event_id=self.event.currentData())
+
+
+def _detect(path: Path) -> str:
+    try:
+        return kinds.detect(path)[0]
+    except OSError:
+        return "unreadable"
+
+
+def run_intake(case: Case, request: IntakeRequest, task: Task) -> IntakeResult:
+    """Copy every file into the vault, then record them all; on Cancel, discard every copy."""
+    total = 0
+    for path in request.paths:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass
+    task.set_total(total)
+    result = IntakeResult()
+    staged: list[tuple[Path, Staged]] = []
+    try:
+        for path in request.paths:
+            try:
+                staged.append((path, case.vault.stage(path, task.progress, task.should_cancel)))
+            except ImportFailed as exc:
+                result.failures.append(ImportFailure(exc.path, exc.reason))
+    except BaseException:  # Cancelled or worse: nothing of the batch is kept
+        for _path, copy in staged:
+            case.vault.discard(copy)
+        raise
+    task.set_stage(f"Recording {len(staged)} item(s) in the catalogue and custody chain…", cancellable=False)
+    options: dict[str, Any] = {"kind": request.kind, "event_ids": [request.event_id] if request.event_id else [],
+                               "source": request.source or None, "description": request.description,
+                               "acquired_from": request.acquired_from, "method": request.method,
+                               "purpose": request.purpose}
+    for index, (path, copy) in enumerate(staged):
+        try:
+            result.items.append(case.import_staged(copy, path, **options))
+        except ImportFailed as exc:
+            result.failures.append(ImportFailure(exc.path, exc.reason))
+        except BaseException:
+            for _path, rest in staged[index + 1:]:
+                case.vault.discard(rest)
+            raise
+    return result
+
+
+def show_intake_result(parent: QWidget, result: IntakeResult) -> QMessageBox | None:
+    """Tell the user which files failed and why; silent when all went in."""
+    if not result.failures:
+        return None
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Import: some files were not imported")
+    box.setText(f"{len(result.items)} file(s) imported. {len(result.failures)} file(s) were not imported; "
+                "nothing of them was kept:")
+    box.setInformativeText("\n".join(f"• {Path(f.path).name}: {f.reason}" for f in result.failures[:20]))
+    box.setDetailedText("\n".join(f"{f.path}\t{f.reason}" for f in result.failures))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setObjectName("intake_failures")
+    box.open()
+    return box

@@ -1,0 +1,710 @@
+"""The main window: timeline and journal, the item list, the inspector."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..core import lock as case_lock
+from ..core import store
+from ..core.case import Case
+from ..core.records import Event, Item
+from . import actions as action_registry
+from . import settings
+from .case_dialogs import NewCaseDialog, NewEventDialog
+from .crash import CrashHandler
+from .icons import icon, kind_icon
+from .inspector import Inspector
+from .intake import IntakeDialog, IntakeRequest, IntakeResult, run_intake, show_intake_result
+from .journal import JournalPane
+from .models import EventRole, EventsModel, ItemsModel
+from .tasks import ErrorPresenter, Task, TaskRunner
+from .timeline import TimelineView
+from .undo import EditItemCommand
+from .verify_dialog import VerifyResultDialog
+
+log = logging.getLogger("evidence_desk.gui.window")
+
+INTAKE_EVENT_CHOICES = 500
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, crash: CrashHandler | None = None) -> None:
+        super().__init__()
+        from . import refcount_guard
+
+        refcount_guard.install()
+        self.crash = crash or CrashHandler()
+        self.case: Case | None = None
+        self.lock: case_lock.CaseLock | None = None
+        self.lock_holder: case_lock.LockHolder | None = None
+        self.review: Any = None  # a core.packet_review.ReviewSession in review mode
+        self.setWindowIcon(icon("app"))
+        self.setAcceptDrops(True)
+        self.errors = ErrorPresenter(self, self.crash.report)
+        self.runner = TaskRunner(self, self.errors)
+        self.undo_stack = QUndoStack(self)
+        self.intake_dialog: IntakeDialog | None = None
+        self.verify_dialog: VerifyResultDialog | None = None
+        self.last_intake: IntakeResult | None = None
+        self.intake_message: QMessageBox | None = None
+        self._build_widgets()
+        self.actions = action_registry.build(self, {
+            "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
+            "export_review_notes": self.export_review_notes, "import": self.choose_files,
+            "import_folder": self.choose_folder, "set_examiner": self.set_examiner, "close_window": self.close, "undo": self.undo_stack.undo,
+            "redo": self.undo_stack.redo, "save_item": self.inspector.details.request_save,
+            "new_event": self.new_event, "add_note": self.focus_journal, "find": self.focus_find,
+            "show_all_items": self.show_all_items, "verify": self.verify_case,
+            "view_item": self.inspector.open_preview, "copy_hash": self.copy_hash,
+            "reveal_timeline": lambda: self.timeline.setFocus(), "reveal_items": lambda: self.items_view.setFocus(),
+            "reveal_inspector": lambda: self.inspector.tabs.setFocus(), "about": self.about,
+        })
+        self._build_menus()
+        self.undo_stack.canUndoChanged.connect(lambda _=None: self._update_actions())
+        self.undo_stack.canRedoChanged.connect(lambda _=None: self._update_actions())
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.actions["undo"].setText(f"&Undo {text}" if text else "&Undo"))
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: self.actions["redo"].setText(f"&Redo {text}" if text else "&Redo"))
+        self.resize(1440, 900)
+        geometry = settings.settings().value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # --- layout ----------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3cd; color: #5c4300; padding: 8px; border-bottom: 1px solid #e0c36c")
+        self.banner.hide()
+
+        self.timeline = TimelineView()
+        self.timeline.files_dropped.connect(self.import_paths)
+        self.timeline_header = QLabel("<b>Timeline</b>")
+        self.timeline_header.setToolTip("Events by normalised time; unknown times last. Drop files on an event "
+                                        "to import them into it.")
+        left_top = QWidget()
+        lt = QVBoxLayout(left_top)
+        lt.setContentsMargins(6, 6, 6, 0)
+        lt.addWidget(self.timeline_header)
+        lt.addWidget(self.timeline, 1)
+        self.journal = JournalPane()
+        self.journal.note_submitted.connect(self.add_note)
+        self.journal.notes.itemDoubleClicked.connect(self._journal_jump)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(left_top)
+        left.addWidget(self.journal)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+
+        self.items_title = QLabel()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by name, description, hash or source…")
+        self.search.setClearButtonEnabled(True)
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("All kinds", None)
+        for kind in store.ITEM_KINDS:
+            self.kind_filter.addItem(kind_icon(kind), kind, kind)
+        self._filter_timer = QTimer(self, singleShot=True, interval=250)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.kind_filter)
+        self.items_view = QTableView()
+        self.items_view.setSortingEnabled(True)
+        self.items_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.items_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.items_view.verticalHeader().hide()
+        self.items_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.items_view.setAlternatingRowColors(True)
+        self.items_view.setWordWrap(False)
+        self.items_view.horizontalHeader().setStretchLastSection(False)
+        self.items_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.items_view.customContextMenuRequested.connect(self._item_menu)
+        self.items_view.setAccessibleName("Items")
+        middle = QWidget()
+        mid = QVBoxLayout(middle)
+        mid.setContentsMargins(6, 6, 6, 0)
+        mid.addWidget(self.items_title)
+        mid.addLayout(bar)
+        mid.addWidget(self.items_view, 1)
+
+        self.inspector = Inspector()
+        self.inspector.details.save_requested.connect(self.save_item_edit)
+        self.inspector.preview_opened.connect(self._log_view)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.inspector)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([320, 680, 440])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.status_case = QLabel()
+        self.status_items = QLabel()
+        self.status_examiner = QLabel()
+        self.status_verify = QLabel()
+        for label in (self.status_case, self.status_items, self.status_examiner, self.status_verify):
+            label.setContentsMargins(6, 0, 6, 0)
+            self.statusBar().addPermanentWidget(label)
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        file_menu = self.menuBar().addMenu("&File")
+        for name in ("new_case", "open_case"):
+            file_menu.addAction(a[name])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addAction(a["open_packet"])
+        file_menu.addAction(a["export_review_notes"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["import"])
+        file_menu.addAction(a["import_folder"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["set_examiner"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["close_window"])
+        edit = self.menuBar().addMenu("&Edit")
+        for name in ("undo", "redo", None, "save_item", "copy_hash", None, "find"):
+            edit.addAction(a[name]) if name else edit.addSeparator()
+        case_menu = self.menuBar().addMenu("&Case")
+        for name in ("new_event", "add_note", None, "verify"):
+            case_menu.addAction(a[name]) if name else case_menu.addSeparator()
+        view = self.menuBar().addMenu("&View")
+        for name in ("show_all_items", "view_item", None, "reveal_timeline", "reveal_items", "reveal_inspector"):
+            view.addAction(a[name]) if name else view.addSeparator()
+        self.menuBar().addMenu("&Help").addAction(a["about"])
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for name in ("import", "new_event", "add_note", "show_all_items", "verify"):
+            toolbar.addAction(a[name])
+        self.addToolBar(toolbar)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in settings.recent_cases():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_case(Path(p)))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    # --- cases -----------------------------------------------------------------
+
+    def open_case(self, path: Path, read_only: bool = False) -> bool:
+        """Open ``path``, read-only if asked or if another window holds it."""
+        holder: case_lock.LockHolder | None = None
+        lock: case_lock.CaseLock | None = None
+        if not read_only:
+            got = case_lock.acquire(path) if path.is_dir() else None
+            if isinstance(got, case_lock.LockHolder):
+                holder, read_only = got, True
+            else:
+                lock = got
+        try:
+            case = Case.open(path, read_only=read_only, examiner=settings.examiner() or None)
+        except Exception as exc:
+            if lock is not None:
+                lock.release()
+            self.errors(f"Opening {path}", exc)
+            return False
+        self.close_case()
+        self.case, self.lock, self.lock_holder = case, lock, holder
+        settings.remember_case(path)
+        self._show_case()
+        return True
+
+    def close_case(self) -> None:
+        if self.case is None:
+            return
+        self.runner.shutdown()
+        self.runner = TaskRunner(self, self.errors)
+        self.undo_stack.clear()
+        self.case.close()
+        self.case = None
+        self.review = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _show_case(self) -> None:
+        case = self.case
+        assert case is not None
+        info = case.info()
+        mode = " [review]" if self.review is not None else " [read-only]" if case.read_only else ""
+        self.setWindowTitle(f"{info.title} — Evidence Desk{mode}")
+        if self.review is not None:
+            from .review import banner_text
+
+            self.banner.setText(banner_text(self.review))
+            self.banner.show()
+        elif self.lock_holder is not None:
+            self.banner.setText(f"<b>Read-only:</b> this case is open for writing by "
+                                f"{self.lock_holder.describe()}. You can read and verify it; to change it, "
+                                "close it there and open it again here.")
+            self.banner.show()
+        elif case.read_only:
+            self.banner.setText("<b>Read-only:</b> the case was opened for reading only; nothing can be changed.")
+            self.banner.show()
+        else:
+            self.banner.hide()
+        self.events_model = EventsModel(case)
+        self.timeline.setModel(self.events_model)
+        self.timeline.selectionModel().selectionChanged.connect(self._event_selected)
+        if self.events_model.canFetchMore():
+            self.events_model.fetchMore()
+        self.items_model = ItemsModel(case)
+        self.items_view.setModel(self.items_model)
+        header = self.items_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((44, 200, 120, 50, 122, 100, 104)):
+            self.items_view.setColumnWidth(col, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+        self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
+        self.inspector.set_case(case)
+        self.journal.set_read_only(case.read_only and self.review is None)
+        self.journal.set_review_mode(self.review is not None)
+        self.selected_event: Event | None = None
+        self._apply_filter()
+        self._refresh_journal()
+        self._update_status()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        writable = self.case is not None and not self.case.read_only
+        for action in self.actions.values():
+            if action.property("changes_case"):
+                action.setEnabled(writable)
+        if writable:
+            self.actions["undo"].setEnabled(self.undo_stack.canUndo())
+            self.actions["redo"].setEnabled(self.undo_stack.canRedo())
+        self.actions["verify"].setEnabled(self.case is not None)
+        self.actions["add_note"].setEnabled(writable or self.review is not None)
+        self.actions["export_review_notes"].setEnabled(self.review is not None)
+
+    def _update_status(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        if self.review is not None:
+            self.status_case.setText(f"Review packet: {self.review.packet}")
+        else:
+            self.status_case.setText(f"Case: {case.path}")
+        self.status_items.setText(f"{case.count_items():,} items")
+        self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if case.read_only else ""))
+        last = settings.settings().value(f"verify/{case.id}", "")
+        self.status_verify.setText(f"Last verification: {last}" if last else "Not verified on this computer")
+
+    # --- selection ---------------------------------------------------------------
+
+    @Slot(QItemSelection, QItemSelection)
+    def _event_selected(self, *_: Any) -> None:
+        indexes = self.timeline.selectionModel().selectedIndexes()
+        event: Event | None = indexes[0].data(EventRole) if indexes else None
+        self.selected_event = event
+        self._apply_filter()
+        if event is not None:
+            self.inspector.show_event(event)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _item_selected(self, *_: Any) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.inspector.show_item(item)
+
+    def selected_item(self) -> Item | None:
+        rows = self.items_view.selectionModel().selectedRows() if self.items_view.selectionModel() else []
+        return self.items_model.item_at(rows[0].row()) if rows else None
+
+    def select_event_row(self, row: int) -> None:
+        index = self.events_model.index(row)
+        if index.isValid():
+            self.timeline.setCurrentIndex(index)
+
+    def select_item_row(self, row: int) -> None:
+        self.items_view.selectRow(row)
+
+    def _apply_filter(self) -> None:
+        if self.case is None:
+            return
+        event = self.selected_event
+        self.items_model.set_filter(event_id=event.id if event else None, text=self.search.text(),
+                                    kind=self.kind_filter.currentData())
+        scope = f"Items of “{event.title}”" if event else "All items of the case"
+        filtered = " (filtered)" if self.search.text().strip() or self.kind_filter.currentData() else ""
+        self.items_title.setText(f"<b>{scope}</b> — {self.items_model.total:,}{filtered}")
+
+    @Slot()
+    def show_all_items(self) -> None:
+        self.timeline.clearSelection()
+        self.timeline.setCurrentIndex(QModelIndex())
+        self.selected_event = None
+        self._apply_filter()
+
+    def focus_find(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def focus_journal(self) -> None:
+        self.journal.entry.setFocus()
+
+    def copy_hash(self) -> None:
+        item = self.inspector.item or self.selected_item()
+        if item is not None:
+            QGuiApplication.clipboard().setText(item.sha256)
+            self.statusBar().showMessage(f"Copied SHA-256 of {item.name}", 4000)
+
+    def _item_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        for name in ("view_item", "copy_hash", "save_item", "import"):
+            menu.addAction(self.actions[name])
+        menu.popup(self.items_view.viewport().mapToGlobal(pos))
+
+    # --- writing ---------------------------------------------------------------
+
+    def _write(self, label: str, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> Task:
+        return self.runner.write(label, lambda _task: work(), on_done)
+
+    @Slot(int, dict, dict, str)
+    def save_item_edit(self, item_id: int, old: dict, new: dict, reason: str) -> None:
+        assert self.case is not None
+        name = self.inspector.item.name if self.inspector.item else f"item {item_id}"
+        self.undo_stack.push(EditItemCommand(self.case, self._run_edit, item_id, old, new, reason, name))
+
+    def _run_edit(self, label: str, work: Callable[[], Item]) -> None:
+        self._write(label, work, self._item_changed)
+
+    def _item_changed(self, item: Item) -> None:
+        self.inspector.details.dirty = False
+        self.items_model.replace_item(item)
+        if self.inspector.item is not None and self.inspector.item.id == item.id:
+            self.inspector.details.show_item(item, [s.name for s in self.case.sources()] if self.case else [])
+            self.inspector.show_item(item)
+        self.statusBar().showMessage(f"Saved {item.name}; the change is in its custody history", 5000)
+
+    def _log_view(self, item_id: int) -> None:
+        case = self.case
+        if case is not None and not case.read_only:
+            self._write("Recording the view", lambda: case.record_view(item_id),
+                        lambda _e: self._refresh_inspector_item(item_id))
+
+    def _refresh_inspector_item(self, item_id: int) -> None:
+        if self.case is not None and self.inspector.item is not None and self.inspector.item.id == item_id:
+            self.inspector.custody.set_entries(self.case.custody(item_id=item_id))
+
+    def add_note(self, text: str, link: bool) -> None:
+        case = self.case
+        item = self.inspector.item if link else None
+        event = self.selected_event if link and item is None else None
+        if case is not None and self.review is not None:  # a reviewer's note: beside the packet, not in it
+            from ..core.packet_review import add_review_note
+
+            try:
+                add_review_note(self.review, text, item_id=item.id if item else None,
+                                event_id=event.id if event else None)
+            except Exception as exc:
+                self.errors("Saving the review note", exc)
+                return
+            self.journal.note_added()
+            self._refresh_journal()
+            return
+        if case is None or case.read_only:
+            return
+        self._write("Adding a journal note",
+                    lambda: case.add_journal_note(text, event_id=event.id if event else None,
+                                                  item_id=item.id if item else None),
+                    lambda _note: (self.journal.note_added(), self._refresh_journal()))
+
+    def _refresh_journal(self) -> None:
+        if self.case is None:
+            return
+        if self.review is not None:
+            from .review import notes_for_pane
+
+            notes = notes_for_pane(self.review)
+        else:
+            notes = self.case.journal()
+        labels: dict[int, str] = {}
+        for note in notes:
+            if note.event_id is not None and note.event_id not in labels:
+                labels[note.event_id] = self.case.event(note.event_id).title
+        self.journal.show_notes(notes, labels)
+
+    def _journal_jump(self, entry: Any) -> None:
+        """Double-clicking a note shows what it is about: its event, or its item."""
+        note = entry.data(Qt.ItemDataRole.UserRole)
+        if self.case is None or note is None:
+            return
+        if note.event_id is not None:
+            while self.events_model.row_of(note.event_id) < 0 and self.events_model.canFetchMore():
+                self.events_model.fetchMore()
+            self.select_event_row(self.events_model.row_of(note.event_id))
+        if note.item_id is not None:
+            self.inspector.show_item(self.case.item(note.item_id))
+
+    def new_event(self) -> None:
+        case = self.case
+        if case is None or case.read_only:
+            return
+        dialog = NewEventDialog(self, case.info().default_tz)
+        if dialog.exec() != NewEventDialog.DialogCode.Accepted:
+            return
+        title, when, tz = dialog.title.text(), dialog.when.text().strip() or None, dialog.tz.text().strip()
+        place, notes = dialog.place.text(), dialog.notes.toPlainText()
+        self._write("Adding an event", lambda: case.add_event(title, when=when, tz=tz or None, place=place,
+                                                              notes=notes), self._event_added)
+
+    def _event_added(self, event: Event) -> None:
+        self.events_model.reload()
+        while self.events_model.row_of(event.id) < 0 and self.events_model.canFetchMore():
+            self.events_model.fetchMore()
+        self.select_event_row(self.events_model.row_of(event.id))
+
+    # --- cases from the menu ----------------------------------------------------
+
+    def new_case(self) -> None:
+        from platformdirs import user_documents_dir
+
+        dialog = NewCaseDialog(self, Path(user_documents_dir()) / "Evidence Desk cases")
+        if dialog.exec() != NewCaseDialog.DialogCode.Accepted:
+            return
+        examiner = settings.examiner() or (self.case.examiner if self.case else "")
+        try:
+            created = Case.create(dialog.case_dir(), dialog.title.text(), examiner,
+                                  description=dialog.description.toPlainText(), tz=dialog.tz.text().strip() or "UTC")
+        except Exception as exc:
+            self.errors("Creating the case", exc)
+            return
+        created.close()
+        self.open_case(dialog.case_dir())
+
+    def set_examiner(self) -> None:
+        from .case_dialogs import ask_examiner
+
+        name = ask_examiner(self, settings.examiner() or (self.case.examiner if self.case else ""))
+        if name is None:
+            return
+        settings.remember_examiner(name)
+        if self.case is not None and not self.case.read_only:
+            self.case.examiner = name
+        self._update_status()
+
+    def choose_packet(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Open a review packet (a .zip, or the bagit.txt of an unpacked packet)", "",
+            "Review packets (*.zip bagit.txt);;All files (*)")
+        if chosen:
+            from .review import packet_path_from_choice
+
+            self.open_packet(packet_path_from_choice(chosen))
+
+    def open_packet(self, packet: Path) -> None:
+        """Verify ``packet`` off the GUI thread, then show it read-only in review mode."""
+        from ..core.packet_review import open_for_review
+        from .review import review_cache_dir
+
+        reviewer = settings.examiner() or None
+        self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
+                         lambda task: open_for_review(packet, review_cache_dir(), task.progress, task.should_cancel,
+                                                      reviewer=reviewer), self._review_opened,
+                         on_error=lambda exc: self.errors(f"Opening the review packet {packet.name}", exc))
+
+    def _review_opened(self, session: Any) -> None:
+        self.close_case()
+        self.case, self.review, self.lock, self.lock_holder = session.case, session, None, None
+        self._show_case()
+
+    def export_review_notes(self, target: str | None = None) -> Path | None:
+        if self.review is None:
+            return None
+        from ..core.packet_review import export_review_notes
+
+        if not target:
+            target, _ = QFileDialog.getSaveFileName(self, "Export your signed review notes",
+                                                    f"{self.review.packet.name}.review-notes.signed.json",
+                                                    "Signed review notes (*.json)")
+        if not target:
+            return None
+        try:
+            out = export_review_notes(self.review, Path(target))
+        except Exception as exc:
+            self.errors("Exporting the review notes", exc)
+            return None
+        self.statusBar().showMessage(f"Signed review notes written to {out}", 8000)
+        return out
+
+    def choose_case(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a case folder",
+                                                  str(self.case.path.parent) if self.case else "")
+        if folder:
+            self.open_case(Path(folder))
+
+    # --- intake ------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import evidence files")
+        if files:
+            self.import_paths([Path(f) for f in files], self.selected_event.id if self.selected_event else None)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import every file of a folder")
+        if folder:
+            self.import_paths([Path(folder)], self.selected_event.id if self.selected_event else None)
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.import_paths(paths, self.selected_event.id if self.selected_event else None)
+
+    @Slot(list, object)
+    def import_paths(self, paths: list[Path], event_id: int | None) -> None:
+        case = self.case
+        if case is None:
+            return
+        if case.read_only:
+            QMessageBox.information(self, "Read-only case", "This case is open read-only; nothing can be imported.")
+            return
+        events = case.events(limit=INTAKE_EVENT_CHOICES)
+        if event_id is not None and all(e.id != event_id for e in events):
+            events.append(case.event(event_id))
+        dialog = IntakeDialog(self, paths, events, event_id, [s.name for s in case.sources()])
+        self.intake_dialog = dialog
+        dialog.accepted.connect(lambda: self._start_intake(dialog.request()))
+        dialog.open()
+
+    def _start_intake(self, request: IntakeRequest) -> None:
+        case = self.case
+        assert case is not None
+        count = len(request.paths)
+        self.runner.write(f"Importing {count} file{'s' if count != 1 else ''}",
+                          lambda task: run_intake(case, request, task), self._intake_done, progress=True,
+                          on_cancelled=self._intake_cancelled)
+
+    def _intake_done(self, result: IntakeResult) -> None:
+        self.last_intake = result
+        self._after_case_change()
+        self.intake_message = show_intake_result(self, result)
+        self.statusBar().showMessage(f"Imported {len(result.items)} item(s)", 6000)
+
+    def _intake_cancelled(self) -> None:
+        self.last_intake = IntakeResult()
+        self.statusBar().showMessage("Import cancelled: nothing was added to the case", 6000)
+
+    def _after_case_change(self) -> None:
+        selected = self.selected_event.id if self.selected_event else None
+        self.events_model.reload()
+        if selected is not None:
+            while self.events_model.row_of(selected) < 0 and self.events_model.canFetchMore():
+                self.events_model.fetchMore()
+            row = self.events_model.row_of(selected)
+            self.timeline.selectionModel().blockSignals(True)
+            self.timeline.setCurrentIndex(self.events_model.index(row))
+            self.timeline.selectionModel().blockSignals(False)
+        self._apply_filter()
+        self._update_status()
+
+    # --- verify --------------------------------------------------------------------
+
+    def verify_case(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        from ..core.verify import verify
+
+        path = case.path
+        self.runner.read("Verifying the case: rehashing every object, walking the custody chain",
+                         lambda task: verify(path, task.progress, task.should_cancel, task.set_total),
+                         self._verified, on_cancelled=lambda: self.statusBar().showMessage("Verification cancelled",
+                                                                                           5000))
+
+    def _verified(self, report: Any) -> None:
+        from datetime import datetime
+
+        case = self.case
+        assert case is not None
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
+        settings.settings().setValue(f"verify/{case.id}", f"{verdict} ({stamp})")
+        self._update_status()
+        if not case.read_only:
+            self._write("Recording the verification", lambda: case.record_case_action(
+                "verified", "case verified in Evidence Desk",
+                {"ok": report.ok, "failures": [str(f) for f in report.failures][:200], "items": report.items,
+                 "custody_entries": report.custody_entries}))
+        self.verify_dialog = VerifyResultDialog(self, report)
+        self.verify_dialog.open()
+
+    # --- misc ----------------------------------------------------------------------
+
+    def about(self) -> None:
+        fingerprint = self.case.info().fingerprint if self.case else "—"
+        QMessageBox.about(self, "About Evidence Desk",
+                          f"<b>Evidence Desk {__version__}</b><br>Offline evidence catalogue with a tamper-evident "
+                          f"chain of custody.<br><br>This case's signing key fingerprint:<br><tt>{fingerprint}</tt>")
+
+    def render_screenshot(self, out: Path) -> None:
+        """Select the first event and save what the window shows."""
+        if self.events_model.rowCount():
+            self.select_event_row(0)
+            if self.items_model.rowCount():
+                self.select_item_row(0)
+                self.select_event_row(0)  # the inspector shows the event, the list its items
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+        self.grab().save(str(out))
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        if self.inspector.details.dirty:
+            answer = QMessageBox.question(self, "Unsaved changes", "Discard the unsaved edits of the selected item?")
+            if answer != QMessageBox.StandardButton.Yes:
+                e.ignore()
+                return
+        settings.settings().setValue("window/geometry", self.saveGeometry())
+        self.inspector.preview.release()
+        self.close_case()
+        super().closeEvent(e)
+

@@ -1,0 +1,339 @@
+"""Thin Qt models over core records, fetched lazily a page at a time.
+
+Sorting and filtering are pushed into SQL through the case's paged queries
+(``case.items(..., offset, limit)``, ``case.count_items``), so a case of
+100,000 items opens as fast as a small one and no proxy model ever holds
+all rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..core.case import Case
+from ..core.custody import CustodyEntry
+from ..core.records import Event, Item
+from .icons import kind_icon
+from .signals import emit
+
+PAGE = 200
+
+EventRole = Qt.ItemDataRole.UserRole + 1
+ItemCountRole = Qt.ItemDataRole.UserRole + 2
+ItemRole = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def utc_short(text: str) -> str:
+    """``2026-11-27T04:43:14.123456Z`` -> ``2026-11-27 04:43:14 UTC``."""
+    if not text:
+        return ""
+    return text.replace("T", " ")[:19] + " UTC"
+
+
+class EventsModel(QAbstractListModel):
+    """The timeline: events by normalised time, unknown times last."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__()
+        self.case = case
+        self._events: list[Event] = []
+        self._counts: dict[int, int] = {}
+        self._total = case.count_events()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._events)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._events) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        page = self.case.events(offset=len(self._events), limit=PAGE)
+        if not page:
+            self._total = len(self._events)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._events), len(self._events) + len(page) - 1)
+        self._events.extend(page)
+        self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._events):
+            return None
+        event = self._events[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return event.title
+        if role == EventRole:
+            return event
+        if role == ItemCountRole:
+            return self.item_count(event.id)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return event_time_tooltip(event)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{event.time.display()}: {event.title}"
+        return None
+
+    def item_count(self, event_id: int) -> int:
+        if event_id not in self._counts:
+            self._counts[event_id] = self.case.count_items(event_id=event_id)
+        return self._counts[event_id]
+
+    def event_at(self, row: int) -> Event | None:
+        return self._events[row] if 0 <= row < len(self._events) else None
+
+    def row_of(self, event_id: int) -> int:
+        for row, event in enumerate(self._events):
+            if event.id == event_id:
+                return row
+        return -1
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._events = []
+        self._counts = {}
+        self._total = self.case.count_events()
+        self.endResetModel()
+        if self.canFetchMore():
+            self.fetchMore()
+
+
+def event_time_tooltip(event: Event) -> str:
+    t = event.time
+    lines = [f"<b>{event.title}</b>"]
+    if t.raw:
+        lines.append(f"Source said: <tt>{_esc(t.raw)}</tt>")
+    if t.known:
+        lines.append(f"Read as: {t.start} to {t.end} ({t.tz})")
+        lines.append(f"Precision: {t.precision}")
+    else:
+        lines.append("Time unknown: only the raw text is kept; it is listed after the dated events.")
+    if t.note:
+        lines.append(f"Note: {_esc(t.note)}")
+    if event.normalised_by:
+        lines.append(f"Normalised by {event.normalised_by}")
+    return "<br>".join(lines)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+ITEM_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("kind", "Kind"), ("name", "Name"), ("source", "Source"), ("grade", "Grade"),
+    ("acquired_at", "Acquired (UTC)"), ("acquired_by", "Acquired by"), ("sha256", "SHA-256"),
+)
+
+
+class ItemsModel(QAbstractTableModel):
+    """Items of the selected event (or of the whole case), sorted and filtered in SQL."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__()
+        self.case = case
+        self.event_id: int | None = None
+        self.text = ""
+        self.kind: str | None = None
+        self.sort_key = "acquired_at"
+        self.descending = False
+        self._items: list[Item] = []
+        self._total = 0
+
+    # --- filter and sort, in SQL -----------------------------------------
+
+    def set_filter(self, *, event_id: int | None, text: str, kind: str | None) -> None:
+        self.event_id, self.text, self.kind = event_id, text.strip(), kind or None
+        self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_key = ITEM_COLUMNS[column][0]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._items = []
+        self._total = self.case.count_items(event_id=self.event_id, text=self.text, kind=self.kind)
+        self.endResetModel()
+        if self.canFetchMore():
+            self.fetchMore()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    # --- paging ----------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._items) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        page = self.case.items(event_id=self.event_id, text=self.text, kind=self.kind, sort=self.sort_key,
+                               descending=self.descending, offset=len(self._items), limit=PAGE)
+        if not page:
+            self._total = len(self._items)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._items), len(self._items) + len(page) - 1)
+        self._items.extend(page)
+        self.endInsertRows()
+
+    # --- the table -------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ITEM_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ITEM_COLUMNS[section][1]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return {"grade": "Admiralty grade: source reliability (A–F) and information credibility (1–6)",
+                    "sha256": "First 12 hex digits of the content's SHA-256",
+                    "acquired_at": "When the item was acquired (UTC)"}.get(ITEM_COLUMNS[section][0])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._items):
+            return None
+        item = self._items[index.row()]
+        key = ITEM_COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {"kind": "", "name": item.name, "source": item.source_name or "—",
+                    "grade": item.grade or "—", "acquired_at": item.acquired_at.replace("T", " ")[:16],
+                    "acquired_by": item.acquired_by, "sha256": item.short_hash}[key]
+        if role == Qt.ItemDataRole.DecorationRole and key == "kind":
+            return kind_icon(item.kind)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "kind":
+                return f"{item.kind} ({item.media_type})"
+            if key == "acquired_at":
+                return f"{utc_short(item.acquired_at)} by {item.acquired_by}"
+            if key == "sha256":
+                return f"SHA-256 {item.sha256}"
+            if key == "name":
+                return item.description or item.name
+            if key == "grade" and item.grade:
+                return (f"Source reliability {item.reliability or 'not graded'}, "
+                        f"information credibility {item.credibility or 'not graded'}")
+        if role == Qt.ItemDataRole.FontRole and key == "sha256":
+            from PySide6.QtGui import QFontDatabase
+
+            return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if role == Qt.ItemDataRole.AccessibleTextRole and key == "kind":
+            return item.kind
+        if role == ItemRole:
+            return item
+        return None
+
+    def item_at(self, row: int) -> Item | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def row_of(self, item_id: int) -> int:
+        for row, item in enumerate(self._items):
+            if item.id == item_id:
+                return row
+        return -1
+
+    def replace_item(self, item: Item) -> None:
+        """Show an edited item in place without reloading the page."""
+        row = self.row_of(item.id)
+        if row >= 0:
+            self._items[row] = item
+            emit(self.dataChanged, self.index(row, 0), self.index(row, len(ITEM_COLUMNS) - 1))
+
+
+CUSTODY_COLUMNS = ("#", "When (UTC)", "Action", "By", "What / why", "Where", "Item hash then", "Entry")
+#: the column a list view shows: one two-line log entry per custody record
+CUSTODY_LOG_COLUMN = 7
+
+
+class CustodyModel(QAbstractTableModel):
+    """One item's custody history, oldest first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[CustodyEntry] = []
+
+    def set_entries(self, entries: list[CustodyEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(CUSTODY_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return CUSTODY_COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            when = entry.at_utc.replace("T", " ")[:19]
+            if index.column() == CUSTODY_LOG_COLUMN:
+                what = describe_entry(entry)
+                return f"#{entry.seq}  {when} UTC  ·  {entry.action.replace('_', ' ')}  ·  {entry.examiner}" + (
+                    f"\n{what}" if what else "")
+            return [str(entry.seq), when, entry.action.replace("_", " "),
+                    entry.examiner, describe_entry(entry), entry.location,
+                    (entry.item_sha256 or "")[:12]][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"#{entry.seq} {entry.action} at {entry.at_utc} (examiner's offset {entry.local_offset})\n"
+                    f"{describe_entry(entry)}\nitem hash {entry.item_sha256 or '—'}\n"
+                    f"entry hash {entry.entry_hash}\nprevious {entry.prev_hash}")
+        return None
+
+
+def entry_text(entry: CustodyEntry) -> str:
+    """Every field of a custody entry, for the inspector's detail box."""
+    lines = [f"#{entry.seq}  {entry.action.replace('_', ' ')}  at {entry.at_utc} (examiner's offset "
+             f"{entry.local_offset})", f"By: {entry.examiner}", f"Where: {entry.location}",
+             f"What / why: {describe_entry(entry)}"]
+    if entry.released_by or entry.received_by:
+        lines.append(f"Released by: {entry.released_by or '—'}   Received by: {entry.received_by or '—'}")
+    if entry.condition:
+        lines.append(f"Condition: {entry.condition}")
+    lines += [f"Item SHA-256 at the time: {entry.item_sha256 or '—'}", f"Entry hash: {entry.entry_hash}",
+              f"Previous entry hash: {entry.prev_hash}"]
+    return "\n".join(lines)
+
+
+def describe_entry(entry: CustodyEntry) -> str:
+    """One line a person can read: what this custody entry says happened."""
+    d = entry.details_dict
+    if entry.action == "metadata_changed" and "field" in d:
+        text = f"{d['field']}: {d.get('old')!r} → {d.get('new')!r}"
+        return f"{text} ({entry.purpose})" if entry.purpose else text
+    if entry.action in ("acquired", "derived", "transferred"):
+        parts = [entry.purpose]
+        if entry.released_by:
+            parts.append(f"from {entry.released_by}")
+        if entry.received_by:
+            parts.append(f"to {entry.received_by}")
+        return " ".join(p for p in parts if p)
+    if entry.action in ("linked", "unlinked"):
+        return f"event {d.get('event_id')}"
+    if entry.action == "graded":
+        axes = [f"reliability {d['reliability']}" if d.get("reliability") else "",
+                f"credibility {d['credibility']}" if d.get("credibility") else ""]
+        return f"{', '.join(a for a in axes if a)}: {d.get('rationale', '')}"
+    if entry.action == "journal_note":
+        return str(d.get("text", ""))[:120]
+    if entry.action == "annotated":
+        return f"{d.get('kind', '')}: {str(d.get('text', ''))[:100]}"
+    return entry.purpose
