@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .verify import VerifyReport
 
 __all__ = ["FORMATS", "ReportModel", "build_report_model", "model_json", "render_html", "render_pdf",
-           "report_hash", "write_report"]
+           "report_hash", "write_report", "write_report_model"]
 
 FORMATS = ("pdf", "html")
 
@@ -56,13 +56,22 @@ def write_report(case: Case, out: Path, *, fmt: str | None = None, event_id: int
                  item_ids: Sequence[int] | None = None, verification: VerifyReport | None = None,
                  packet_fingerprint: str = "") -> Path:
     """Build the report of ``case`` (or a subset) and write it to ``out`` atomically."""
+    write_report_model(case, out, fmt=fmt, event_id=event_id, item_ids=item_ids, verification=verification,
+                       packet_fingerprint=packet_fingerprint)
+    return Path(out)
+
+
+def write_report_model(case: Case, out: Path, *, fmt: str | None = None, event_id: int | None = None,
+                       item_ids: Sequence[int] | None = None, verification: VerifyReport | None = None,
+                       packet_fingerprint: str = "") -> ReportModel:
+    """:func:`write_report`, returning the model written (for its hash and counts)."""
     out = Path(out)
     chosen = format_for(out, fmt)
     model = build_report_model(case, event_id=event_id, item_ids=item_ids, verification=verification,
                                packet_fingerprint=packet_fingerprint)
     renderer: Callable[[ReportModel, Path], Any] = render_pdf if chosen == "pdf" else render_html
     write_atomically(out, lambda tmp: renderer(model, tmp))
-    return out
+    return model
 
 
 def write_atomically(out: Path, produce: Callable[[Path], Any]) -> None:

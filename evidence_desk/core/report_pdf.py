@@ -25,11 +25,29 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import (CondPageBreak, Flowable, LongTable, PageBreak, Paragraph,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    CellStyle,
+    CondPageBreak,
+    Flowable,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from .report_model import (REPORT_HASH_EXPLANATION, CustodyLine, EvidenceLine, GradeLine, ItemSection,
-                           ReportModel, TimeText, report_hash)
+from .report_model import (
+    REPORT_HASH_EXPLANATION,
+    CustodyLine,
+    EvidenceLine,
+    GradeLine,
+    ItemSection,
+    ReportModel,
+    TimeText,
+    report_hash,
+)
 from .resources import resource
 
 SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", \
@@ -53,13 +71,35 @@ ALERT_RED = colors.HexColor("#a3201b")
 PAD = 3
 
 
+class _MemoTTFont(TTFont):
+    """A TTFont that remembers how it encoded each string for a document.
+
+    Reports repeat the same short strings thousands of times (examiner, host,
+    action); ReportLab maps every character to its subset code on every draw,
+    which was the largest single cost of a big report. Once a string's
+    characters have codes in a document they never change, so the result can
+    be kept with that document's font state (and dies with it)."""
+
+    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (ReportLab's name)
+        state = self.state.get(doc)
+        cache = getattr(state, "evidence_desk_memo", None) if state is not None else None
+        if cache is None:
+            result = super().splitString(text, doc, encoding)
+            self.state[doc].evidence_desk_memo = {}
+            return result
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = super().splitString(text, doc, encoding)
+        return found
+
+
 @functools.cache
 def register_fonts() -> None:
     """Register the bundled DejaVu TTFs once; TTFs are always embedded by ReportLab."""
     from reportlab.lib.fonts import addMapping
 
     for name in (SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC, MONO, MONO_BOLD):
-        pdfmetrics.registerFont(TTFont(name, str(resource("fonts", f"{name}.ttf"))))
+        pdfmetrics.registerFont(_MemoTTFont(name, str(resource("fonts", f"{name}.ttf"))))
     addMapping(SANS, 0, 0, SANS)
     addMapping(SANS, 1, 0, SANS_BOLD)
     addMapping(SANS, 0, 1, SANS_ITALIC)
@@ -91,7 +131,7 @@ H1 = _style("h1", fontName=SANS_BOLD, fontSize=14, leading=18, textColor=NAVY, s
 H2 = _style("h2", fontName=SANS_BOLD, fontSize=10.5, leading=13, textColor=NAVY, spaceBefore=8, spaceAfter=3)
 H3 = _style("h3", fontName=SANS_BOLD, fontSize=8.5, leading=11, textColor=INK, spaceBefore=5, spaceAfter=2)
 COVER_TITLE = _style("cover-title", fontName=SANS_BOLD, fontSize=22, leading=27, textColor=NAVY)
-COVER_SUB = _style("cover-sub", fontSize=12, leading=16, textColor=INK)
+COVER_SUB = _style("cover-sub", fontSize=10, leading=13.5, textColor=INK)
 LABEL = _style("label", fontName=SANS_BOLD, fontSize=7.2, leading=8.8, textColor=MUTED)
 RIGHT = _style("right", fontSize=7.2, leading=8.8, alignment=TA_RIGHT)
 
@@ -108,16 +148,45 @@ def _p(text: Any, style: ParagraphStyle = CELL) -> Paragraph:
     return Paragraph(_esc(text), style)
 
 
-def _fits(text: str, width: float, font: str = SANS, size: float = CELL_SIZE) -> bool:
-    return pdfmetrics.stringWidth(text, font, size) <= width - 2 * PAD - 0.5
+def _wrap(text: str, width: float, font: str = SANS, size: float = CELL_SIZE) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (words first, then characters).
+
+    Table cells hold plain strings wrapped here rather than Paragraphs: they
+    lay out several times faster, and case text is never parsed as markup.
+    """
+    room = width - 2 * PAD - 0.5
+    width_of = functools.partial(pdfmetrics.stringWidth, fontName=font, fontSize=size)
+    out: list[str] = []
+    for raw in text.split("\n"):
+        if width_of(raw) <= room:
+            out.append(raw)
+            continue
+        line = ""
+        for word in raw.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if width_of(candidate) <= room:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            while width_of(word) > room:  # an unbroken run longer than the cell: cut it
+                cut = max(1, int(len(word) * room / width_of(word)))
+                while cut > 1 and width_of(word[:cut]) > room:
+                    cut -= 1
+                out.append(word[:cut])
+                word = word[cut:]
+            line = word
+        out.append(line)
+    return out
 
 
-def _cell(lines: Iterable[str], width: float) -> Any:
-    """A table cell: a plain string when it fits (fast to lay out), else a wrapping paragraph."""
-    kept = [line for line in lines if line]
-    if all("\n" not in line and _fits(line, width) for line in kept):
-        return "\n".join(kept)
-    return Paragraph("<br/>".join(_esc(line) for line in kept), CELL)
+def _cell(lines: Iterable[str], width: float, font: str = SANS, size: float = CELL_SIZE) -> str:
+    """A table cell as a plain, pre-wrapped string (drawn in the table's font for that cell)."""
+    return "\n".join(wrapped for line in lines if line for wrapped in _wrap(line, width, font, size))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _utc_display(at_utc: str) -> str:
@@ -201,48 +270,121 @@ def _clip(text: str, font: str, size: float, width: float) -> str:
 
 # --- building blocks --------------------------------------------------------------------------------------
 
+class _CellDefaults(CellStyle):
+    """The report's default cell look, so tables need no style command touching every cell
+    (ReportLab applies each command cell by cell: that dominated layout time)."""
+
+    fontname = SANS
+    fontsize = CELL_SIZE
+    leading = CELL_SIZE + 1.6
+    leftPadding = PAD
+    rightPadding = PAD
+    topPadding = 2
+    bottomPadding = 2.5
+    color = INK
+    valign = "TOP"
+
+
+class _FastCells:
+    """Draw a plain-string cell as one PDF text object instead of one per line.
+
+    Same placement as ReportLab's own drawing for left-aligned, top-aligned
+    cells (the only kind this report uses for strings); anything else is
+    drawn by ReportLab."""
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:  # noqa: N802
+        if (type(cellval) is not str or cellstyle.alignment != "LEFT" or cellstyle.valign != "TOP"
+                or cellstyle.href or cellstyle.destination or cellstyle.direction or cellstyle.shaping):
+            return super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+        canv = self.canv  # type: ignore[attr-defined]
+        current = self._curcellstyle  # type: ignore[has-type]
+        if current is not cellstyle:  # the same state switching ReportLab does, kept in step with it
+            if current is None or cellstyle.color != current.color:
+                canv.setFillColor(cellstyle.color)
+            if current is None or (cellstyle.leading, cellstyle.fontname, cellstyle.fontsize) != (
+                    current.leading, current.fontname, current.fontsize):
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        if not cellval:
+            return None
+        colpos, rowpos = pos
+        text = canv.beginText(colpos + cellstyle.leftPadding,
+                              rowpos + size[1] - cellstyle.topPadding - cellstyle.fontsize)
+        for line in cellval.split("\n"):
+            text.textLine(line)
+        canv.drawText(text)
+        return None
+
+
+class _Table(_FastCells, Table):
+    pass
+
+
+class _LongTable(_FastCells, LongTable):
+    pass
+
+
+def _table(data: list[list[Any]], widths: Sequence[float], cmds: list[tuple], *, long: bool = True,
+           **kw: Any) -> Table:
+    styles = [[_CellDefaults("") for _ in row] for row in data]
+    cls = _LongTable if long else _Table
+    kw.pop("splitInRow", None)
+    # Rows break between pages whole; only a row too tall to fit on any page (a huge
+    # statement, an edit of a long description) is split inside, so none is ever refused.
+    return cls(data, colWidths=list(widths), style=TableStyle(cmds), cellStyles=styles, hAlign="LEFT",
+               splitInRow=int(any(_is_giant(cell) for row in data for cell in row)), **kw)
+
+
+def _is_giant(cell: Any) -> bool:
+    if isinstance(cell, str):
+        return cell.count("\n") > 40
+    if isinstance(cell, list | tuple):
+        return sum(len(getattr(f, "text", "")) for f in cell) > 3000
+    return len(getattr(cell, "text", "")) > 3000
+
+
 def _table_style(header_rows: int = 1, zebra_from: int = 1, n_rows: int = 0, step: int = 1) -> list[tuple]:
-    cmds: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), SANS, CELL_SIZE, CELL_SIZE + 1.6),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
-    ]
+    cmds: list[tuple] = [("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE)]
     if header_rows:
         cmds += [("BACKGROUND", (0, 0), (-1, header_rows - 1), NAVY),
                  ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), colors.white),
                  ("FONT", (0, 0), (-1, header_rows - 1), SANS_BOLD, 7, 8.6)]
-    for start in range(zebra_from, n_rows, 2 * step):
-        cmds.append(("BACKGROUND", (0, start + step), (-1, min(start + 2 * step - 1, n_rows - 1)), ZEBRA))
+    if n_rows > zebra_from:
+        cmds.append(("ROWBACKGROUNDS", (0, zebra_from), (-1, -1), [None, ZEBRA]))
     return cmds
 
 
-def _kv_table(rows: Sequence[tuple[str, Any]], label_w: float = 34 * mm) -> Table:
-    """Label / value pairs; values may be strings, paragraphs, or ("mono", text)."""
+def _kv_table(rows: Sequence[tuple[str, Any]], label_w: float = 34 * mm,
+              head: tuple[str, str] | None = None) -> Table:
+    """Label / value pairs; values may be strings, paragraphs, or ("mono", text).
+
+    ``head``: a title band on top (an item's number and name) kept with its rows."""
     value_w = FRAME_W - label_w
-    data, cmds = [], [
+    data: list[list[Any]] = []
+    cmds: list[tuple] = [
         ("FONT", (0, 0), (0, -1), SANS_BOLD, CELL_SIZE, CELL_SIZE + 1.6),
-        ("FONT", (1, 0), (1, -1), SANS, CELL_SIZE, CELL_SIZE + 1.6),
         ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 1.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
     ]
+    if head is not None:
+        data.append([head[0], _cell([head[1]], value_w, SANS_BOLD, 9)])
+        rows = [("", "")] + list(rows)
+        cmds += [("BACKGROUND", (0, 0), (-1, 0), BAND), ("FONT", (0, 0), (-1, 0), SANS_BOLD, 9, 11.5),
+                 ("TEXTCOLOR", (0, 0), (-1, 0), INK), ("TEXTCOLOR", (0, 0), (0, 0), NAVY),
+                 ("LINEABOVE", (0, 0), (-1, 0), 1, NAVY), ("TOPPADDING", (0, 0), (-1, 0), 3),
+                 ("BOTTOMPADDING", (0, 0), (-1, 0), 3), ("NOSPLIT", (0, 0), (-1, 1))]
     for r, (label, value) in enumerate(rows):
+        if head is not None and r == 0:
+            continue
         if isinstance(value, tuple) and value[0] == "mono":
             cmds.append(("FONT", (1, r), (1, r), MONO, HASH_SIZE, HASH_SIZE + 2))
             value = value[1]
         elif isinstance(value, str):
             value = _cell(value.split("\n"), value_w)
         data.append([label, value])
-    return Table(data, colWidths=[label_w, value_w], style=TableStyle(cmds), hAlign="LEFT", splitInRow=1)
+    return _table(data, [label_w, value_w], cmds, long=False, splitInRow=1)
 
 
 def _time_lines(t: TimeText) -> list[str]:
@@ -261,9 +403,9 @@ def _grades_table(grades: Sequence[GradeLine]) -> Table:
     for g in grades:
         data.append([g.grade or "—", _cell([g.target], widths[1]),
                      _cell([g.rationale, g.meaning], widths[2]), _cell([g.graded_by], widths[3]),
-                     _cell([g.graded_at], widths[4])])
+                     _cell([_utc_display(g.graded_at)], widths[4])])
     cmds = _table_style(n_rows=len(data)) + [("FONT", (0, 1), (0, -1), MONO_BOLD, 8, 10)]
-    return LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT", splitInRow=1)
+    return _table(data, widths, cmds, repeatRows=1, splitInRow=1)
 
 
 # --- sections ---------------------------------------------------------------------------------------------
@@ -290,7 +432,7 @@ def _cover(model: ReportModel, digest: str) -> list[Flowable]:
     rows: list[tuple[str, Any]] = [
         ("Case", model.case_title),
         ("Case ID", ("mono", model.case_id)),
-        ("Case opened", f"{model.case_created_at} by {model.case_created_by} (case time zone {model.case_tz})"),
+        ("Case opened", f"{_utc_display(model.case_created_at)} by {model.case_created_by} (case time zone {model.case_tz})"),
         ("Report prepared by", model.examiner),
         ("Generated (UTC)", model.generated_at_utc),
         ("Generated (local)", model.generated_at_local),
@@ -331,40 +473,75 @@ def _attestation() -> Table:
         ("LINEBELOW", (4, 0), (4, 0), 0.6, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ])
-    return Table(data, colWidths=[w, gap, w, gap, w], rowHeights=[12 * mm, 10], style=style, hAlign="LEFT")
+    return _table(data, [w, gap, w, gap, w], style.getCommands(), long=False, rowHeights=[12 * mm, 10])
 
 
-def _summary(model: ReportModel) -> list[Flowable]:
-    widths = [10 * mm, 36 * mm, 15 * mm, 22 * mm, 33 * mm, 0.0, 26 * mm, 12 * mm]
-    widths[5] = FRAME_W - sum(widths)
-    data: list[list[Any]] = [["ID", "Original name", "Kind", "Size", "Acquired at / by", "From / method",
-                              "Source", "Grade"]]
+SUMMARY_HEAD = ["ID", "Original name", "Kind", "Size", "Acquired at / by", "Source", "Grade"]
+SUMMARY_ROWS = 3  # per item: catalogue fields; full SHA-256; from whom and method
+
+
+def _summary_widths() -> list[float]:
+    widths = [9 * mm, 0.0, 17 * mm, 20 * mm, 37 * mm, 38 * mm, 11 * mm]
+    widths[1] = FRAME_W - sum(widths)
+    return widths
+
+
+def _summary_table(items: Sequence[ItemSection]) -> LongTable:
+    """Three rows per item: its catalogue fields; its full SHA-256 across the table, on one line; from
+    whom and by what method it was acquired (free text, so given the full width)."""
+    widths = _summary_widths()
+    wide = FRAME_W - widths[0]
+    data: list[list[Any]] = [SUMMARY_HEAD]
     cmds = _table_style(n_rows=0)
-    for item in model.items:
+    for item in items:
         r = len(data)
         data.append([str(item.id), _cell([item.name], widths[1]), _cell([item.kind], widths[2]),
                      _cell([f"{item.size:,} B"], widths[3]),
-                     _cell([item.acquired_at, item.acquired_by], widths[4]),
-                     _cell([item.acquired_from, item.method], widths[5]), _cell([item.source], widths[6]),
-                     item.grade or "—"])
-        data.append(["", f"SHA-256  {item.sha256}", "", "", "", "", "", ""])
-        cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("FONT", (1, r + 1), (-1, r + 1), MONO, HASH_SIZE, 8.5),
-                 ("TOPPADDING", (0, r + 1), (-1, r + 1), 0), ("NOSPLIT", (0, r), (-1, r + 1)),
-                 ("LINEBELOW", (0, r + 1), (-1, r + 1), 0.25, RULE),
-                 ("FONT", (-1, r), (-1, r), MONO_BOLD, 8, 10)]
-        if (r // 2) % 2 == 0:
-            cmds.append(("BACKGROUND", (0, r), (-1, r + 1), ZEBRA))
-    table = LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT")
-    return [Paragraph("1. Items in this report", H1),
-            _p(f"{len(model.items)} item(s). Sizes in bytes; the full SHA-256 of each item's content is on the line "
-               "below it. Grade: reliability of the item's source and credibility of its information.", SMALL_MUTED),
-            Spacer(1, 2 * mm), table]
+                     _cell([_utc_display(item.acquired_at), item.acquired_by], widths[4]),
+                     _cell([item.source], widths[5]), item.grade or "—"])
+        data.append(["", f"SHA-256  {item.sha256}", "", "", "", "", ""])
+        data.append(["", _cell([f"From whom: {item.acquired_from or '—'}   ·   Method: {item.method or '—'}"], wide),
+                     "", "", "", "", ""])
+        cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("FONT", (1, r + 1), (1, r + 1), MONO, HASH_SIZE, 8.5),
+                 ("SPAN", (1, r + 2), (-1, r + 2)), ("TEXTCOLOR", (1, r + 2), (1, r + 2), MUTED),
+                 ("TOPPADDING", (0, r + 1), (-1, r + 2), 0), ("NOSPLIT", (0, r), (-1, r + 2)),
+                 ("LINEBELOW", (0, r + 2), (-1, r + 2), 0.25, RULE), ("FONT", (-1, r), (-1, r), MONO_BOLD, 8, 10)]
+    cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None] * SUMMARY_ROWS + [ZEBRA] * SUMMARY_ROWS))
+    return _table(data, widths, cmds, repeatRows=1)
+
+
+def _summary(model: ReportModel) -> list[Flowable]:
+    intro: list[Flowable] = [
+        Paragraph("1. Items in this report", H1),
+        _p(f"{len(model.items)} item(s). Sizes in bytes; the full SHA-256 of each item's content is on the line "
+           "below it. Grade: reliability of the item's source and credibility of its information.", SMALL_MUTED),
+        Spacer(1, 2 * mm)]
+    # One long table re-measures its remaining rows at every page break (quadratic in
+    # rows with spans); instead measure every row once and cut one table per page.
+    frame_h = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 14  # the frame's own padding, and a margin of safety
+    whole = _summary_table(model.items)
+    whole.wrap(FRAME_W, frame_h)
+    heights = whole._rowHeights  # noqa: SLF001 (ReportLab keeps the measured heights here)
+    used = sum(f.wrap(FRAME_W, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in intro)
+    story = intro
+    chunk: list[ItemSection] = []
+    room = frame_h - used - heights[0]
+    for k, item in enumerate(model.items):
+        need = sum(heights[1 + SUMMARY_ROWS * k: 1 + SUMMARY_ROWS * (k + 1)])
+        if chunk and need > room:
+            story += [_summary_table(chunk), PageBreak()]
+            chunk, room = [], frame_h - heights[0]
+        chunk.append(item)
+        room -= need
+    if chunk or not model.items:
+        story.append(_summary_table(chunk))
+    return story
 
 
 def _custody_table(lines: Sequence[CustodyLine]) -> LongTable:
     widths = [11 * mm, 40 * mm, 22 * mm, 36 * mm, 0.0]
     widths[4] = FRAME_W - sum(widths)
-    data: list[list[Any]] = [["#", "When (UTC / examiner's local)", "Action", "Who / where", "Why · transfer · details"]]
+    data: list[list[Any]] = [["#", "When (UTC / local)", "Action", "Who / where", "Why · transfer · details"]]
     cmds = _table_style(n_rows=0)
     for c in lines:
         r = len(data)
@@ -383,29 +560,21 @@ def _custody_table(lines: Sequence[CustodyLine]) -> LongTable:
         else:
             hash_line = f"(no content hash recorded by this action)  entry {c.entry_hash[:12]}…"
         data.append(["", hash_line, "", "", ""])
-        cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("FONT", (1, r + 1), (-1, r + 1), MONO, 6.6, 8),
-                 ("TEXTCOLOR", (1, r + 1), (-1, r + 1), MUTED if c.matches_catalogue or not c.item_sha256
+        cmds += [("SPAN", (1, r + 1), (-1, r + 1)), ("FONT", (1, r + 1), (1, r + 1), MONO, 6.6, 8),
+                 ("TEXTCOLOR", (1, r + 1), (1, r + 1), MUTED if c.matches_catalogue or not c.item_sha256
                   else ALERT_RED),
                  ("TOPPADDING", (0, r + 1), (-1, r + 1), 0), ("NOSPLIT", (0, r), (-1, r + 1)),
-                 ("LINEBELOW", (0, r + 1), (-1, r + 1), 0.25, RULE), ("FONT", (0, r), (0, r), MONO, 7, 9)]
-        if (r // 2) % 2 == 0:
-            cmds.append(("BACKGROUND", (0, r), (-1, r + 1), ZEBRA))
-    return LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT", splitInRow=1)
+                 ("LINEBELOW", (0, r + 1), (-1, r + 1), 0.25, RULE)]
+    cmds += [("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, None, ZEBRA, ZEBRA]), ("FONT", (0, 1), (0, -1), MONO, 7, 9)]
+    return _table(data, widths, cmds, repeatRows=1, splitInRow=1)
 
 
 def _item_section(item: ItemSection) -> list[Flowable]:
-    head = Table([[f"Item {item.id}", _cell([item.name], FRAME_W - 22 * mm)]], colWidths=[22 * mm, FRAME_W - 22 * mm],
-                 style=TableStyle([("BACKGROUND", (0, 0), (-1, -1), BAND),
-                                   ("FONT", (0, 0), (-1, -1), SANS_BOLD, 9, 11.5),
-                                   ("TEXTCOLOR", (0, 0), (0, 0), NAVY),
-                                   ("LINEABOVE", (0, 0), (-1, 0), 1, NAVY),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]),
-                 hAlign="LEFT")
     rows: list[tuple[str, Any]] = [
         ("SHA-256", ("mono", item.sha256)),
         ("Kind / media type", f"{item.kind} · {item.media_type}"),
         ("Size", item.size_text),
-        ("Acquired", f"{item.acquired_at} by {item.acquired_by}"),
+        ("Acquired", f"{_utc_display(item.acquired_at)} by {item.acquired_by}"),
         ("From whom", item.acquired_from or "—"),
         ("Method", item.method or "—"),
         ("Source", item.source),
@@ -419,20 +588,19 @@ def _item_section(item: ItemSection) -> list[Flowable]:
         rows.append(("Events", "\n".join(item.events)))
     if item.derived:
         rows.append(("Derived records", "\n".join(f"item #{d.id} {d.name} — {d.note}" for d in item.derived)))
-    story: list[Flowable] = [CondPageBreak(45 * mm), head, _kv_table(rows)]
+    story: list[Flowable] = [CondPageBreak(45 * mm), _kv_table(rows, head=(f"Item {item.id}", item.name))]
     if item.description:
         story += [Paragraph("Description", H3), _p(item.description, BODY)]
-    story += [Paragraph(f"Custody history ({len(item.custody)} entries)", H3), _custody_table(item.custody)]
+    story += [Paragraph(f"Custody history ({_count(len(item.custody), 'entry', 'entries')})", H3), _custody_table(item.custody)]
     if item.annotations:
-        widths = [10 * mm, 20 * mm, 40 * mm, 24 * mm, 0.0, 30 * mm]
+        widths = [9 * mm, 22 * mm, 38 * mm, 24 * mm, 0.0, 30 * mm]
         widths[4] = FRAME_W - sum(widths)
         data: list[list[Any]] = [["#", "Kind", "Anchor", "Speaker", "Text", "By / at (UTC)"]]
         for a in item.annotations:
             data.append([str(a.id), a.kind, _cell([a.anchor], widths[2]), _cell([a.speaker], widths[3]),
-                         _cell([a.text], widths[4]), _cell([a.created_by, a.created_at], widths[5])])
+                         _cell([a.text], widths[4]), _cell([a.created_by, _utc_display(a.created_at)], widths[5])])
         story += [Paragraph(f"Annotations ({len(item.annotations)})", H3),
-                  LongTable(data, colWidths=widths, style=TableStyle(_table_style(n_rows=len(data))), repeatRows=1,
-                            hAlign="LEFT", splitInRow=1)]
+                  _table(data, widths, _table_style(n_rows=len(data)), repeatRows=1, splitInRow=1)]
     if item.grades:
         story += [Paragraph("Grade history", H3), _grades_table(item.grades)]
     story.append(Spacer(1, 4 * mm))
@@ -452,8 +620,7 @@ def _timeline(model: ReportModel) -> list[Flowable]:
                      _cell([", ".join(f"#{s}" for s in e.statement_ids) or "—"], widths[4])])
     return [Paragraph("3. Timeline of events", H1),
             _p("Ordered by normalised time; events whose time is unknown come last.", SMALL_MUTED), Spacer(1, 2 * mm),
-            LongTable(data, colWidths=widths, style=TableStyle(_table_style(n_rows=len(data))), repeatRows=1,
-                      hAlign="LEFT", splitInRow=1)]
+            _table(data, widths, _table_style(n_rows=len(data)), repeatRows=1, splitInRow=1)]
 
 
 def _statements(model: ReportModel) -> list[Flowable]:
@@ -508,8 +675,7 @@ def _claims(model: ReportModel) -> list[Flowable]:
                                          ("BACKGROUND", (1, 0), (1, 0), ALERT_RED)]
         block: list[Flowable] = [Paragraph(f"Claim {c.id}: {_esc(c.text)}{badge}", H2), _p(grade, SMALL_MUTED),
                                  Spacer(1, 1 * mm),
-                                 Table(data, colWidths=[half, half], style=TableStyle(cmds), hAlign="LEFT",
-                                       repeatRows=1, splitInRow=1)]
+                                 _table(data, [half, half], cmds, long=False, repeatRows=1, splitInRow=1)]
         if c.mentions:
             block += [Spacer(1, 1 * mm), Paragraph("Mentioned by", H3)] + list(_evidence_cell(c.mentions))
         story += [CondPageBreak(30 * mm)] + block
@@ -538,8 +704,7 @@ def _requests(model: ReportModel) -> list[Flowable]:
             "Requests that produced items in this subset, and requests still open with no items yet.")
     story: list[Flowable] = [Paragraph("6. Requests", H1), _p(note, SMALL_MUTED), Spacer(1, 2 * mm)]
     if model.requests:
-        story.append(LongTable(data, colWidths=widths, style=TableStyle(cmds), repeatRows=1, hAlign="LEFT",
-                               splitInRow=1))
+        story.append(_table(data, widths, cmds, repeatRows=1, splitInRow=1))
     else:
         story.append(_p("No requests.", SMALL_MUTED))
     return story
@@ -554,8 +719,7 @@ def _sources(model: ReportModel) -> list[Flowable]:
         data.append([str(s.id), _cell([s.name], widths[1]), s.kind, _cell([s.description], widths[3]),
                      _cell([s.reliability or "not graded"], widths[4])])
     if model.sources:
-        story.append(LongTable(data, colWidths=widths, style=TableStyle(_table_style(n_rows=len(data))),
-                               repeatRows=1, hAlign="LEFT", splitInRow=1))
+        story.append(_table(data, widths, _table_style(n_rows=len(data)), repeatRows=1, splitInRow=1))
         history = [g for s in model.sources for g in s.grades]
         if history:
             story += [Paragraph("Source grade history", H3), _grades_table(history)]
