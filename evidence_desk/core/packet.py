@@ -32,8 +32,11 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import shutil
+import threading
 import uuid
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -94,19 +97,26 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
         case.event(event_id)  # unknown event: fail before writing anything
     work = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.partial"
     work.mkdir()
+    zip_tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.zip.partial")
     try:
-        sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
-                        description, out.name)
         if zip:
-            from .packet_zip import write_zip
-
-            write_zip(work, out, arc_root=out.stem)
+            # Evidence goes straight from the vault into the zip (one read that
+            # hashes and writes); everything else is built in ``work`` and added after.
+            with zipfile.ZipFile(zip_tmp, "w", allowZip64=True) as archive:
+                sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation,
+                                contact, description, out.name, archive=archive, arc_root=out.stem)
+                _zip_folder(archive, work, out.stem)
+            _fsync_file(zip_tmp)
+            os.replace(zip_tmp, out)
             shutil.rmtree(work)
         else:
+            sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
+                            description, out.name)
             os.rename(work, out)
         fsync_dir(out.parent)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        zip_tmp.unlink(missing_ok=True)
         raise
     if not case.read_only:
         case.record_export(sealed["item_ids"], destination=str(out), purpose="sealed into a review packet")
@@ -120,7 +130,8 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
 
 def _build(case: Case, work: Path, event_id: int | None, progress: Progress | None,
            should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None,
-           organisation: str, contact: str, description: str, packet_name: str) -> dict[str, Any]:
+           organisation: str, contact: str, description: str, packet_name: str,
+           archive: zipfile.ZipFile | None = None, arc_root: str = "") -> dict[str, Any]:
     info = case.info()
     public_key = bytes.fromhex(info.public_key_hex)
     fingerprint = signing.fingerprint(public_key)
@@ -138,33 +149,21 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
                  + sum(r["size"] for r in case.table_rows("object") if r["sha256"] not in in_packet))
 
     payload: dict[str, str] = {}  # bag path -> sha256
+    sizes: dict[str, int] = {}  # bag path -> size, for files not in ``work``
     (work / EVIDENCE_DIR).mkdir(parents=True)
     (work / DERIVED_DIR).mkdir(parents=True)
-    first_copy: dict[str, str] = {}  # sha256 -> bag path of its first copy
-    hashing: list[tuple[dict[str, Any], Future[tuple[str, int]]]] = []
-    # The kernel copies one file while two threads hash the copies before it
-    # (hashing is slower than copying; hashlib releases the GIL).
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="packet-hash") as hasher:
-        try:
-            for row in items:
-                target = work / row["packet_path"]
-                if row["sha256"] in first_copy:  # identical content under two items
-                    shutil.copyfile(work / first_copy[row["sha256"]], target)
-                else:
-                    copy_file(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
-                    first_copy[row["sha256"]] = row["packet_path"]
-                hashing.append((row, hasher.submit(hash_file_size, target)))
-        except BaseException:
-            for _, future in hashing:
-                future.cancel()
-            raise
+    if archive is None:
+        found = _copy_evidence(case, work, items, progress, should_cancel)
+    else:
+        found = _stream_evidence(case, archive, arc_root, items, progress, should_cancel)
     rehashed: dict[str, str] = {}
-    for row, future in hashing:
-        sha, size = future.result()
+    for row in items:
+        sha, size = found[row["packet_path"]]
         if sha != row["sha256"] or size != row["size"]:
             raise PacketError(f"item {row['id']} ({row['original_name']}) no longer matches its catalogued "
                               f"SHA-256 in the vault (now {sha}); run verify before sealing a packet")
         payload[row["packet_path"]] = sha
+        sizes[row["packet_path"]] = size
         rehashed[sha] = sha
 
     def put(rel: str, data: bytes) -> None:
@@ -208,7 +207,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     if should_cancel is not None and should_cancel():
         raise Cancelled("packet export cancelled")
 
-    oxum_bytes = sum((work / rel).stat().st_size for rel in payload)
+    oxum_bytes = sum(sizes[rel] if rel in sizes else (work / rel).stat().st_size for rel in payload)
     _write_text(work / MANIFEST, "".join(f"{sha}  {rel}\n" for rel, sha in sorted(payload.items())))
     _write_text(work / "bagit.txt", BAGIT_TXT)
     bag_info = {
@@ -233,8 +232,9 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     tagmanifest = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(tag_files)).encode()
     _write_bytes(work / TAGMANIFEST, tagmanifest)
     _write_bytes(work / SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
-    for row in items:
-        _fsync_file(work / row["packet_path"])
+    if archive is None:
+        for row in items:
+            _fsync_file(work / row["packet_path"])
     for folder in (work / EVIDENCE_DIR, work / DERIVED_DIR, work / "data", work / "seal", work):
         fsync_dir(folder)
     return {"item_ids": [r["id"] for r in items], "fingerprint": fingerprint, "custody_head": head,
@@ -320,6 +320,83 @@ def _has_table(case: Case, name: str) -> bool:
 
 
 # --- bytes out ---------------------------------------------------------------------
+
+def _copy_evidence(case: Case, work: Path, items: list[dict[str, Any]], progress: Progress | None,
+                   should_cancel: ShouldCancel | None) -> dict[str, tuple[str, int]]:
+    """Copy each item into the bag folder; return bag path -> (sha256, size) of the copy."""
+    first_copy: dict[str, str] = {}  # sha256 -> bag path of its first copy
+    hashing: list[tuple[str, Future[tuple[str, int]]]] = []
+    # The kernel copies one file while two threads hash the copies before it
+    # (hashing is slower than copying; hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="packet-hash") as hasher:
+        try:
+            for row in items:
+                target = work / row["packet_path"]
+                if row["sha256"] in first_copy:  # identical content under two items
+                    shutil.copyfile(work / first_copy[row["sha256"]], target)
+                else:
+                    copy_file(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
+                    first_copy[row["sha256"]] = row["packet_path"]
+                hashing.append((row["packet_path"], hasher.submit(hash_file_size, target)))
+        except BaseException:
+            for _, future in hashing:
+                future.cancel()
+            raise
+    return {rel: future.result() for rel, future in hashing}
+
+
+def _stream_evidence(case: Case, archive: zipfile.ZipFile, arc_root: str, items: list[dict[str, Any]],
+                     progress: Progress | None, should_cancel: ShouldCancel | None) -> dict[str, tuple[str, int]]:
+    """Write each item into the zip (stored: media is already compressed) reading it
+    once; the SHA-256 is computed in a second thread from the same chunks."""
+    found: dict[str, tuple[str, int]] = {}
+    for row in items:
+        source = case.vault.object_path(row["sha256"])
+        info = zipfile.ZipInfo(f"{arc_root}/{row['packet_path']}", date_time=_zip_time())
+        info.compress_type = zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        digest = hashlib.sha256()
+        chunks: queue.Queue = queue.Queue(4)
+
+        def hasher(digest: Any = digest, chunks: queue.Queue = chunks) -> None:
+            while (chunk := chunks.get()) is not None:
+                digest.update(chunk)
+
+        thread = threading.Thread(target=hasher, daemon=True)
+        thread.start()
+        size = 0
+        try:
+            with open(source, "rb", buffering=0) as src, \
+                    archive.open(info, "w", force_zip64=row["size"] >= 2 ** 31) as dst:
+                while chunk := src.read(CHUNK):
+                    chunks.put(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+                    if should_cancel is not None and should_cancel():
+                        raise Cancelled("packet export cancelled")
+        except FileNotFoundError:
+            raise PacketError(f"{source} is missing from the vault; run verify before sealing a packet") from None
+        finally:
+            chunks.put(None)
+            thread.join()
+        found[row["packet_path"]] = (digest.hexdigest(), size)
+    return found
+
+
+def _zip_folder(archive: zipfile.ZipFile, folder: Path, arc_root: str) -> None:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            rel = full.relative_to(folder).as_posix()
+            archive.write(full, f"{arc_root}/{rel}", compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    return datetime.now().timetuple()[:6]  # type: ignore[return-value]
+
 
 def copy_file(source: Path, target: Path, progress: Progress | None = None,
               should_cancel: ShouldCancel | None = None) -> int:
