@@ -260,3 +260,18 @@ def test_damaged_vault_object_is_never_sealed(tmp_path: Path) -> None:
     assert not (tmp_path / "packet").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     case.close()
+
+
+def test_cli_export_zip_unpacks_to_a_valid_bag(sealed: dict, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    case_dir = sealed["case"].path
+    event_id = sealed["case"].events()[0].id
+    code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip"), "--zip", "--event",
+                         str(event_id)], capsys)
+    assert code == 0, out
+    assert sealed["fingerprint"] in out
+    shutil.unpack_archive(tmp_path / "event.zip", tmp_path / "unzipped")
+    assert bagit.Bag(str(tmp_path / "unzipped" / "event")).validate()
+    code, out = run_cli(["verify-packet", str(tmp_path / "event.zip")], capsys)
+    assert code == 0, out
+    code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip")], capsys)
+    assert code == 2 and "already exists" in out
