@@ -244,6 +244,8 @@ def test_existing_destination_is_refused_and_cancel_leaves_nothing(sealed: dict,
     before = len(case.custody())
     with pytest.raises(Cancelled):
         export_packet(case, tmp_path / "cancelled", should_cancel=lambda: True)
+    with pytest.raises(Cancelled):
+        export_packet(case, tmp_path / "cancelled.zip", zip=True, should_cancel=lambda: True)
     assert list(tmp_path.iterdir()) == []
     assert len(case.custody()) == before
 
@@ -265,7 +267,7 @@ def test_damaged_vault_object_is_never_sealed(tmp_path: Path) -> None:
 def test_cli_export_zip_unpacks_to_a_valid_bag(sealed: dict, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     case_dir = sealed["case"].path
     event_id = sealed["case"].events()[0].id
-    code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip"), "--zip", "--event",
+    code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip"), "--event",
                          str(event_id)], capsys)
     assert code == 0, out
     assert sealed["fingerprint"] in out
