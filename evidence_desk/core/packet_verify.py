@@ -158,6 +158,14 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
         if oxum != expected_oxum and not any(f.what == "payload" for f in report.failures):
             report.fail("payload", f"Payload-Oxum in bag-info.txt is {oxum}, the payload is {expected_oxum}")
 
+    if not any(f.what in ("structure", "payload") for f in report.failures):
+        _bagit_completeness(root, report)
+
+    if files.get(packet.CASE_JSON, 0) > limits.max_records_bytes:
+        report.fail("limits", f"{packet.CASE_JSON} is {files[packet.CASE_JSON]:,} bytes, over the "
+                              f"{limits.max_records_bytes:,}-byte limit; its records were not read",
+                    path=packet.CASE_JSON)
+        return None
     dump = _load_json(root, packet.CASE_JSON, files, report)
     if dump is None:
         return None
@@ -207,6 +215,20 @@ def _inventory(root: Path, report: PacketReport, limits: PacketLimits) -> dict[s
             else:
                 report.fail("structure", f"{rel} is not a regular file", path=rel)
     return files
+
+
+def _bagit_completeness(root: Path, report: PacketReport) -> None:
+    """Ask the reference implementation too (structure and completeness only:
+    the hashes were just checked here, with failures named per file)."""
+    import bagit
+
+    try:
+        bagit.Bag(str(root)).validate(completeness_only=True)
+    except bagit.BagError as exc:
+        details = "; ".join(str(d) for d in getattr(exc, "details", None) or [])
+        report.fail("structure", f"the bagit library rejects the bag: {exc}" + (f" ({details})" if details else ""))
+    except Exception as exc:  # noqa: BLE001 - a third-party parser fed hostile input must not crash the check
+        report.fail("structure", f"the bagit library cannot read the bag: {type(exc).__name__}: {exc}")
 
 
 def _check_bagit_txt(root: Path, files: dict[str, int], report: PacketReport) -> None:

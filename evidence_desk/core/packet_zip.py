@@ -39,6 +39,7 @@ class PacketLimits:
     max_ratio: float = 200.0  # uncompressed / compressed, for entries over ratio_floor
     ratio_floor: int = 1024 * 1024
     max_name_bytes: int = 1024
+    max_records_bytes: int = 1024 ** 3  # case.json is parsed in memory
 
 
 def check_member_name(name: str, limits: PacketLimits) -> str | None:

@@ -240,6 +240,9 @@ def test_malformed_case_records_are_reported_not_crashed_on(good_packet: Path, t
     assert any("data/case.json" in t for t in texts), texts
     (packet / "data" / "case.json").write_text("[not json")
     assert any("not readable JSON" in str(f) for f in verify_packet(packet).failures)
+    (packet / "data" / "case.json").write_text("[" + "1," * 5000 + "1]")
+    texts = [str(f) for f in verify_packet(packet, limits=PacketLimits(max_records_bytes=1000)).failures]
+    assert any("over the 1,000-byte limit" in t for t in texts), texts
 
 
 def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_path: Path) -> None:
