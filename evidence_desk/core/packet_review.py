@@ -162,6 +162,13 @@ def review_notes(session: ReviewSession) -> list[ReviewNote]:
     return notes
 
 
+def default_review_workdir() -> Path:
+    """Where opened packets are cached (the reviewer's cache folder)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("evidence-desk", appauthor=False)) / "review"
+
+
 def default_reviewer_key() -> Path:
     import platformdirs
 
