@@ -152,8 +152,13 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     sizes: dict[str, int] = {}  # bag path -> size, for files not in ``work``
     (work / EVIDENCE_DIR).mkdir(parents=True)
     (work / DERIVED_DIR).mkdir(parents=True)
+    syncing: Future[None] | None = None
     if archive is None:
         found = _copy_evidence(case, work, items, progress, should_cancel)
+        # The disk writes the evidence back while the records and reports are built.
+        syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="packet-sync")
+        syncing = syncer.submit(_fsync_all, [work / row["packet_path"] for row in items])
+        syncer.shutdown(wait=False)
     else:
         found = _stream_evidence(case, archive, arc_root, items, progress, should_cancel)
     rehashed: dict[str, str] = {}
@@ -201,8 +206,8 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
 
     # The report states what verification found at the moment of sealing.
     verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
-    for rel, fmt in ((REPORT_PDF, "pdf"), (REPORT_HTML, "html")):
-        _write_report(case, work / rel, fmt, event_id, fingerprint, verification)
+    _write_reports(case, work, event_id, fingerprint, verification)
+    for rel in (REPORT_PDF, REPORT_HTML):
         payload[rel] = _sha256_file(work / rel)
     if should_cancel is not None and should_cancel():
         raise Cancelled("packet export cancelled")
@@ -232,25 +237,28 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     tagmanifest = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(tag_files)).encode()
     _write_bytes(work / TAGMANIFEST, tagmanifest)
     _write_bytes(work / SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
-    if archive is None:
-        for row in items:
-            _fsync_file(work / row["packet_path"])
+    if syncing is not None:
+        syncing.result()
     for folder in (work / EVIDENCE_DIR, work / DERIVED_DIR, work / "data", work / "seal", work):
         fsync_dir(folder)
     return {"item_ids": [r["id"] for r in items], "fingerprint": fingerprint, "custody_head": head,
             "tagmanifest_sha256": hashlib.sha256(tagmanifest).hexdigest()}
 
 
-def _write_report(case: Case, target: Path, fmt: str, event_id: int | None, fingerprint: str,
-                  verification: VerifyReport) -> None:
-    from .report import write_report
+def _write_reports(case: Case, work: Path, event_id: int | None, fingerprint: str,
+                   verification: VerifyReport) -> None:
+    """Both editions from one model, so the PDF and the HTML state the same
+    report hash. ``work`` is the temporary bag, already atomic as a whole."""
+    from .report import build_report_model, render_html, render_pdf
 
     # The report scopes an event the same way the packet does (its items,
     # their derived records, its statements and their claims).
-    written = write_report(case, target, fmt=fmt, event_id=event_id, verification=verification,
-                           packet_fingerprint=fingerprint)
-    if Path(written) != target:
-        os.replace(written, target)
+    model = build_report_model(case, event_id=event_id, verification=verification,
+                               packet_fingerprint=fingerprint)
+    render_pdf(model, work / REPORT_PDF)
+    render_html(model, work / REPORT_HTML)
+    for rel in (REPORT_PDF, REPORT_HTML):
+        _fsync_file(work / rel)
 
 
 # --- what goes in ----------------------------------------------------------------
@@ -459,6 +467,14 @@ def _kernel_copy(src: int, dst: int, size: int, progress: Progress | None,
         done += n
         if progress is not None:
             progress(n)
+
+
+def _fsync_all(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            _fsync_file(path)
+        except FileNotFoundError:  # the export failed meanwhile and its folder is being removed
+            return
 
 
 def _fsync_file(path: Path) -> None:
