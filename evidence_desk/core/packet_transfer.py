@@ -75,8 +75,9 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
     """Verify ``packet_path`` and continue its case in a new case at ``case_dir``.
 
     ``released_by`` defaults to whoever exported the packet; ``examiner``
-    receives it. ``progress`` gets byte increments over verifying and copying
-    (``on_total`` is told the sum first). Cancel or failure leaves no case."""
+    receives it. ``progress`` gets byte increments over verifying and copying;
+    ``on_total`` is told the sum before, and again if identical content
+    shrinks it once the records are read. Cancel or failure leaves no case."""
     case_dir = Path(case_dir)
     if not examiner.strip():
         raise BadInput("name who receives the packet (the examiner)")
@@ -87,14 +88,20 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
     with OpenedPacket(Path(packet_path), limits, should_cancel=should_cancel) as opened:
         report = PacketReport(str(packet_path))
 
-        def total(n: int) -> None:
+        estimate = [0]
+
+        def total(n: int) -> None:  # verify reads every byte, then the evidence is copied into the vault
+            estimate[0] = n + _evidence_bytes(opened.root)
             if on_total is not None:
-                on_total(2 * n)  # verify reads every byte, then the vault copy reads it again
+                on_total(estimate[0])
 
         dump = verify_bag(opened.root, report, expect_fingerprint=expect_fingerprint, limits=limits,
                           progress=progress, should_cancel=should_cancel, on_total=total)
         if not report.ok or dump is None:
             raise PacketRejected(report)
+        exact = report.bytes_hashed + sum({r["sha256"]: int(r.get("size") or 0) for r in dump["tables"]["item"]}.values())
+        if on_total is not None and exact != estimate[0]:
+            on_total(exact)  # identical content is copied once
         released = released_by.strip() or str(dump.get("exported_by") or "").strip() or "sender not named"
         work = case_dir.parent / f".{case_dir.name}.{uuid.uuid4().hex[:12]}.receiving"
         try:
@@ -121,6 +128,17 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
     log.info("received packet %s as case %s (%d items)", packet_path, case_dir, report.items)
     return TransferResult(case_dir, case_id, report.case_id, report.fingerprint, report.items, released,
                           examiner.strip(), report)
+
+
+def _evidence_bytes(root: Path) -> int:
+    total = 0
+    for folder in ("data/evidence", "data/derived"):
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        total += sum(e.stat(follow_symlinks=False).st_size for e in entries if e.is_file(follow_symlinks=False))
+    return total
 
 
 def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport, released_by: str,
