@@ -135,8 +135,10 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     info = case.info()
     public_key = bytes.fromhex(info.public_key_hex)
     fingerprint = signing.fingerprint(public_key)
-    tables = scoped_tables(case, event_id)
-    chain = case.table_rows("custody")
+    with case.consistent_read():  # the records and the chain must describe the same moment
+        tables = scoped_tables(case, event_id)
+        chain = case.table_rows("custody")
+        objects = case.table_rows("object")
     head = {"seq": chain[-1]["seq"], "entry_hash": chain[-1]["entry_hash"]} if chain else None
     items = tables["item"]
     names = evidence_names([(r["id"], r["original_name"]) for r in items])
@@ -146,7 +148,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     if on_total is not None:  # copying the packet's items, then verifying the rest of the case
         in_packet = {r["sha256"] for r in items}
         on_total(sum(r["size"] for r in items)
-                 + sum(r["size"] for r in case.table_rows("object") if r["sha256"] not in in_packet))
+                 + sum(r["size"] for r in objects if r["sha256"] not in in_packet))
 
     payload: dict[str, str] = {}  # bag path -> sha256
     sizes: dict[str, int] = {}  # bag path -> size, for files not in ``work``
