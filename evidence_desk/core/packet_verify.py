@@ -381,6 +381,16 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
         report.fail("custody", f"{packet.CUSTODY_JSONL} ends at entry #{chain[-1]['seq']}, but the case was sealed "
                                f"at entry #{head_pair[0]}", path=packet.CUSTODY_JSONL)
 
+    if chain and chain[0].get("action") == "case_created" and report.public_key_hex:
+        try:
+            opened_with = json.loads(chain[0]["details"]).get("public_key")
+        except (ValueError, TypeError, AttributeError):
+            opened_with = None
+        if opened_with != report.public_key_hex:
+            report.fail("signature", f"the packet is sealed with key {report.fingerprint}, but custody entry #1 "
+                                     f"records that the case was opened with key {opened_with}: it was re-sealed "
+                                     "by someone else", path=packet.PUBLIC_HEX, seq=chain[0].get("seq"))
+
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:
         if entry.get("item_id") is not None:

@@ -277,3 +277,29 @@ def test_cli_export_zip_unpacks_to_a_valid_bag(sealed: dict, tmp_path: Path, cap
     assert code == 0, out
     code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip")], capsys)
     assert code == 2 and "already exists" in out
+
+
+def test_a_packet_resealed_under_another_key_names_the_key_the_case_was_opened_with(sealed: dict,
+                                                                                    tmp_path: Path) -> None:
+    import hashlib
+
+    from evidence_desk.core import signing
+
+    packet = tampered(sealed, tmp_path)
+    forger = Case.create(tmp_path / "forger", "x", "Mallory")
+    public = bytes.fromhex(forger.info().public_key_hex)
+    (packet / "seal" / "public-key.hex").write_text(public.hex() + "\n")
+    (packet / "seal" / "public-key.pem").write_bytes(signing.public_pem(public))
+    (packet / "seal" / "fingerprint.txt").write_text(signing.fingerprint(public) + "\n")
+    dump = json.loads((packet / "data" / "case.json").read_text("utf-8"))
+    assert dump["case"]["public_key_hex"] != public.hex()
+    tags = packet / "tagmanifest-sha256.txt"
+    tags.write_text("".join(f"{hashlib.sha256((packet / rel).read_bytes()).hexdigest()}  {rel}\n"
+                            for _, rel in (line.split("  ", 1) for line in tags.read_text("utf-8").splitlines())))
+    (packet / "seal" / "tagmanifest-sha256.txt.sig").write_bytes(signing.sign(forger.signing_key_bytes(),
+                                                                              tags.read_bytes()))
+    forger.close()
+    report = verify_packet(packet)
+    assert report.signature_valid and report.fingerprint == signing.fingerprint(public)
+    texts = [str(f) for f in report.failures]
+    assert any("custody entry #1 records that the case was opened with key" in t for t in texts), texts
