@@ -33,8 +33,8 @@ def register(sub: Any) -> None:
     from .cli import _command
 
     p = _command(sub, "report", cmd_report,
-                 "write the chain-of-custody report as PDF or HTML (format from the file extension)")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.html")
+                 "write the chain-of-custody report as PDF, HTML or JSON (format from the file extension)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.html|FILE.json")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--event", type=int, metavar="ID", help="only this event's items, statements and claims")
     group.add_argument("--item", type=int, action="append", metavar="ID",

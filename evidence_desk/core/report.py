@@ -4,6 +4,8 @@
 one event, or chosen items); :func:`render_pdf` and :func:`render_html` draw
 that same model; :func:`write_report` does both steps and writes the file
 atomically, so a failed render never leaves a partial report behind.
+:func:`write_reports` writes several editions of one model (a review packet
+carries the PDF, the HTML and the JSON of the same report, with one hash).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ if TYPE_CHECKING:
     from .verify import VerifyReport
 
 __all__ = ["FORMATS", "ReportModel", "build_report_model", "model_json", "render_html", "render_pdf",
-           "report_hash", "write_report", "write_report_model"]
+           "report_hash", "write_edition", "write_report",
+           "write_report_model", "write_reports"]
 
-FORMATS = ("pdf", "html")
+FORMATS = ("pdf", "html", "json")
 
 
 def render_pdf(model: ReportModel, out: Path) -> Path:
@@ -48,7 +51,7 @@ def format_for(out: Path, fmt: str | None = None) -> str:
     if chosen == "htm":
         chosen = "html"
     if chosen not in FORMATS:
-        raise BadInput(f"cannot write a report as {Path(out).name!r}: use a .pdf or .html file name")
+        raise BadInput(f"cannot write a report as {Path(out).name!r}: use a .pdf, .html or .json file name")
     return chosen
 
 
@@ -65,13 +68,37 @@ def write_report_model(case: Case, out: Path, *, fmt: str | None = None, event_i
                        item_ids: Sequence[int] | None = None, verification: VerifyReport | None = None,
                        packet_fingerprint: str = "") -> ReportModel:
     """:func:`write_report`, returning the model written (for its hash and counts)."""
-    out = Path(out)
-    chosen = format_for(out, fmt)
+    chosen = format_for(Path(out), fmt)
     model = build_report_model(case, event_id=event_id, item_ids=item_ids, verification=verification,
                                packet_fingerprint=packet_fingerprint)
-    renderer: Callable[[ReportModel, Path], Any] = render_pdf if chosen == "pdf" else render_html
-    write_atomically(out, lambda tmp: renderer(model, tmp))
+    write_edition(model, Path(out), chosen)
     return model
+
+
+def write_reports(case: Case, outs: Sequence[Path], *, event_id: int | None = None,
+                  item_ids: Sequence[int] | None = None, verification: VerifyReport | None = None,
+                  packet_fingerprint: str = "") -> ReportModel:
+    """Write several editions of ONE report (e.g. ``report.pdf``, ``report.html``, ``report.json``).
+
+    They share one model, so they state the same content and print the same report hash; writing
+    them one by one with :func:`write_report` would give each its own generation time and hash.
+    Each file is written atomically; the format of each comes from its extension."""
+    chosen = [format_for(Path(out)) for out in outs]
+    model = build_report_model(case, event_id=event_id, item_ids=item_ids, verification=verification,
+                               packet_fingerprint=packet_fingerprint)
+    for out, fmt in zip(outs, chosen, strict=True):
+        write_edition(model, Path(out), fmt)
+    return model
+
+
+def write_edition(model: ReportModel, out: Path, fmt: str) -> Path:
+    """Write one edition of ``model`` atomically: pdf, html, or json (the canonical content that the
+    report hash is the SHA-256 of)."""
+    renderers: dict[str, Callable[[ReportModel, Path], Any]] = {
+        "pdf": render_pdf, "html": render_html,
+        "json": lambda m, path: path.write_bytes(model_json(m).encode("utf-8"))}
+    write_atomically(out, lambda tmp: renderers[fmt](model, tmp))
+    return out
 
 
 def write_atomically(out: Path, produce: Callable[[Path], Any]) -> None:

@@ -12,14 +12,18 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .custody import CustodyEntry, canonical
 from .records import Claim, Grade, Item, Statement
 from .uncertain_time import UncertainTime
+
+if TYPE_CHECKING:
+    from .case import Case
+    from .verify import VerifyReport
 
 RELIABILITY_MEANING = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
                        "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
@@ -241,9 +245,28 @@ class ReportModel:
         return self.scope != "case"
 
 
+_last_json: tuple[ReportModel | None, str] = (None, "")
+
+
 def model_json(model: ReportModel) -> str:
     """The canonical JSON of the report's content (what :func:`report_hash` hashes)."""
-    return canonical(asdict(model))
+    global _last_json
+    last, text = _last_json
+    if last is model:  # the editions of one report ask for it several times; a model never changes
+        return text
+    text = canonical(_plain(model))
+    _last_json = (model, text)
+    return text
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for this model, without its deep copies (a large report has ~10^5 fields)."""
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(value, name)) for name in fields}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def report_hash(model: ReportModel) -> str:
@@ -367,8 +390,8 @@ def _custody_line(entry: CustodyEntry, current_sha: str | None) -> CustodyLine:
 
 # --- building ------------------------------------------------------------------------------------------
 
-def build_report_model(case: Any, *, event_id: int | None = None, item_ids: Sequence[int] | None = None,
-                       verification: Any = None, packet_fingerprint: str = "") -> ReportModel:
+def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Sequence[int] | None = None,
+                       verification: VerifyReport | None = None, packet_fingerprint: str = "") -> ReportModel:
     """Collect what the report states about ``case`` (or a subset of it).
 
     ``event_id``: only that event's items (and records derived from them), its statements, and the

@@ -198,24 +198,61 @@ def _grade_text(grade: str) -> str:
     return grade or "not graded"
 
 
+class _Outline(Flowable):
+    """An invisible entry in the PDF's bookmarks (outline) at this point of the story."""
+
+    _count = 0
+
+    def __init__(self, title: str, level: int) -> None:
+        super().__init__()
+        self.title, self.level = title, level
+        _Outline._count += 1
+        self.key = f"outline-{_Outline._count}"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        _, top = self.canv.absolutePosition(0, 0)
+        self.canv.bookmarkPage(self.key, fit="XYZ", left=0, top=top + 24)
+        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level > 0)
+
+
+def _section(title: str) -> list[Flowable]:
+    return [_Outline(title, 0), Paragraph(_esc(title), H1)]
+
+
 # --- page decoration: running header, "Page x of y" ---------------------------------------------------
 
 class _NumberedCanvas(pdfcanvas.Canvas):
-    """Holds every page until the end so each footer can say how many pages there are."""
+    """Holds every page until the end so each footer can say how many pages there are.
+
+    Bookmarks are held with their page too: the document only learns a page's
+    place when the page is finally written."""
 
     def __init__(self, *args: Any, decorate: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._decorate = decorate
+        self._marks: list[tuple[str, tuple, dict[str, Any]]] = []
 
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+    def bookmarkPage(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 (ReportLab's name)
+        self._marks.append(("bookmarkPage", args, kwargs))
+
+    def addOutlineEntry(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self._marks.append(("addOutlineEntry", args, kwargs))
+
+    def showPage(self) -> None:  # noqa: N802
         self._pages.append(dict(self.__dict__))
+        self._marks = []
         self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            for name, args, kwargs in state["_marks"]:
+                getattr(pdfcanvas.Canvas, name)(self, *args, **kwargs)
             self._decorate(self, total)
             super().showPage()
         super().save()
@@ -512,7 +549,7 @@ def _summary_table(items: Sequence[ItemSection]) -> LongTable:
 
 def _summary(model: ReportModel) -> list[Flowable]:
     intro: list[Flowable] = [
-        Paragraph("1. Items in this report", H1),
+        *_section("1. Items in this report"),
         _p(f"{len(model.items)} item(s). Sizes in bytes; the full SHA-256 of each item's content is on the line "
            "below it. Grade: reliability of the item's source and credibility of its information.", SMALL_MUTED),
         Spacer(1, 2 * mm)]
@@ -588,7 +625,8 @@ def _item_section(item: ItemSection) -> list[Flowable]:
         rows.append(("Events", "\n".join(item.events)))
     if item.derived:
         rows.append(("Derived records", "\n".join(f"item #{d.id} {d.name} — {d.note}" for d in item.derived)))
-    story: list[Flowable] = [CondPageBreak(45 * mm), _kv_table(rows, head=(f"Item {item.id}", item.name))]
+    story: list[Flowable] = [CondPageBreak(45 * mm), _Outline(f"Item {item.id}: {item.name}", 1),
+                             _kv_table(rows, head=(f"Item {item.id}", item.name))]
     if item.description:
         story += [Paragraph("Description", H3), _p(item.description, BODY)]
     story += [Paragraph(f"Custody history ({_count(len(item.custody), 'entry', 'entries')})", H3), _custody_table(item.custody)]
@@ -618,13 +656,13 @@ def _timeline(model: ReportModel) -> list[Flowable]:
                                + (f"<br/><i>{_esc(e.notes)}</i>" if e.notes else ""), CELL),
                      _cell([", ".join(f"#{i}" for i in e.item_ids) or "—"], widths[3]),
                      _cell([", ".join(f"#{s}" for s in e.statement_ids) or "—"], widths[4])])
-    return [Paragraph("3. Timeline of events", H1),
+    return [*_section("3. Timeline of events"),
             _p("Ordered by normalised time; events whose time is unknown come last.", SMALL_MUTED), Spacer(1, 2 * mm),
             _table(data, widths, _table_style(n_rows=len(data)), repeatRows=1, splitInRow=1)]
 
 
 def _statements(model: ReportModel) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("4. Statements", H1)]
+    story: list[Flowable] = [*_section("4. Statements")]
     if not model.statements:
         story.append(_p("No statements in this report.", SMALL_MUTED))
     for s in model.statements:
@@ -639,7 +677,8 @@ def _statements(model: ReportModel) -> list[Flowable]:
             rows.append(("Drawn from", s.item))
         if s.event_ids:
             rows.append(("Events", ", ".join(f"#{e}" for e in s.event_ids)))
-        story += [CondPageBreak(35 * mm), Paragraph(f"Statement {s.id} — {_esc(who)}", H2), _kv_table(rows),
+        story += [CondPageBreak(35 * mm), _Outline(f"Statement {s.id} — {who}", 1),
+                  Paragraph(f"Statement {s.id} — {_esc(who)}", H2), _kv_table(rows),
                   Spacer(1, 2 * mm), _p(s.text, QUOTE), Spacer(1, 1 * mm)]
         if s.grades:
             story += [Paragraph("Grade history", H3), _grades_table(s.grades)]
@@ -659,7 +698,7 @@ def _evidence_cell(lines: Sequence[EvidenceLine]) -> list[Flowable] | str:
 
 
 def _claims(model: ReportModel) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("5. Claims and contradictions", H1),
+    story: list[Flowable] = [*_section("5. Claims and contradictions"),
                              _p("Each claim with the evidence that supports it beside the evidence that contradicts "
                                 "it. A claim is CONTESTED when both exist.", SMALL_MUTED)]
     if not model.claims:
@@ -685,7 +724,7 @@ def _claims(model: ReportModel) -> list[Flowable]:
 
 
 def _requests(model: ReportModel) -> list[Flowable]:
-    widths = [10 * mm, 0.0, 32 * mm, 30 * mm, 30 * mm, 20 * mm, 16 * mm]
+    widths = [9 * mm, 0.0, 32 * mm, 28 * mm, 28 * mm, 18 * mm, 13 * mm]
     widths[1] = FRAME_W - sum(widths)
     data: list[list[Any]] = [["#", "Request", "Addressed to", "Asked", "Due", "Status", "Items"]]
     cmds = _table_style(n_rows=0)
@@ -702,7 +741,7 @@ def _requests(model: ReportModel) -> list[Flowable]:
             cmds.append(("BACKGROUND", (0, row), (-1, row), ZEBRA))
     note = ("Open requests first." if model.scope == "case" else
             "Requests that produced items in this subset, and requests still open with no items yet.")
-    story: list[Flowable] = [Paragraph("6. Requests", H1), _p(note, SMALL_MUTED), Spacer(1, 2 * mm)]
+    story: list[Flowable] = [*_section("6. Requests"), _p(note, SMALL_MUTED), Spacer(1, 2 * mm)]
     if model.requests:
         story.append(_table(data, widths, cmds, repeatRows=1, splitInRow=1))
     else:
@@ -711,7 +750,7 @@ def _requests(model: ReportModel) -> list[Flowable]:
 
 
 def _sources(model: ReportModel) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph("7. Sources and their reliability", H1)]
+    story: list[Flowable] = [*_section("7. Sources and their reliability")]
     widths = [10 * mm, 50 * mm, 22 * mm, 0.0, 22 * mm]
     widths[3] = FRAME_W - sum(widths)
     data: list[list[Any]] = [["#", "Source", "Kind", "Description", "Reliability"]]
@@ -739,7 +778,7 @@ def _verification(model: ReportModel) -> list[Flowable]:
         ("Bytes hashed", f"{v.bytes_hashed:,}"), ("Custody entries chained", f"{v.custody_entries:,}"),
         ("Chain head", ("mono", f"#{model.custody_head_seq} {model.custody_head_hash}")),
     ]
-    story: list[Flowable] = [Paragraph("8. Verification at the moment of export", H1), Spacer(1, 2 * mm), verdict,
+    story: list[Flowable] = [*_section("8. Verification at the moment of export"), Spacer(1, 2 * mm), verdict,
                              Spacer(1, 4 * mm), _kv_table(rows)]
     if v.failures:
         story += [Paragraph(f"Failures ({len(v.failures)})", H3)]
@@ -750,15 +789,15 @@ def _verification(model: ReportModel) -> list[Flowable]:
 def _case_log(model: ReportModel) -> list[Flowable]:
     if not model.case_log:
         return []
-    return [PageBreak(), Paragraph("9. Case-level custody log", H1),
+    return [PageBreak(), *_section("9. Case-level custody log"),
             _p("Entries of the custody chain that concern the case rather than one item (events, statements, "
                "claims, sources, requests, verifications, seals).", SMALL_MUTED), Spacer(1, 2 * mm),
             _custody_table(model.case_log)]
 
 
 def build_story(model: ReportModel, digest: str) -> list[Flowable]:
-    story = _cover(model, digest) + _summary(model)
-    story += [PageBreak(), Paragraph("2. Custody history of each item", H1),
+    story = [_Outline("Cover", 0)] + _cover(model, digest) + _summary(model)
+    story += [PageBreak(), *_section("2. Custody history of each item"),
               _p("For each item: what it is, where it came from, every custody entry with the item's hash recorded "
                  "at that moment, its annotations, derived records and grades.", SMALL_MUTED), Spacer(1, 2 * mm)]
     for item in model.items:

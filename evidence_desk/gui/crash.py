@@ -18,8 +18,6 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .signals import emit
-
 log = logging.getLogger("evidence_desk.gui.crash")
 
 
@@ -69,7 +67,7 @@ class CrashHandler(QObject):
     def report(self, exc: BaseException, tb: TracebackType | None = None) -> None:
         text = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
         log.error("unhandled exception\n%s", text)
-        emit(self.crashed, f"{type(exc).__name__}: {exc}", text)
+        self.crashed.emit(f"{type(exc).__name__}: {exc}", text)
 
     @Slot(str, str)
     def _show(self, summary: str, text: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QPixmap
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -34,10 +33,7 @@ from ..core.case import Case
 from ..core.records import Event, Item, grade_text
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
-from .signals import emit
 from .tasks import human_bytes
-
-PREVIEW_TEXT_LIMIT = 200_000
 
 
 def _mono() -> Any:
@@ -183,7 +179,7 @@ class ItemDetails(QWidget):
         if not changed:
             self._set_dirty(False)
             return
-        emit(self.save_requested, self.item.id, {k: old[k] for k in changed}, changed, self.reason.text())
+        self.save_requested.emit(self.item.id, {k: old[k] for k in changed}, changed, self.reason.text())
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
@@ -206,120 +202,43 @@ class ItemDetails(QWidget):
 
 
 class Preview(QWidget):
-    """A modest viewer: image, text, or audio with transcript segments."""
+    """Hosts the item's evidence viewer (audio with transcript, scan beside its
+    transcription, text with passages, video, or file facts)."""
+
+    opened_externally = Signal(int, str)  # item id, path of the temporary copy
 
     def __init__(self) -> None:
         super().__init__()
-        self.stack = QStackedWidget()
         self.placeholder = QLabel("Choose Open Item Preview (Ctrl+P) to view the content.\n"
                                   "Viewing is recorded in the item's custody history.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.image = QLabel()
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        scroll = QScrollArea()
-        scroll.setWidget(self.image)
-        scroll.setWidgetResizable(True)
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.audio = QWidget()
-        audio_layout = QVBoxLayout(self.audio)
-        self.play = QPushButton("Play")
-        self.position = QLabel("0:00")
-        row = QHBoxLayout()
-        row.addWidget(self.play)
-        row.addWidget(self.position)
-        row.addStretch(1)
-        self.segments = QListWidget()
-        self.segments.setWordWrap(True)
-        audio_layout.addLayout(row)
-        audio_layout.addWidget(QLabel("Transcript (click a line to hear it):"))
-        audio_layout.addWidget(self.segments)
-        for page in (self.placeholder, scroll, self.text, self.audio):
-            self.stack.addWidget(page)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        self._player: Any = None
-        self.play.clicked.connect(self._toggle)
-        self.segments.itemClicked.connect(self._seek)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.placeholder)
+        self.viewer: QWidget | None = None
 
     def clear(self) -> None:
-        if self._player is not None:
-            self._player.stop()
-        self.stack.setCurrentIndex(0)
+        self.release()
+        self.placeholder.show()
 
     def release(self) -> None:
-        """Free the media player before the window goes: destroyed late, during
-        interpreter shutdown, its FFmpeg backend can abort the process."""
-        if self._player is not None:
-            from PySide6.QtCore import QUrl
-
-            self._player.stop()
-            self._player.setSource(QUrl())
-            self._player.setAudioOutput(None)
-            self._player.deleteLater()
-            self._output.deleteLater()
-            self._player = None
+        """Close the viewer now: a media player destroyed late, during interpreter
+        shutdown, can abort the process."""
+        if self.viewer is not None:
+            self.viewer.close()
+            self._layout.removeWidget(self.viewer)
+            self.viewer.deleteLater()
+            self.viewer = None
 
     def show_content(self, case: Case, item: Item) -> None:
-        path = case.object_path(item.id)
-        if item.media_type.startswith("image/"):
-            pixmap = QPixmap(str(path))
-            width = max(200, self.width() - 30)
-            self.image.setPixmap(pixmap.scaledToWidth(min(width, pixmap.width()),
-                                                      Qt.TransformationMode.SmoothTransformation))
-            self.stack.setCurrentIndex(1)
-        elif item.media_type.startswith("text/") or item.media_type == "application/json":
-            with open(path, "rb") as f:
-                data = f.read(PREVIEW_TEXT_LIMIT)
-            self.text.setPlainText(data.decode("utf-8", errors="replace"))
-            self.stack.setCurrentIndex(2)
-        elif item.media_type.startswith("audio/"):
-            self._show_audio(case, item, path)
-        else:
-            self.placeholder.setText(f"No preview for {item.media_type}.")
-            self.stack.setCurrentIndex(0)
+        from .viewers import create_viewer
 
-    def _show_audio(self, case: Case, item: Item, path: Any) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-
-        if self._player is None:
-            self._player = QMediaPlayer(self)
-            self._output = QAudioOutput(self)
-            self._player.setAudioOutput(self._output)
-            self._player.positionChanged.connect(
-                lambda ms: self.position.setText(f"{ms // 60000}:{ms // 1000 % 60:02d}"))
-            self._player.playbackStateChanged.connect(
-                lambda state: self.play.setText("Pause" if state == QMediaPlayer.PlaybackState.PlayingState
-                                                else "Play"))
-        self._player.setSource(QUrl.fromLocalFile(str(path)))
-        self.segments.clear()
-        for note in case.annotations(item.id):
-            if note.kind != "audio_segment" or note.start_s is None:
-                continue
-            start = f"{int(note.start_s) // 60}:{int(note.start_s) % 60:02d}"
-            who = f"{note.speaker}: " if note.speaker else ""
-            entry = QListWidgetItem(f"[{start}] {who}{note.text}")
-            entry.setData(Qt.ItemDataRole.UserRole, int(note.start_s * 1000))
-            self.segments.addItem(entry)
-        self.stack.setCurrentIndex(3)
-
-    def _toggle(self) -> None:
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        if self._player is None:
-            return
-        if self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self._player.pause()
-        else:
-            self._player.play()
-
-    def _seek(self, entry: QListWidgetItem) -> None:
-        if self._player is not None:
-            self._player.setPosition(int(entry.data(Qt.ItemDataRole.UserRole)))
-            self._player.play()
+        self.release()
+        self.placeholder.hide()
+        self.viewer = create_viewer(case, item.id, self, on_opened_externally=lambda item_id, path:
+                                    self.opened_externally.emit(item_id, str(path)))
+        self._layout.addWidget(self.viewer)
 
 
 class EventDetails(QWidget):
@@ -499,4 +418,4 @@ class Inspector(QWidget):
             return
         self.preview.show_content(self.case, self.item)
         self.tabs.setCurrentWidget(self.preview)
-        emit(self.preview_opened, self.item.id)
+        self.preview_opened.emit(self.item.id)

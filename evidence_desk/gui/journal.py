@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from ..core.records import JournalNote
 from .models import utc_short
-from .signals import emit
 
 
 class JournalPane(QWidget):
@@ -68,7 +67,7 @@ class JournalPane(QWidget):
     def submit(self) -> None:
         text = self.entry.toPlainText().strip()
         if text:
-            emit(self.note_submitted, text, self.link.isChecked())
+            self.note_submitted.emit(text, self.link.isChecked())
 
     def note_added(self) -> None:
         self.entry.clear()

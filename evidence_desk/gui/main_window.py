@@ -55,9 +55,6 @@ INTAKE_EVENT_CHOICES = 500
 class MainWindow(QMainWindow):
     def __init__(self, crash: CrashHandler | None = None) -> None:
         super().__init__()
-        from . import refcount_guard
-
-        refcount_guard.install()
         self.crash = crash or CrashHandler()
         self.case: Case | None = None
         self.lock: case_lock.CaseLock | None = None
@@ -160,6 +157,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector()
         self.inspector.details.save_requested.connect(self.save_item_edit)
         self.inspector.preview_opened.connect(self._log_view)
+        self.inspector.preview.opened_externally.connect(self._log_external_open)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -425,6 +423,13 @@ class MainWindow(QMainWindow):
         if case is not None and not case.read_only:
             self._write("Recording the view", lambda: case.record_view(item_id),
                         lambda _e: self._refresh_inspector_item(item_id))
+
+    def _log_external_open(self, item_id: int, path: str) -> None:
+        case = self.case
+        if case is not None and not case.read_only:
+            self._write("Recording the export", lambda: case.record_export(
+                [item_id], path, "temporary read-only copy opened in another program from the viewer"),
+                lambda _e: self._refresh_inspector_item(item_id))
 
     def _refresh_inspector_item(self, item_id: int) -> None:
         if self.case is not None and self.inspector.item is not None and self.inspector.item.id == item_id:

@@ -16,7 +16,6 @@ from ..core.case import Case
 from ..core.custody import CustodyEntry
 from ..core.records import Event, Item
 from .icons import kind_icon
-from .signals import emit
 
 PAGE = 200
 
@@ -247,7 +246,7 @@ class ItemsModel(QAbstractTableModel):
         row = self.row_of(item.id)
         if row >= 0:
             self._items[row] = item
-            emit(self.dataChanged, self.index(row, 0), self.index(row, len(ITEM_COLUMNS) - 1))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(ITEM_COLUMNS) - 1))
 
 
 CUSTODY_COLUMNS = ("#", "When (UTC)", "Action", "By", "What / why", "Where", "Item hash then", "Entry")

@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..core.errors import Cancelled, EvidenceDeskError
-from .signals import emit
 
 log = logging.getLogger("evidence_desk.gui.tasks")
 
@@ -63,13 +62,13 @@ class Task(QObject):
         if now - self._last_emit >= PROGRESS_INTERVAL_S:
             self._last_emit = now
             pending, self._pending = self._pending, 0
-            emit(self.progressed, pending)
+            self.progressed.emit(pending)
 
     def set_total(self, total: int) -> None:
-        emit(self.totalled, int(total))
+        self.totalled.emit(int(total))
 
     def set_stage(self, label: str, cancellable: bool = True) -> None:
-        emit(self.stage_changed, label, cancellable)
+        self.stage_changed.emit(label, cancellable)
 
     def should_cancel(self) -> bool:
         return self._cancel.is_set()
@@ -82,9 +81,9 @@ class Task(QObject):
         try:
             result = self.work(self)
         except BaseException as exc:  # delivered to the GUI thread, never lost
-            emit(self.failed, exc)
+            self.failed.emit(exc)
         else:
-            emit(self.succeeded, result)
+            self.succeeded.emit(result)
 
 
 class ProgressDialog(QProgressDialog):
@@ -188,7 +187,7 @@ class TaskRunner(QObject):
                 dialog.finish()
             self._running.discard(task)
             if not self._running:
-                emit(self.idle_changed, True)
+                self.idle_changed.emit(True)
 
         def succeeded(result: Any) -> None:
             finished()
@@ -211,7 +210,7 @@ class TaskRunner(QObject):
         was_idle = not self._running
         self._running.add(task)
         if was_idle:
-            emit(self.idle_changed, False)
+            self.idle_changed.emit(False)
         pool.submit(task._run)
         return task
 

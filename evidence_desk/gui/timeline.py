@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 
 from ..core.records import Event
 from .models import EventRole, ItemCountRole
-from .signals import emit
 
 EXACT = ("second", "minute")
 WARN = QColor("#c26a00")
@@ -138,4 +137,4 @@ class TimelineView(QListView):
         index = self.indexAt(e.position().toPoint())
         event: Event | None = index.data(EventRole) if index.isValid() else None
         e.acceptProposedAction()
-        emit(self.files_dropped, paths, event.id if event else None)
+        self.files_dropped.emit(paths, event.id if event else None)

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,7 @@ def test_cli_writes_pdf_and_html(small_case, tmp_path, capsys) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["--event", "999"], "no event with id 999"),
-    ([], "use a .pdf or .html file name"),
+    ([], "use a .pdf, .html or .json file name"),
 ])
 def test_cli_refuses_unknown_event_or_extension_in_one_line(small_case, tmp_path, capsys, args, message) -> None:
     case, _, _ = small_case
@@ -242,3 +243,34 @@ def test_huge_text_in_every_field_still_renders_whole(tmp_path) -> None:
     text = _pdf_text(out)
     assert item.sha256 in text
     assert _pdf_pages(out) > 5
+
+
+def test_pdf_outline_leads_to_each_section_and_item(small_case, whole_pdf: Path) -> None:
+    _, items, _ = small_case
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(whole_pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    outline = re.findall(r'<item page="(\d+)">([^<]*)', xml)
+    titles = [title for _, title in outline]
+    assert titles[:3] == ["Cover", "1. Items in this report", "2. Custody history of each item"]
+    for item in items.values():
+        assert f"Item {item.id}: {html_escape(item.name)}" in titles
+    pages = [int(page) for page, _ in outline]
+    assert pages == sorted(pages) and pages[-1] > 1
+
+
+def test_editions_written_together_share_one_report_hash(small_case, tmp_path) -> None:
+    case, _, _ = small_case
+    outs = [tmp_path / "report.pdf", tmp_path / "report.html", tmp_path / "report.json"]
+    model = report.write_reports(case, outs, packet_fingerprint="tag-manifest:abc")
+    digest = report.report_hash(model)
+    assert hashlib.sha256(outs[2].read_bytes()).hexdigest() == digest
+    assert f'<meta name="report-sha256" content="{digest}">' in outs[1].read_text("utf-8")
+    assert digest in _pdf_text(outs[0]) and "tag-manifest:abc" in _pdf_text(outs[0])
+
+
+def test_a_new_empty_case_reports_without_error(tmp_path) -> None:
+    case = Case.create(tmp_path / "case", "Empty", "Ada Examiner")
+    model = report.write_reports(case, [tmp_path / "e.pdf", tmp_path / "e.html"])
+    case.close()
+    assert model.items == () and model.verification.ok
+    assert "No statements in this report." in _pdf_text(tmp_path / "e.pdf")

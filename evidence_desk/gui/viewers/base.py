@@ -1,0 +1,251 @@
+"""What every evidence viewer shares: the item header, a problem banner, and the
+one-shot "viewed" notice.
+
+Viewers only read. They never write to the case: the caller receives
+``on_viewed(item_id)`` the first time the viewer is shown and logs the view
+through its own database writer, so the GUI keeps a single writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evidence_desk.core.case import Case
+from evidence_desk.core.records import Item
+
+log = logging.getLogger("evidence_desk.gui.viewers")
+
+RELIABILITY_WORDS = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+                     "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
+CREDIBILITY_WORDS = {"1": "confirmed by other sources", "2": "probably true", "3": "possibly true",
+                     "4": "doubtful", "5": "improbable", "6": "truth cannot be judged"}
+
+
+def size_text(size: int) -> str:
+    """``389.1 KiB (398,412 bytes)``: readable and exact at once."""
+    value, unit = float(size), "bytes"
+    for next_unit in ("KiB", "MiB", "GiB", "TiB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, next_unit
+    exact = f"{size:,} bytes"
+    return exact if unit == "bytes" else f"{value:.1f} {unit} ({exact})"
+
+
+def grade_words(item: Item) -> str:
+    """``B2`` plus what it means on each Admiralty axis, or that it is ungraded."""
+    if not item.grade:
+        return "not graded"
+    parts = []
+    if item.reliability:
+        parts.append(f"source {RELIABILITY_WORDS.get(item.reliability, item.reliability)}")
+    if item.credibility:
+        parts.append(f"information {CREDIBILITY_WORDS.get(item.credibility, item.credibility)}")
+    return f"{item.grade} — " + ", ".join(parts)
+
+
+def plain_label(text: str = "", *, selectable: bool = False, object_name: str = "") -> QLabel:
+    """A label that never interprets evidence-derived text as HTML."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+def section_title(text: str) -> QLabel:
+    """A bold caption over a pane."""
+    label = plain_label(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def roomy(list_widget: QListWidget) -> QListWidget:
+    """Notes in a list read better with some air between them."""
+    list_widget.setStyleSheet("QListWidget::item { padding: 4px 4px; }")
+    list_widget.setWordWrap(True)
+    list_widget.setAlternatingRowColors(True)
+    # Wrap long notes instead of scrolling sideways.
+    list_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    list_widget.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+    list_widget.setResizeMode(QListWidget.ResizeMode.Adjust)
+    return list_widget
+
+
+def monospace_font() -> QFont:
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+class ItemHeader(QFrame):
+    """Who the item is: id, original name, kind, media type, size, grade and the full SHA-256."""
+
+    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("itemHeader")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#itemHeader { background: palette(alternate-base); border-radius: 4px; }"
+                           "#itemTitle { font-size: 13pt; font-weight: 600; }"
+                           "#gradeBadge { font-weight: 600; padding: 1px 8px; border-radius: 8px;"
+                           " background: #2b4c7e; color: white; }"
+                           "#gradeBadge[ungraded=\"true\"] { background: #8a8f98; }"
+                           "QLabel[role=\"key\"] { color: palette(placeholder-text); }")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 8, 10, 8)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+
+        title_row = QHBoxLayout()
+        self.title = plain_label(f"Item {item.id} · {item.name}", selectable=True, object_name="itemTitle")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.grade = plain_label(item.grade or "ungraded", object_name="gradeBadge")
+        self.grade.setProperty("ungraded", not item.grade)
+        self.grade.setToolTip(grade_words(item))
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.grade, 0, Qt.AlignmentFlag.AlignRight)
+        grid.addLayout(title_row, 0, 0, 1, 2)
+
+        self.facts = plain_label(" · ".join([item.kind, item.media_type, size_text(item.size)]),
+                                 selectable=True)
+        grid.addWidget(_key("Item"), 1, 0)
+        grid.addWidget(self.facts, 1, 1)
+        self.sha256 = QLineEdit(item.sha256)
+        self.sha256.setReadOnly(True)
+        self.sha256.setFrame(False)
+        self.sha256.setFont(monospace_font())
+        self.sha256.setStyleSheet("background: transparent;")
+        self.sha256.setCursorPosition(0)
+        self.sha256.setToolTip("Full SHA-256 of the stored bytes; select to copy")
+        grid.addWidget(_key("SHA-256"), 2, 0)
+        grid.addWidget(self.sha256, 2, 1)
+        self.grade_text = plain_label(grade_words(item), selectable=True)
+        grid.addWidget(_key("Grade"), 3, 0)
+        grid.addWidget(self.grade_text, 3, 1)
+        row = 4
+        if item.derived_from is not None:
+            self.derivation = plain_label(f"derived from item {item.derived_from}: {item.derivation_reason}",
+                                          selectable=True)
+            self.derivation.setWordWrap(True)
+            grid.addWidget(_key("Derived"), row, 0)
+            grid.addWidget(self.derivation, row, 1)
+        grid.setColumnStretch(1, 1)
+
+
+def _key(text: str) -> QLabel:
+    label = plain_label(text)
+    label.setProperty("role", "key")
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label
+
+
+class ProblemBanner(QLabel):
+    """A plain, visible explanation when the evidence cannot be shown as it should."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemBanner")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setStyleSheet("#problemBanner { background: #fff4e5; color: #663c00; border: 1px solid #f0b35b;"
+                           " border-radius: 4px; padding: 6px 10px; }")
+        self.hide()
+
+    def report(self, text: str) -> None:
+        # Several problems can pile up (unplayable, then truncated): keep them all.
+        previous = "" if self.isHidden() else self.text()
+        if text in previous:
+            return
+        self.setText(f"{previous}\n{text}" if previous else text)
+        self.show()
+
+
+class EvidenceViewer(QWidget):
+    """Header, banner and body for one item; subclasses fill ``self.body``."""
+
+    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
+                 on_viewed: Callable[[int], None] | None = None) -> None:
+        super().__init__(parent)
+        self.case = case
+        self.item = item
+        self._on_viewed = on_viewed
+        self._view_reported = False
+        self.path: Path = case.object_path(item.id)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(6)
+        self.header = ItemHeader(item, self)
+        self.banner = ProblemBanner(self)
+        self.body = QWidget(self)
+        outer.addWidget(self.header)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.body, 1)
+
+    #: Below this width a side-by-side splitter stacks its panes (the inspector pane is narrow).
+    STACK_BELOW_PX = 760
+
+    def stack_when_narrow(self, splitter: QSplitter) -> None:
+        """Let ``splitter`` put its panes side by side when wide, one above the other when narrow."""
+        self._responsive = splitter
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        splitter = getattr(self, "_responsive", None)
+        if splitter is not None:
+            wanted = (Qt.Orientation.Vertical if event.size().width() < self.STACK_BELOW_PX
+                      else Qt.Orientation.Horizontal)
+            if splitter.orientation() != wanted:
+                splitter.setOrientation(wanted)
+                # Give the evidence itself the larger share in either direction.
+                total = sum(splitter.sizes()) or 1
+                splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+
+    @property
+    def problem(self) -> str:
+        """What the banner says is wrong ('' when all is well)."""
+        return "" if self.banner.isHidden() else self.banner.text()
+
+    def report_problem(self, text: str) -> None:
+        log.info("item %s: %s", self.item.id, text)
+        self.banner.report(text)
+
+    def stored_copy_readable(self) -> bool:
+        """False (with a message) when the vault object is missing or unreadable."""
+        try:
+            with open(self.path, "rb") as f:
+                f.read(1)
+        except OSError as exc:
+            self.report_problem(f"The stored copy of this item cannot be read ({exc.strerror or exc}). "
+                                "Run Verify on the case to check the vault.")
+            return False
+        return True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._view_reported:
+            # Reported on first show, not on construction: a viewer built in a
+            # hidden tab has not been seen by anyone yet.
+            self._view_reported = True
+            if self._on_viewed is not None:
+                self._on_viewed(self.item.id)
