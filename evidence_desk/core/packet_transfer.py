@@ -85,7 +85,8 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
         raise CaseExists(f"{case_dir} exists and is not empty; a received packet becomes a new case")
     if not case_dir.parent.is_dir():
         raise BadInput(f"the folder {case_dir.parent} does not exist")
-    with OpenedPacket(Path(packet_path), limits, should_cancel=should_cancel) as opened:
+    # a zip unpacks beside the new case: that disk must hold the evidence anyway
+    with OpenedPacket(Path(packet_path), limits, should_cancel=should_cancel, scratch=case_dir.parent) as opened:
         report = PacketReport(str(packet_path))
 
         estimate = [0]

@@ -206,7 +206,7 @@ class OpenedPacket:
         if self.packet.is_dir():
             self.root = bag_root(self.packet)
         elif zipfile.is_zipfile(self.packet):
-            self._tmp = Path(tempfile.mkdtemp(prefix="evidence-desk-packet-", dir=scratch))
+            self._tmp = Path(tempfile.mkdtemp(prefix=".evidence-desk-packet-", dir=scratch))
             try:
                 self.root = extract_zip(self.packet, self._tmp, limits, progress, should_cancel)
             except BaseException:
