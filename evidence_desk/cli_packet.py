@@ -18,7 +18,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core.packet import export_packet
 
     with _open(args) as case:
-        out = export_packet(case, Path(args.out), zip=args.zip, event_id=args.event,
+        out = export_packet(case, Path(args.out), zip=args.zip or args.out.lower().endswith(".zip"),
+                            event_id=args.event,
                             organisation=args.organisation or "", contact=args.contact or "")
         print(f"review packet sealed at {out}")
         print(f"signing key fingerprint {case.info().fingerprint}")
@@ -75,7 +76,7 @@ def register(sub: Any) -> None:
 
     p = _command(sub, "export", cmd_export, "seal a signed BagIt review packet of the case (or one event)")
     p.add_argument("-o", "--out", required=True, help="the packet folder (or .zip with --zip) to create")
-    p.add_argument("--zip", action="store_true", help="write a single .zip file")
+    p.add_argument("--zip", action="store_true", help="write a single .zip file (implied by an OUT ending in .zip)")
     p.add_argument("--event", type=int, help="only this event's items and records")
     p.add_argument("--organisation", help="Source-Organization in bag-info.txt")
     p.add_argument("--contact", help="Contact-Name in bag-info.txt (default: the examiner)")

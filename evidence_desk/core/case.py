@@ -916,6 +916,21 @@ class Case:
         with self._change():
             return self._log(action, target_type="case", purpose=purpose, details=details or {})
 
+    @contextmanager
+    def consistent_read(self) -> Iterator[None]:
+        """Reads inside see one state of the case (a read transaction): no change,
+        from this or another process, lands between them. Keep it short: it
+        holds the case's lock."""
+        with self._lock:
+            if self.db.conn.in_transaction:
+                yield
+                return
+            self.db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.db.execute("COMMIT")
+
     def table_rows(self, table: str, where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Stored rows of one catalogue table, as plain dicts, for exports that
         must let another machine rebuild the case. Never the case record

@@ -36,7 +36,9 @@ import queue
 import shutil
 import threading
 import uuid
+import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ from .errors import Cancelled, EvidenceDeskError
 from .fsutil import fsync_dir
 from .packet_names import evidence_names
 from .vault import Progress, ShouldCancel
+from .verify import VerifyReport
 
 log = logging.getLogger("evidence_desk.packet")
 
@@ -94,19 +97,26 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
         case.event(event_id)  # unknown event: fail before writing anything
     work = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.partial"
     work.mkdir()
+    zip_tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.zip.partial")
     try:
-        sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
-                        description, out.name)
         if zip:
-            from .packet_zip import write_zip
-
-            write_zip(work, out, arc_root=out.stem)
+            # Evidence goes straight from the vault into the zip (one read that
+            # hashes and writes); everything else is built in ``work`` and added after.
+            with zipfile.ZipFile(zip_tmp, "w", allowZip64=True) as archive:
+                sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation,
+                                contact, description, out.name, archive=archive, arc_root=out.stem)
+                _zip_folder(archive, work, out.stem)
+            _fsync_file(zip_tmp)
+            os.replace(zip_tmp, out)
             shutil.rmtree(work)
         else:
+            sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
+                            description, out.name)
             os.rename(work, out)
         fsync_dir(out.parent)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        zip_tmp.unlink(missing_ok=True)
         raise
     if not case.read_only:
         case.record_export(sealed["item_ids"], destination=str(out), purpose="sealed into a review packet")
@@ -120,37 +130,48 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
 
 def _build(case: Case, work: Path, event_id: int | None, progress: Progress | None,
            should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None,
-           organisation: str, contact: str, description: str, packet_name: str) -> dict[str, Any]:
+           organisation: str, contact: str, description: str, packet_name: str,
+           archive: zipfile.ZipFile | None = None, arc_root: str = "") -> dict[str, Any]:
     info = case.info()
     public_key = bytes.fromhex(info.public_key_hex)
     fingerprint = signing.fingerprint(public_key)
-    tables = scoped_tables(case, event_id)
-    chain = case.table_rows("custody")
+    with case.consistent_read():  # the records and the chain must describe the same moment
+        tables = scoped_tables(case, event_id)
+        chain = case.table_rows("custody")
+        objects = case.table_rows("object")
     head = {"seq": chain[-1]["seq"], "entry_hash": chain[-1]["entry_hash"]} if chain else None
     items = tables["item"]
     names = evidence_names([(r["id"], r["original_name"]) for r in items])
     for row in items:
         folder = DERIVED_DIR if row["derived_from"] is not None else EVIDENCE_DIR
         row["packet_path"] = f"{folder}/{names[row['id']]}"
-    if on_total is not None:
-        on_total(sum(r["size"] for r in items))
+    if on_total is not None:  # copying the packet's items, then verifying the rest of the case
+        in_packet = {r["sha256"] for r in items}
+        on_total(sum(r["size"] for r in items)
+                 + sum(r["size"] for r in objects if r["sha256"] not in in_packet))
 
     payload: dict[str, str] = {}  # bag path -> sha256
+    sizes: dict[str, int] = {}  # bag path -> size, for files not in ``work``
     (work / EVIDENCE_DIR).mkdir(parents=True)
     (work / DERIVED_DIR).mkdir(parents=True)
-    copied: dict[str, str] = {}
+    syncing: Future[None] | None = None
+    if archive is None:
+        found = _copy_evidence(case, work, items, progress, should_cancel)
+        # The disk writes the evidence back while the records and reports are built.
+        syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="packet-sync")
+        syncing = syncer.submit(_fsync_all, [work / row["packet_path"] for row in items])
+        syncer.shutdown(wait=False)
+    else:
+        found = _stream_evidence(case, archive, arc_root, items, progress, should_cancel)
+    rehashed: dict[str, str] = {}
     for row in items:
-        target = work / row["packet_path"]
-        if row["sha256"] in copied:  # identical content under two items: copy the bytes already out
-            shutil.copyfile(work / copied[row["sha256"]], target)
-            payload[row["packet_path"]] = row["sha256"]
-            continue
-        sha, size = copy_hashing(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
+        sha, size = found[row["packet_path"]]
         if sha != row["sha256"] or size != row["size"]:
             raise PacketError(f"item {row['id']} ({row['original_name']}) no longer matches its catalogued "
                               f"SHA-256 in the vault (now {sha}); run verify before sealing a packet")
         payload[row["packet_path"]] = sha
-        copied[sha] = row["packet_path"]
+        sizes[row["packet_path"]] = size
+        rehashed[sha] = sha
 
     def put(rel: str, data: bytes) -> None:
         target = work / rel
@@ -183,13 +204,17 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     from .caseuco import case_graph
 
     put(CASE_JSONLD, json.dumps(case_graph(dump, chain), indent=1, ensure_ascii=False).encode("utf-8"))
-    for rel, fmt in ((REPORT_PDF, "pdf"), (REPORT_HTML, "html")):
-        _write_report(case, work / rel, fmt, event_id, fingerprint)
+    from .verify import verify
+
+    # The report states what verification found at the moment of sealing.
+    verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
+    _write_reports(case, work, event_id, fingerprint, verification)
+    for rel in (REPORT_PDF, REPORT_HTML):
         payload[rel] = _sha256_file(work / rel)
     if should_cancel is not None and should_cancel():
         raise Cancelled("packet export cancelled")
 
-    oxum_bytes = sum((work / rel).stat().st_size for rel in payload)
+    oxum_bytes = sum(sizes[rel] if rel in sizes else (work / rel).stat().st_size for rel in payload)
     _write_text(work / MANIFEST, "".join(f"{sha}  {rel}\n" for rel, sha in sorted(payload.items())))
     _write_text(work / "bagit.txt", BAGIT_TXT)
     bag_info = {
@@ -202,7 +227,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
                                           + (f" (event {event_id})" if event_id is not None else "")),
         "Bag-Software-Agent": f"{SOFTWARE} {_version()}",
         "Payload-Oxum": f"{oxum_bytes}.{len(payload)}",
-        "Bag-Group-Identifier": packet_name,
+        "Internal-Sender-Identifier": packet_name,
         "Evidence-Desk-Key-Fingerprint": fingerprint,
         "Evidence-Desk-Custody-Head": f"{head['seq']} {head['entry_hash']}" if head else "none",
     }
@@ -214,20 +239,28 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     tagmanifest = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(tag_files)).encode()
     _write_bytes(work / TAGMANIFEST, tagmanifest)
     _write_bytes(work / SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
+    if syncing is not None:
+        syncing.result()
     for folder in (work / EVIDENCE_DIR, work / DERIVED_DIR, work / "data", work / "seal", work):
         fsync_dir(folder)
     return {"item_ids": [r["id"] for r in items], "fingerprint": fingerprint, "custody_head": head,
             "tagmanifest_sha256": hashlib.sha256(tagmanifest).hexdigest()}
 
 
-def _write_report(case: Case, target: Path, fmt: str, event_id: int | None, fingerprint: str) -> None:
-    from .report import write_report
+def _write_reports(case: Case, work: Path, event_id: int | None, fingerprint: str,
+                   verification: VerifyReport) -> None:
+    """Both editions from one model, so the PDF and the HTML state the same
+    report hash. ``work`` is the temporary bag, already atomic as a whole."""
+    from .report import build_report_model, render_html, render_pdf
 
     # The report scopes an event the same way the packet does (its items,
     # their derived records, its statements and their claims).
-    written = write_report(case, target, fmt=fmt, event_id=event_id, packet_fingerprint=fingerprint)
-    if Path(written) != target:
-        os.replace(written, target)
+    model = build_report_model(case, event_id=event_id, verification=verification,
+                               packet_fingerprint=fingerprint)
+    render_pdf(model, work / REPORT_PDF)
+    render_html(model, work / REPORT_HTML)
+    for rel in (REPORT_PDF, REPORT_HTML):
+        _fsync_file(work / rel)
 
 
 # --- what goes in ----------------------------------------------------------------
@@ -298,49 +331,160 @@ def _has_table(case: Case, name: str) -> bool:
 
 # --- bytes out ---------------------------------------------------------------------
 
-_STOP = object()
+def _copy_evidence(case: Case, work: Path, items: list[dict[str, Any]], progress: Progress | None,
+                   should_cancel: ShouldCancel | None) -> dict[str, tuple[str, int]]:
+    """Copy each item into the bag folder; return bag path -> (sha256, size) of the copy."""
+    first_copy: dict[str, str] = {}  # sha256 -> bag path of its first copy
+    hashing: list[tuple[str, Future[tuple[str, int]]]] = []
+    # The kernel copies one file while two threads hash the copies before it
+    # (hashing is slower than copying; hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="packet-hash") as hasher:
+        try:
+            for row in items:
+                target = work / row["packet_path"]
+                if row["sha256"] in first_copy:  # identical content under two items
+                    shutil.copyfile(work / first_copy[row["sha256"]], target)
+                else:
+                    copy_file(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
+                    first_copy[row["sha256"]] = row["packet_path"]
+                hashing.append((row["packet_path"], hasher.submit(hash_file_size, target)))
+        except BaseException:
+            for _, future in hashing:
+                future.cancel()
+            raise
+    return {rel: future.result() for rel, future in hashing}
 
 
-def copy_hashing(source: Path, target: Path, progress: Progress | None = None,
-                 should_cancel: ShouldCancel | None = None) -> tuple[str, int]:
-    """Copy ``source`` to the new file ``target`` reading it once; return (sha256, size).
+def _stream_evidence(case: Case, archive: zipfile.ZipFile, arc_root: str, items: list[dict[str, Any]],
+                     progress: Progress | None, should_cancel: ShouldCancel | None) -> dict[str, tuple[str, int]]:
+    """Write each item into the zip (stored: media is already compressed) reading it
+    once; the SHA-256 is computed in a second thread from the same chunks."""
+    found: dict[str, tuple[str, int]] = {}
+    for row in items:
+        source = case.vault.object_path(row["sha256"])
+        info = zipfile.ZipInfo(f"{arc_root}/{row['packet_path']}", date_time=_zip_time())
+        info.compress_type = zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        digest = hashlib.sha256()
+        chunks: queue.Queue = queue.Queue(4)
 
-    Hashing runs in a second thread (hashlib releases the GIL on large
-    buffers) while this one reads and writes, so the copy runs at disk speed."""
-    digest = hashlib.sha256()
-    chunks: queue.Queue = queue.Queue(4)
+        def hasher(digest: Any = digest, chunks: queue.Queue = chunks) -> None:
+            while (chunk := chunks.get()) is not None:
+                digest.update(chunk)
 
-    def hasher() -> None:
-        while (chunk := chunks.get()) is not _STOP:
-            digest.update(chunk)
-
-    thread = threading.Thread(target=hasher, daemon=True)
-    thread.start()
-    size = 0
-    try:
-        with open(source, "rb", buffering=0) as src:
-            out_fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                fd = src.fileno()
-                while chunk := os.read(fd, CHUNK):
+        thread = threading.Thread(target=hasher, daemon=True)
+        thread.start()
+        size = 0
+        try:
+            with open(source, "rb", buffering=0) as src, \
+                    archive.open(info, "w", force_zip64=row["size"] >= 2 ** 31) as dst:
+                while chunk := src.read(CHUNK):
                     chunks.put(chunk)
-                    view = memoryview(chunk)
-                    while view:
-                        view = view[os.write(out_fd, view):]
+                    dst.write(chunk)
                     size += len(chunk)
                     if progress is not None:
                         progress(len(chunk))
                     if should_cancel is not None and should_cancel():
                         raise Cancelled("packet export cancelled")
-                os.fsync(out_fd)
-            finally:
-                os.close(out_fd)
+        except FileNotFoundError:
+            raise PacketError(f"{source} is missing from the vault; run verify before sealing a packet") from None
+        finally:
+            chunks.put(None)
+            thread.join()
+        found[row["packet_path"]] = (digest.hexdigest(), size)
+    return found
+
+
+def _zip_folder(archive: zipfile.ZipFile, folder: Path, arc_root: str) -> None:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            rel = full.relative_to(folder).as_posix()
+            archive.write(full, f"{arc_root}/{rel}", compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    return datetime.now().timetuple()[:6]  # type: ignore[return-value]
+
+
+def copy_file(source: Path, target: Path, progress: Progress | None = None,
+              should_cancel: ShouldCancel | None = None) -> int:
+    """Copy ``source`` to the new file ``target`` in the kernel (``copy_file_range``,
+    no trip through Python); return the size. Not fsynced here: waiting for
+    the disk after every file would serialise copying behind write-back, so
+    the bag is made durable in one pass before it is renamed into place.
+
+    The caller hashes the *copy* (:func:`hash_file_size`) while it is still in
+    the page cache, so the hash vouches for the bytes actually in the packet."""
+    try:
+        src = open(source, "rb", buffering=0)
     except FileNotFoundError:
         raise PacketError(f"{source} is missing from the vault; run verify before sealing a packet") from None
-    finally:
-        chunks.put(_STOP)
-        thread.join()
+    with src:
+        out_fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            size = os.fstat(src.fileno()).st_size
+            _kernel_copy(src.fileno(), out_fd, size, progress, should_cancel)
+        finally:
+            os.close(out_fd)
+    return size
+
+
+def hash_file_size(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of the file at ``path``."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb", buffering=0) as f:
+        buf = bytearray(CHUNK)
+        view = memoryview(buf)
+        while n := f.readinto(buf):
+            digest.update(view[:n])
+            size += n
     return digest.hexdigest(), size
+
+
+def _kernel_copy(src: int, dst: int, size: int, progress: Progress | None,
+                 should_cancel: ShouldCancel | None) -> None:
+    done = 0
+    use_kernel = hasattr(os, "copy_file_range")
+    while done < size:
+        if should_cancel is not None and should_cancel():
+            raise Cancelled("packet export cancelled")
+        step = min(16 * CHUNK, size - done)
+        n = 0
+        if use_kernel:
+            try:
+                n = os.copy_file_range(src, dst, step, done, done)
+            except OSError:  # another file system or an old kernel: copy through memory
+                use_kernel = False
+        if not use_kernel:
+            chunk = os.pread(src, min(CHUNK, step), done)
+            view = memoryview(chunk)
+            while view:
+                view = view[os.pwrite(dst, view, done + len(chunk) - len(view)):]
+            n = len(chunk)
+        if n == 0:
+            raise PacketError("a vault object ended early while it was being copied; run verify")
+        done += n
+        if progress is not None:
+            progress(n)
+
+
+def _fsync_all(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            _fsync_file(path)
+        except FileNotFoundError:  # the export failed meanwhile and its folder is being removed
+            return
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sha256_file(path: Path) -> str:

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,16 +95,20 @@ def reviewer_name(explicit: str | None = None) -> str:
 
 def open_for_review(packet: Path | str, workdir: Path | str, progress: Progress | None = None,
                     should_cancel: ShouldCancel | None = None, *, reviewer: str | None = None,
-                    expect_fingerprint: str | None = None, limits: PacketLimits | None = None) -> ReviewSession:
+                    expect_fingerprint: str | None = None, limits: PacketLimits | None = None,
+                    on_total: Callable[[int], None] | None = None) -> ReviewSession:
     """Verify ``packet`` and open it read-only; raise :class:`PacketRejected` if it fails.
 
     ``workdir`` holds the cache of received packets (one case per sealed
-    packet, reused on the next opening after the packet verifies again)."""
+    packet, reused on the next opening after the packet verifies again).
+    The first opening has two stages (verify, then receive into the cache,
+    which verifies its own copy again); ``on_total`` is told each stage's
+    byte total as it starts, and ``progress`` counts bytes within it."""
     packet = Path(packet)
     workdir = Path(workdir)
     name = reviewer_name(reviewer)
     report = verify_packet(packet, expect_fingerprint=expect_fingerprint, limits=limits, progress=progress,
-                           should_cancel=should_cancel)
+                           should_cancel=should_cancel, on_total=on_total)
     if not report.ok:
         raise PacketRejected(report)
     cache = workdir / report.tagmanifest_sha256[:32]
@@ -113,7 +118,8 @@ def open_for_review(packet: Path | str, workdir: Path | str, progress: Progress 
         # import_packet verifies again from its own unpacked copy: the packet
         # could have changed between the two readings.
         import_packet(packet, cache, examiner=f"{name} (review)", purpose="opened for review",
-                      expect_fingerprint=report.fingerprint, limits=limits, should_cancel=should_cancel)
+                      expect_fingerprint=report.fingerprint, limits=limits, progress=progress,
+                      should_cancel=should_cancel, on_total=on_total)
         atomic_write_bytes(cache / _COMPLETE, custody.canonical({
             "packet": str(packet), "tagmanifest_sha256": report.tagmanifest_sha256}).encode())
     case = Case.open(cache, read_only=True, examiner=name)
@@ -160,6 +166,13 @@ def review_notes(session: ReviewSession) -> list[ReviewNote]:
         except (ValueError, TypeError):
             continue  # a line cut short by a crash mid-append
     return notes
+
+
+def default_review_workdir() -> Path:
+    """Where opened packets are cached (the reviewer's cache folder)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("evidence-desk", appauthor=False)) / "review"
 
 
 def default_reviewer_key() -> Path:

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,10 +48,10 @@ _TABLES = ("source", "event", "item", "item_event", "statement", "statement_even
 class PacketRejected(EvidenceDeskError):
     """The packet failed verification; nothing was imported."""
 
-    def __init__(self, report: PacketReport) -> None:
-        lines = "; ".join(str(f) for f in report.failures[:5])
-        more = f" (and {len(report.failures) - 5} more)" if len(report.failures) > 5 else ""
-        super().__init__(f"the packet failed verification, nothing was imported: {lines}{more}")
+    def __init__(self, report: PacketReport, reason: str = "") -> None:
+        lines = reason or "; ".join(str(f) for f in report.failures[:5])
+        more = f" (and {len(report.failures) - 5} more)" if len(report.failures) > 5 and not reason else ""
+        super().__init__(f"the packet was refused, nothing was imported: {lines}{more}")
         self.report = report
 
 
@@ -74,8 +75,9 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
     """Verify ``packet_path`` and continue its case in a new case at ``case_dir``.
 
     ``released_by`` defaults to whoever exported the packet; ``examiner``
-    receives it. ``progress`` gets byte increments over verifying and copying
-    (``on_total`` is told the sum first). Cancel or failure leaves no case."""
+    receives it. ``progress`` gets byte increments over verifying and copying;
+    ``on_total`` is told the sum before, and again if identical content
+    shrinks it once the records are read. Cancel or failure leaves no case."""
     case_dir = Path(case_dir)
     if not examiner.strip():
         raise BadInput("name who receives the packet (the examiner)")
@@ -83,17 +85,24 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
         raise CaseExists(f"{case_dir} exists and is not empty; a received packet becomes a new case")
     if not case_dir.parent.is_dir():
         raise BadInput(f"the folder {case_dir.parent} does not exist")
-    with OpenedPacket(Path(packet_path), limits, should_cancel=should_cancel) as opened:
+    # a zip unpacks beside the new case: that disk must hold the evidence anyway
+    with OpenedPacket(Path(packet_path), limits, should_cancel=should_cancel, scratch=case_dir.parent) as opened:
         report = PacketReport(str(packet_path))
 
-        def total(n: int) -> None:
+        estimate = [0]
+
+        def total(n: int) -> None:  # verify reads every byte, then the evidence is copied into the vault
+            estimate[0] = n + _evidence_bytes(opened.root)
             if on_total is not None:
-                on_total(2 * n)  # verify reads every byte, then the vault copy reads it again
+                on_total(estimate[0])
 
         dump = verify_bag(opened.root, report, expect_fingerprint=expect_fingerprint, limits=limits,
                           progress=progress, should_cancel=should_cancel, on_total=total)
         if not report.ok or dump is None:
             raise PacketRejected(report)
+        exact = report.bytes_hashed + sum({r["sha256"]: int(r.get("size") or 0) for r in dump["tables"]["item"]}.values())
+        if on_total is not None and exact != estimate[0]:
+            on_total(exact)  # identical content is copied once
         released = released_by.strip() or str(dump.get("exported_by") or "").strip() or "sender not named"
         work = case_dir.parent / f".{case_dir.name}.{uuid.uuid4().hex[:12]}.receiving"
         try:
@@ -101,8 +110,12 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
                                description=dump["case"].get("description", ""),
                                tz=dump["case"].get("default_tz") or "UTC")
             try:
-                _receive(case, opened.root, dump, report, released, examiner.strip(), purpose,
-                         Path(packet_path).name, progress, should_cancel)
+                try:
+                    _receive(case, opened.root, dump, report, released, examiner.strip(), purpose,
+                             Path(packet_path).name, progress, should_cancel)
+                except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    # verified and signed, yet its records do not fit together: refuse, keep nothing
+                    raise PacketRejected(report, f"its case records cannot be rebuilt ({exc})") from None
                 case_id = case.id
             finally:
                 case.close()
@@ -116,6 +129,17 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
     log.info("received packet %s as case %s (%d items)", packet_path, case_dir, report.items)
     return TransferResult(case_dir, case_id, report.case_id, report.fingerprint, report.items, released,
                           examiner.strip(), report)
+
+
+def _evidence_bytes(root: Path) -> int:
+    total = 0
+    for folder in ("data/evidence", "data/derived"):
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        total += sum(e.stat(follow_symlinks=False).st_size for e in entries if e.is_file(follow_symlinks=False))
+    return total
 
 
 def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport, released_by: str,
@@ -171,7 +195,8 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
                                                 "entry_hash": entry["entry_hash"], "line": line,
                                                 "transfer_id": transfer_of.get(source_case_id, transfer_id)})
             for table in _TABLES:
-                rows = [{k: v for k, v in row.items() if k != "packet_path"} for row in tables.get(table, [])]
+                columns = set(db[table].columns_dict)
+                rows = [{k: v for k, v in row.items() if k in columns} for row in tables.get(table, [])]
                 if rows:
                     db[table].insert_all(rows)
             case._log("imported", target_type="case", purpose=purpose, released_by=released_by,

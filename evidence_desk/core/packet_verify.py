@@ -158,10 +158,23 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
         if oxum != expected_oxum and not any(f.what == "payload" for f in report.failures):
             report.fail("payload", f"Payload-Oxum in bag-info.txt is {oxum}, the payload is {expected_oxum}")
 
+    if not any(f.what in ("structure", "payload") for f in report.failures):
+        _bagit_completeness(root, report)
+
+    if files.get(packet.CASE_JSON, 0) > limits.max_records_bytes:
+        report.fail("limits", f"{packet.CASE_JSON} is {files[packet.CASE_JSON]:,} bytes, over the "
+                              f"{limits.max_records_bytes:,}-byte limit; its records were not read",
+                    path=packet.CASE_JSON)
+        return None
     dump = _load_json(root, packet.CASE_JSON, files, report)
     if dump is None:
         return None
-    _check_case(root, files, dump, manifest, actual_hashes, bag_info, report)
+    try:
+        _check_case(root, files, dump, manifest, actual_hashes, bag_info, report)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a hostile or broken case.json
+        report.fail("item", f"{packet.CASE_JSON} is malformed ({type(exc).__name__}: {exc}); its records cannot "
+                            "be checked", path=packet.CASE_JSON)
+        return None
     return dump
 
 
@@ -202,6 +215,20 @@ def _inventory(root: Path, report: PacketReport, limits: PacketLimits) -> dict[s
             else:
                 report.fail("structure", f"{rel} is not a regular file", path=rel)
     return files
+
+
+def _bagit_completeness(root: Path, report: PacketReport) -> None:
+    """Ask the reference implementation too (structure and completeness only:
+    the hashes were just checked here, with failures named per file)."""
+    import bagit
+
+    try:
+        bagit.Bag(str(root)).validate(completeness_only=True)
+    except bagit.BagError as exc:
+        details = "; ".join(str(d) for d in getattr(exc, "details", None) or [])
+        report.fail("structure", f"the bagit library rejects the bag: {exc}" + (f" ({details})" if details else ""))
+    except Exception as exc:  # noqa: BLE001 - a third-party parser fed hostile input must not crash the check
+        report.fail("structure", f"the bagit library cannot read the bag: {type(exc).__name__}: {exc}")
 
 
 def _check_bagit_txt(root: Path, files: dict[str, int], report: PacketReport) -> None:
@@ -353,6 +380,16 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
     if head_pair and chain and (chain[-1]["seq"], chain[-1]["entry_hash"]) != head_pair:
         report.fail("custody", f"{packet.CUSTODY_JSONL} ends at entry #{chain[-1]['seq']}, but the case was sealed "
                                f"at entry #{head_pair[0]}", path=packet.CUSTODY_JSONL)
+
+    if chain and chain[0].get("action") == "case_created" and report.public_key_hex:
+        try:
+            opened_with = json.loads(chain[0]["details"]).get("public_key")
+        except (ValueError, TypeError, AttributeError):
+            opened_with = None
+        if opened_with != report.public_key_hex:
+            report.fail("signature", f"the packet is sealed with key {report.fingerprint}, but custody entry #1 "
+                                     f"records that the case was opened with key {opened_with}: it was re-sealed "
+                                     "by someone else", path=packet.PUBLIC_HEX, seq=chain[0].get("seq"))
 
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:

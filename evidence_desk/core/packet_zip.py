@@ -11,7 +11,6 @@ out (declared sizes can lie), so nothing is ever written outside it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import struct
@@ -40,6 +39,7 @@ class PacketLimits:
     max_ratio: float = 200.0  # uncompressed / compressed, for entries over ratio_floor
     ratio_floor: int = 1024 * 1024
     max_name_bytes: int = 1024
+    max_records_bytes: int = 1024 ** 3  # case.json is parsed in memory
 
 
 def check_member_name(name: str, limits: PacketLimits) -> str | None:
@@ -206,7 +206,7 @@ class OpenedPacket:
         if self.packet.is_dir():
             self.root = bag_root(self.packet)
         elif zipfile.is_zipfile(self.packet):
-            self._tmp = Path(tempfile.mkdtemp(prefix="evidence-desk-packet-", dir=scratch))
+            self._tmp = Path(tempfile.mkdtemp(prefix=".evidence-desk-packet-", dir=scratch))
             try:
                 self.root = extract_zip(self.packet, self._tmp, limits, progress, should_cancel)
             except BaseException:
@@ -230,23 +230,3 @@ class OpenedPacket:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-def write_zip(folder: Path, target: Path, arc_root: str) -> None:
-    """Zip the bag at ``folder`` as ``target`` (via a temporary name); payload stored, not recompressed."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        with zipfile.ZipFile(tmp, "w", allowZip64=True) as archive:
-            for dirpath, dirnames, filenames in os.walk(folder):
-                dirnames.sort()
-                for name in sorted(filenames):
-                    full = Path(dirpath) / name
-                    rel = full.relative_to(folder).as_posix()
-                    compress = zipfile.ZIP_DEFLATED if not rel.startswith("data/evidence/") and \
-                        not rel.startswith("data/derived/") else zipfile.ZIP_STORED
-                    archive.write(full, f"{arc_root}/{rel}", compress_type=compress)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

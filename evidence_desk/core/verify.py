@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,8 +67,13 @@ class VerifyReport:
 
 
 def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
-           on_total: Callable[[int], None] | None = None) -> VerifyReport:
-    """Check the case at ``case_dir``; ``progress`` gets byte increments of hashing."""
+           on_total: Callable[[int], None] | None = None,
+           rehashed: Mapping[str, str] | None = None) -> VerifyReport:
+    """Check the case at ``case_dir``; ``progress`` gets byte increments of hashing.
+
+    ``rehashed`` maps object SHA-256s to what a caller has *just* recomputed
+    from those objects' bytes (a packet export hashes every copy it makes);
+    those objects are not read a second time."""
     case_dir = Path(case_dir)
     db_path = case_dir / DB_FILE
     if not db_path.is_file():
@@ -77,7 +82,7 @@ def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        _verify(conn, case_dir, report, progress, should_cancel, on_total)
+        _verify(conn, case_dir, report, progress, should_cancel, on_total, rehashed or {})
     finally:
         conn.close()
     return report
@@ -88,7 +93,8 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
 
 
 def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, progress: Progress | None,
-            should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None) -> None:
+            should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None,
+            rehashed: Mapping[str, str]) -> None:
     fail = report.failures.append
     info = _rows(conn, "SELECT id FROM case_info")
     if len(info) != 1:
@@ -119,7 +125,7 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
         if sha not in on_disk:
             bad_objects[sha] = "its content is missing from the vault"
             continue
-        actual = hash_file(on_disk[sha], progress, should_cancel)
+        actual = rehashed.get(sha) or hash_file(on_disk[sha], progress, should_cancel)
         if actual is None:
             bad_objects[sha] = "its content cannot be read from the vault"
             continue

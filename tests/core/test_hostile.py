@@ -230,3 +230,58 @@ def test_garbage_instead_of_a_packet_is_refused_cleanly(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "no bagit.txt" in str(verify_packet(empty).failures[0])
+
+
+def test_malformed_case_records_are_reported_not_crashed_on(good_packet: Path, tmp_path: Path) -> None:
+    packet = tmp_path / "packet"
+    shutil.copytree(good_packet, packet)
+    (packet / "data" / "case.json").write_text('{"case": {"id": [1]}, "tables": {"item": [[1, 2], {"id": []}]}}')
+    texts = [str(f) for f in verify_packet(packet).failures]
+    assert any("data/case.json" in t for t in texts), texts
+    (packet / "data" / "case.json").write_text("[not json")
+    assert any("not readable JSON" in str(f) for f in verify_packet(packet).failures)
+    (packet / "data" / "case.json").write_text("[" + "1," * 5000 + "1]")
+    texts = [str(f) for f in verify_packet(packet, limits=PacketLimits(max_records_bytes=1000)).failures]
+    assert any("over the 1,000-byte limit" in t for t in texts), texts
+
+
+def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_path: Path) -> None:
+    """Signed by the real key, so it verifies, yet its records reference an event
+    that does not exist: the import refuses and keeps nothing."""
+    import hashlib
+    import json
+
+    from evidence_desk.core import signing
+
+    case = Case.create(tmp_path / "case", "Hostile sender", "Mallory")
+    (tmp_path / "a.txt").write_bytes(b"alpha")
+    case.import_file(tmp_path / "a.txt")
+    packet = export_packet(case, tmp_path / "packet")
+    dump_path = packet / "data" / "case.json"
+    dump = json.loads(dump_path.read_text("utf-8"))
+    dump["tables"]["item_event"] = [{"item_id": 1, "event_id": 999}]
+    dump_path.write_text(json.dumps(dump), "utf-8")
+
+    def sha(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    manifest = packet / "manifest-sha256.txt"
+    manifest.write_text("".join(f"{sha(packet / rel) if rel == 'data/case.json' else digest}  {rel}\n"
+                                for digest, rel in (line.split("  ", 1) for line in
+                                                    manifest.read_text("utf-8").splitlines())), "utf-8")
+    payload = [p for p in packet.joinpath("data").rglob("*") if p.is_file()]
+    info = packet / "bag-info.txt"
+    info.write_text("".join(f"Payload-Oxum: {sum(p.stat().st_size for p in payload)}.{len(payload)}\n"
+                            if line.startswith("Payload-Oxum") else line + "\n"
+                            for line in info.read_text("utf-8").splitlines()), "utf-8")
+    tags = packet / "tagmanifest-sha256.txt"
+    tags.write_text("".join(f"{sha(packet / rel)}  {rel}\n" for _, rel in
+                            (line.split("  ", 1) for line in tags.read_text("utf-8").splitlines())), "utf-8")
+    (packet / "seal" / "tagmanifest-sha256.txt.sig").write_bytes(signing.sign(case.signing_key_bytes(),
+                                                                              tags.read_bytes()))
+    case.close()
+    assert verify_packet(packet).ok
+    with pytest.raises(PacketRejected, match="cannot be rebuilt"):
+        import_packet(packet, tmp_path / "received", examiner="Bob")
+    assert not (tmp_path / "received").exists()
+    assert not [p for p in tmp_path.iterdir() if ".receiving" in p.name]

@@ -244,6 +244,8 @@ def test_existing_destination_is_refused_and_cancel_leaves_nothing(sealed: dict,
     before = len(case.custody())
     with pytest.raises(Cancelled):
         export_packet(case, tmp_path / "cancelled", should_cancel=lambda: True)
+    with pytest.raises(Cancelled):
+        export_packet(case, tmp_path / "cancelled.zip", zip=True, should_cancel=lambda: True)
     assert list(tmp_path.iterdir()) == []
     assert len(case.custody()) == before
 
@@ -260,3 +262,44 @@ def test_damaged_vault_object_is_never_sealed(tmp_path: Path) -> None:
     assert not (tmp_path / "packet").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     case.close()
+
+
+def test_cli_export_zip_unpacks_to_a_valid_bag(sealed: dict, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    case_dir = sealed["case"].path
+    event_id = sealed["case"].events()[0].id
+    code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip"), "--event",
+                         str(event_id)], capsys)
+    assert code == 0, out
+    assert sealed["fingerprint"] in out
+    shutil.unpack_archive(tmp_path / "event.zip", tmp_path / "unzipped")
+    assert bagit.Bag(str(tmp_path / "unzipped" / "event")).validate()
+    code, out = run_cli(["verify-packet", str(tmp_path / "event.zip")], capsys)
+    assert code == 0, out
+    code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip")], capsys)
+    assert code == 2 and "already exists" in out
+
+
+def test_a_packet_resealed_under_another_key_names_the_key_the_case_was_opened_with(sealed: dict,
+                                                                                    tmp_path: Path) -> None:
+    import hashlib
+
+    from evidence_desk.core import signing
+
+    packet = tampered(sealed, tmp_path)
+    forger = Case.create(tmp_path / "forger", "x", "Mallory")
+    public = bytes.fromhex(forger.info().public_key_hex)
+    (packet / "seal" / "public-key.hex").write_text(public.hex() + "\n")
+    (packet / "seal" / "public-key.pem").write_bytes(signing.public_pem(public))
+    (packet / "seal" / "fingerprint.txt").write_text(signing.fingerprint(public) + "\n")
+    dump = json.loads((packet / "data" / "case.json").read_text("utf-8"))
+    assert dump["case"]["public_key_hex"] != public.hex()
+    tags = packet / "tagmanifest-sha256.txt"
+    tags.write_text("".join(f"{hashlib.sha256((packet / rel).read_bytes()).hexdigest()}  {rel}\n"
+                            for _, rel in (line.split("  ", 1) for line in tags.read_text("utf-8").splitlines())))
+    (packet / "seal" / "tagmanifest-sha256.txt.sig").write_bytes(signing.sign(forger.signing_key_bytes(),
+                                                                              tags.read_bytes()))
+    forger.close()
+    report = verify_packet(packet)
+    assert report.signature_valid and report.fingerprint == signing.fingerprint(public)
+    texts = [str(f) for f in report.failures]
+    assert any("custody entry #1 records that the case was opened with key" in t for t in texts), texts

@@ -172,3 +172,18 @@ def test_review_refuses_a_packet_that_fails(field: dict, tmp_path: Path) -> None
     with pytest.raises(PacketRejected):
         open_for_review(packet, tmp_path / "cache")
     assert not any((tmp_path / "cache").glob("*/case.sqlite")) if (tmp_path / "cache").exists() else True
+
+
+def test_import_reports_progress_and_cancel_keeps_nothing(field: dict, tmp_path: Path) -> None:
+    from evidence_desk.core.errors import Cancelled
+
+    totals: list[int] = []
+    done: list[int] = []
+    import_packet(field["packet"], tmp_path / "office", examiner="Bob", progress=done.append,
+                  on_total=totals.append)
+    assert totals and sum(done) == totals[-1]  # verifying and copying every byte, counted once each
+    calls = iter(range(1000))
+    with pytest.raises(Cancelled):
+        import_packet(field["packet"], tmp_path / "again", examiner="Bob", progress=lambda n: None,
+                      should_cancel=lambda: next(calls) > 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office"]
