@@ -418,8 +418,10 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     event_items: dict[int, list[int]] = {e.id: [i.id for i in case.items(event_id=e.id)] for e in events}
     if event_id is not None:
         event = case.event(event_id)  # raises UnknownRecord for a bad id
-        chosen = _with_derived(set(event_items[event.id]), all_items)
         statements = [s for s in all_statements if event.id in s.event_ids]
+        # the items its statements quote come along, as they do in the event's packet
+        chosen = _with_derived(set(event_items[event.id]) | {s.item_id for s in statements if s.item_id},
+                               all_items)
         events = [event]
         scope, scope_text = "event", (
             f"SUBSET: only event #{event.id} \u201c{event.title}\u201d ({event.time.display()}): its "
@@ -572,11 +574,14 @@ def _local_generated(now: datetime, case_tz: str) -> str:
 
 
 def _with_derived(ids: set[int], items: dict[int, Item]) -> set[int]:
-    """``ids`` and every record derived from them, at any depth."""
+    """``ids``, every record derived from them and every original they derive
+    from, at any depth (the same closure a packet of the subset carries)."""
     chosen = set(ids)
     grew = True
     while grew:
         more = {i.id for i in items.values() if i.derived_from in chosen and i.id not in chosen}
+        more |= {items[i].derived_from for i in chosen
+                 if i in items and items[i].derived_from is not None and items[i].derived_from not in chosen}
         chosen |= more
         grew = bool(more)
     return chosen
