@@ -1,0 +1,209 @@
+"""Intake and verify throughput against the floor the machine sets.
+
+Generates one file of ``--size`` bytes and measures, in the same run and on
+the same filesystem:
+
+- ``cp FILE COPY`` then ``sync COPY`` (the copy alone made durable: the floor
+  for an intake that must also hash);
+- ``sha256sum FILE``;
+- Evidence Desk intake of FILE through the core API, in a child process so its
+  peak RSS is its own;
+- ``verify`` of the resulting case against hashing the vault's objects with
+  ``hashlib.file_digest``.
+
+Before each timed step the files it reads are dropped from the page cache
+(``posix_fadvise(DONTNEED)`` after an fsync), so every step reads from disk.
+Prints throughput, ratios and peak RSS; no assertion: the figures are the
+result. Usage: ``python bench/intake.py --size 1G [--dir DIR] [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MiB = 1024 * 1024
+
+
+def parse_size(text: str) -> int:
+    units = {"K": 1024, "M": MiB, "G": 1024 * MiB, "T": 1024 ** 4}
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    if text and text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def evict(path: Path) -> None:
+    """Drop ``path`` from the page cache so the next read comes from disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def generate(path: Path, size: int) -> None:
+    """Incompressible content, different in every block (nothing can dedup it)."""
+    block = bytearray(os.urandom(16 * MiB))
+    written = 0
+    with open(path, "wb", buffering=0) as out:
+        n = 0
+        while written < size:
+            block[:8] = n.to_bytes(8, "little")
+            chunk = memoryview(block)[: min(len(block), size - written)]
+            out.write(chunk)
+            written += len(chunk)
+            n += 1
+        os.fsync(out.fileno())
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def cp_sync(src: Path, dst: Path) -> float:
+    evict(src)
+    start = time.perf_counter()
+    subprocess.run(["cp", str(src), str(dst)], check=True)
+    subprocess.run(["sync", str(dst)], check=True)  # fsync of the copy, as intake fsyncs its object
+    elapsed = time.perf_counter() - start
+    dst.unlink()
+    return elapsed
+
+
+def sha256sum(src: Path) -> float:
+    evict(src)
+    return timed(["sha256sum", str(src)])
+
+
+CHILD_INTAKE = """
+import json, resource, sys, time
+from evidence_desk.core.case import Case
+case = Case.create(sys.argv[1], "intake benchmark", "bench")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+item = case.import_file(sys.argv[2])
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+case.close()
+print(json.dumps({"seconds": elapsed, "rss_before_kib": before, "rss_peak_kib": peak, "sha256": item.sha256}))
+"""
+
+CHILD_VERIFY = """
+import json, resource, sys, time
+from evidence_desk.core.verify import verify
+start = time.perf_counter()
+report = verify(sys.argv[1])
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "ok": report.ok, "bytes": report.bytes_hashed,
+                  "rss_peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def child(code: str, *args: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               EVIDENCE_DESK_EXAMINER="bench")
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True,
+                         env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def intake(src: Path, case_dir: Path) -> dict:
+    evict(src)
+    result = child(CHILD_INTAKE, str(case_dir), str(src))
+    return result
+
+
+def vault_objects(case_dir: Path) -> list[Path]:
+    return sorted(p for p in (case_dir / "vault" / "objects").rglob("*") if p.is_file())
+
+
+def file_digest_all(case_dir: Path) -> float:
+    objects = vault_objects(case_dir)
+    for p in objects:
+        evict(p)
+    start = time.perf_counter()
+    for p in objects:
+        with open(p, "rb") as f:
+            hashlib.file_digest(f, "sha256")
+    return time.perf_counter() - start
+
+
+def verify_case(case_dir: Path) -> dict:
+    for p in vault_objects(case_dir):
+        evict(p)
+    return child(CHILD_VERIFY, str(case_dir))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="1G", help="file size, e.g. 256M, 1G, 4G (default 1G)")
+    parser.add_argument("--dir", default=None, help="where to work (default: a temp dir); one filesystem for all")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the median is reported")
+    args = parser.parse_args(argv)
+    size = parse_size(args.size)
+    work = Path(tempfile.mkdtemp(prefix="evidence-desk-bench-", dir=args.dir))
+    try:
+        src = work / "evidence.bin"
+        free = shutil.disk_usage(work).free
+        if free < 3.2 * size:
+            print(f"not enough space in {work}: need {3.2 * size / MiB:.0f} MiB, have {free / MiB:.0f}")
+            return 2
+        print(f"# {size / MiB:.0f} MiB file in {work} ({_filesystem(work)}); cold page cache before each step; "
+              f"median of {args.repeat}")
+        generate(src, size)
+        cps, sums, intakes, verifies, digests, rss = [], [], [], [], [], []
+        for i in range(args.repeat):
+            cps.append(cp_sync(src, work / "copy.bin"))
+            sums.append(sha256sum(src))
+            case_dir = work / f"case{i}"
+            result = intake(src, case_dir)
+            intakes.append(result["seconds"])
+            rss.append((result["rss_before_kib"], result["rss_peak_kib"]))
+            digests.append(file_digest_all(case_dir))
+            checked = verify_case(case_dir)
+            assert checked["ok"] and checked["bytes"] == size, checked
+            verifies.append(checked["seconds"])
+            shutil.rmtree(case_dir, ignore_errors=True)
+        cp_s, sum_s, in_s = statistics.median(cps), statistics.median(sums), statistics.median(intakes)
+        ver_s, dig_s = statistics.median(verifies), statistics.median(digests)
+        mbs = lambda seconds: size / MiB / seconds  # noqa: E731
+        before, peak = max(r[0] for r in rss), max(r[1] for r in rss)
+        print(f"cp + sync         {cp_s:7.2f} s  {mbs(cp_s):7.0f} MiB/s")
+        print(f"sha256sum         {sum_s:7.2f} s  {mbs(sum_s):7.0f} MiB/s")
+        print(f"intake            {in_s:7.2f} s  {mbs(in_s):7.0f} MiB/s")
+        print(f"intake / (cp+sync) throughput ratio: {cp_s / in_s:.2f}  (goal >= 0.80)")
+        print(f"intake / sha256sum throughput ratio: {sum_s / in_s:.2f}")
+        print(f"intake peak RSS: {peak / 1024:.0f} MiB (process before the import: {before / 1024:.0f} MiB; "
+              f"goal < 150 MB)")
+        print(f"hashlib.file_digest {dig_s:7.2f} s  {mbs(dig_s):7.0f} MiB/s (vault objects)")
+        print(f"verify            {ver_s:7.2f} s  {mbs(ver_s):7.0f} MiB/s")
+        print(f"verify / file_digest throughput ratio: {dig_s / ver_s:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _filesystem(path: Path) -> str:
+    try:
+        out = subprocess.run(["df", "--output=source,fstype", str(path)], capture_output=True, text=True)
+        return " ".join(out.stdout.split()[2:]) or "?"
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
