@@ -87,7 +87,9 @@ class Vault:
         cannot be read or changes or vanishes meanwhile. Nothing is left on failure."""
         name = str(source)
         try:
-            src = open(source, "rb", buffering=0)
+            # O_NONBLOCK: opening a FIFO or device for reading must not hang the import;
+            # the regular-file check below refuses them. It changes nothing for files.
+            src = os.fdopen(os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb", buffering=0)
         except FileNotFoundError:
             raise ImportFailed(name, "file not found (it may have been moved or deleted)") from None
         except IsADirectoryError:
@@ -100,6 +102,8 @@ class Vault:
         try:
             with src:
                 before = os.fstat(src.fileno())
+                if stat.S_ISDIR(before.st_mode):
+                    raise ImportFailed(name, "is a folder, not a file")
                 if not stat.S_ISREG(before.st_mode):
                     raise ImportFailed(name, "is not a regular file")
                 sha256, size = self._copy(src, tmp_path, progress, should_cancel, name)
