@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="1G", help="file size, e.g. 256M, 1G, 4G (default 1G)")
     parser.add_argument("--dir", default=None, help="where to work (default: a temp dir); one filesystem for all")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the median is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each step; medians are reported")
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     work = Path(tempfile.mkdtemp(prefix="evidence-desk-bench-", dir=args.dir))
@@ -167,31 +167,34 @@ def main(argv: list[str] | None = None) -> int:
         generate(src, size)
         cps, sums, intakes, verifies, digests, rss = [], [], [], [], [], []
         for i in range(args.repeat):
+            # cp+sync and intake run back to back so each ratio compares the disk in one state
             cps.append(cp_sync(src, work / "copy.bin"))
-            sums.append(sha256sum(src))
             case_dir = work / f"case{i}"
             result = intake(src, case_dir)
             intakes.append(result["seconds"])
             rss.append((result["rss_before_kib"], result["rss_peak_kib"]))
+            sums.append(sha256sum(src))
             digests.append(file_digest_all(case_dir))
             checked = verify_case(case_dir)
             assert checked["ok"] and checked["bytes"] == size, checked
             verifies.append(checked["seconds"])
             shutil.rmtree(case_dir, ignore_errors=True)
-        cp_s, sum_s, in_s = statistics.median(cps), statistics.median(sums), statistics.median(intakes)
-        ver_s, dig_s = statistics.median(verifies), statistics.median(digests)
+        med = statistics.median
+        cp_s, sum_s, in_s, ver_s, dig_s = med(cps), med(sums), med(intakes), med(verifies), med(digests)
         mbs = lambda seconds: size / MiB / seconds  # noqa: E731
+        runs = lambda values: ", ".join(f"{mbs(v):.0f}" for v in values)  # noqa: E731
         before, peak = max(r[0] for r in rss), max(r[1] for r in rss)
-        print(f"cp + sync         {cp_s:7.2f} s  {mbs(cp_s):7.0f} MiB/s")
-        print(f"sha256sum         {sum_s:7.2f} s  {mbs(sum_s):7.0f} MiB/s")
-        print(f"intake            {in_s:7.2f} s  {mbs(in_s):7.0f} MiB/s")
-        print(f"intake / (cp+sync) throughput ratio: {cp_s / in_s:.2f}  (goal >= 0.80)")
-        print(f"intake / sha256sum throughput ratio: {sum_s / in_s:.2f}")
-        print(f"intake peak RSS: {peak / 1024:.0f} MiB (process before the import: {before / 1024:.0f} MiB; "
-              f"goal < 150 MB)")
-        print(f"hashlib.file_digest {dig_s:7.2f} s  {mbs(dig_s):7.0f} MiB/s (vault objects)")
-        print(f"verify            {ver_s:7.2f} s  {mbs(ver_s):7.0f} MiB/s")
-        print(f"verify / file_digest throughput ratio: {dig_s / ver_s:.2f}")
+        print(f"cp + sync           {cp_s:7.2f} s  {mbs(cp_s):6.0f} MiB/s   (runs: {runs(cps)})")
+        print(f"sha256sum           {sum_s:7.2f} s  {mbs(sum_s):6.0f} MiB/s   (runs: {runs(sums)})")
+        print(f"intake              {in_s:7.2f} s  {mbs(in_s):6.0f} MiB/s   (runs: {runs(intakes)})")
+        print(f"intake / (cp+sync) throughput: {med([c / t for c, t in zip(cps, intakes, strict=True)]):.2f} "
+              "(median of paired runs; goal >= 0.80)")
+        print(f"intake / sha256sum throughput: {med([s / t for s, t in zip(sums, intakes, strict=True)]):.2f}")
+        print(f"intake peak RSS: {peak / 1024:.0f} MiB (the process before the import: {before / 1024:.0f} MiB; "
+              "goal < 150 MB)")
+        print(f"hashlib.file_digest {dig_s:7.2f} s  {mbs(dig_s):6.0f} MiB/s   (vault objects; runs: {runs(digests)})")
+        print(f"verify              {ver_s:7.2f} s  {mbs(ver_s):6.0f} MiB/s   (runs: {runs(verifies)})")
+        print(f"verify / file_digest throughput: {med([d / v for d, v in zip(digests, verifies, strict=True)]):.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

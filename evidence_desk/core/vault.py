@@ -296,7 +296,7 @@ def hash_file(path: Path, progress: Progress | None = None,
     done = 0
     try:
         with open(path, "rb", buffering=0) as f:
-            buf = bytearray(CHUNK)
+            buf = bytearray(IO_SLICE)  # as fast as hashlib.file_digest; 4 MiB reads were 25% slower
             view = memoryview(buf)
             while n := f.readinto(buf):
                 digest.update(view[:n])
