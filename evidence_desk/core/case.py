@@ -194,6 +194,8 @@ class Case:
         with self._lock:
             self.vault.create()
             self.vault.recover(lambda sha: self._scalar("SELECT 1 FROM object WHERE sha256 = ?", sha) is not None)
+            for leftover in self.path.glob(f".{custody.HEAD_FILE}.*.tmp"):  # a head write cut short
+                leftover.unlink(missing_ok=True)
             head = custody.read_head(self.path)
             last = self.db.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
             if last is None:

@@ -57,7 +57,15 @@ def sniff_media_type(head: bytes, name: str = "") -> str:
         if guessed and guessed.startswith("text/") or guessed in ("application/json",):
             return guessed
         return "text/plain"
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+    guessed = mimetypes.guess_type(name)[0]
+    if guessed in _SNIFFED:  # the name claims a format whose signature the bytes do not carry
+        return "application/octet-stream"
+    return guessed or "application/octet-stream"
+
+
+# Formats recognised by their bytes above; a file name alone never makes a file one of these.
+_SNIFFED = {media for _, _, media in _MAGIC} | {"audio/wav", "video/x-msvideo", "image/webp", "audio/mp4",
+                                                "video/quicktime", "video/mp4"}
 
 
 def _looks_like_text(head: bytes) -> bool:

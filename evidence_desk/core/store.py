@@ -18,10 +18,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .errors import CaseTooNew
+
+if TYPE_CHECKING:  # sqlite_utils pulls in pandas and numpy when present: ~0.5 s the CLI's
+    import sqlite_utils  # --help and --version must not pay; connect() imports it.
 
 log = logging.getLogger("evidence_desk.store")
 
@@ -339,6 +341,8 @@ SCHEMA_VERSION = len(UPGRADES)
 
 def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
     """Open ``path`` with WAL, foreign keys and a busy timeout."""
+    import sqlite_utils
+
     if read_only:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
                                isolation_level=None, timeout=10)

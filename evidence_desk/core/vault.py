@@ -7,7 +7,7 @@ Layout inside ``<case>/vault/``::
     pending/<sha>.intent an object placed but not yet recorded in the database
 
 Intake reads each source file once. Reading, hashing and writing overlap in
-three threads joined by small bounded queues, so memory stays constant
+three threads passing a small ring of reused buffers, so memory stays constant
 whatever the size and the slowest of the three sets the pace. The copy is
 fsynced and renamed into place only after the source was seen unchanged.
 
@@ -36,8 +36,12 @@ from .fsutil import fsync_dir
 
 log = logging.getLogger("evidence_desk.vault")
 
-CHUNK = 4 * 1024 * 1024
-QUEUE_DEPTH = 4
+CHUNK = 4 * 1024 * 1024  # bytes per buffer passed between the threads
+QUEUE_DEPTH = 4  # buffers in flight beyond the two being read and written
+# Size of each read()/write() call. On the reference machine single calls of
+# 1 MiB or more copied 2-4x slower than 128-256 KiB ones (the kernel's copy
+# runs through cache-cold memory), which made intake half as fast as cp.
+IO_SLICE = 256 * 1024
 
 Progress = Callable[[int], None]
 ShouldCancel = Callable[[], bool]
@@ -87,7 +91,9 @@ class Vault:
         cannot be read or changes or vanishes meanwhile. Nothing is left on failure."""
         name = str(source)
         try:
-            src = open(source, "rb", buffering=0)
+            # O_NONBLOCK: opening a FIFO or device for reading must not hang the import;
+            # the regular-file check below refuses them. It changes nothing for files.
+            src = os.fdopen(os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb", buffering=0)
         except FileNotFoundError:
             raise ImportFailed(name, "file not found (it may have been moved or deleted)") from None
         except IsADirectoryError:
@@ -100,6 +106,8 @@ class Vault:
         try:
             with src:
                 before = os.fstat(src.fileno())
+                if stat.S_ISDIR(before.st_mode):
+                    raise ImportFailed(name, "is a folder, not a file")
                 if not stat.S_ISREG(before.st_mode):
                     raise ImportFailed(name, "is not a regular file")
                 sha256, size = self._copy(src, tmp_path, progress, should_cancel, name)
@@ -129,28 +137,48 @@ class Vault:
 
     def _copy(self, src, tmp_path: Path, progress: Progress | None,
               should_cancel: ShouldCancel | None, name: str) -> tuple[str, int]:
+        """Read ``src`` once into a ring of reused buffers; each buffer goes
+        reader -> hasher -> writer -> back to the ring, so the three overlap and
+        memory is ``(QUEUE_DEPTH + 2) * CHUNK`` whatever the file size."""
         digest = hashlib.sha256()
-        to_hash: queue.Queue = queue.Queue(QUEUE_DEPTH)
-        to_write: queue.Queue = queue.Queue(QUEUE_DEPTH)
+        chunk = CHUNK
+        io_slice = min(IO_SLICE, chunk)
+        ring: queue.Queue = queue.Queue()
+        for _ in range(QUEUE_DEPTH + 2):
+            ring.put(bytearray(chunk))
+        to_hash: queue.Queue = queue.Queue()
+        to_write: queue.Queue = queue.Queue()
         errors: list[BaseException] = []
-        out_fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        out_fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
 
         def hasher() -> None:
-            while (chunk := to_hash.get()) is not _STOP:
-                digest.update(chunk)  # releases the GIL for large buffers
+            while (job := to_hash.get()) is not _STOP:
+                buf, n = job
+                try:
+                    with memoryview(buf) as view:
+                        digest.update(view[:n])  # releases the GIL for large buffers
+                except BaseException as exc:  # keep the buffers moving so the reader never blocks
+                    errors.append(exc)
+                to_write.put(job)
+            to_write.put(_STOP)
 
         def writer() -> None:
-            try:
-                while (chunk := to_write.get()) is not _STOP:
-                    view = memoryview(chunk)
-                    while view:
-                        written = os.write(out_fd, view)
-                        view = view[written:]
-                os.fsync(out_fd)
-            except BaseException as exc:  # e.g. disk full; drain so the reader never blocks
-                errors.append(exc)
-                while to_write.get() is not _STOP:
-                    pass
+            while (job := to_write.get()) is not _STOP:
+                buf, n = job
+                if not errors:
+                    try:
+                        with memoryview(buf) as view:
+                            done = 0
+                            while done < n:
+                                done += os.write(out_fd, view[done:min(n, done + io_slice)])
+                    except BaseException as exc:  # e.g. disk full
+                        errors.append(exc)
+                ring.put(buf)
+            if not errors:
+                try:
+                    os.fsync(out_fd)
+                except BaseException as exc:
+                    errors.append(exc)
 
         threads = [threading.Thread(target=hasher, daemon=True), threading.Thread(target=writer, daemon=True)]
         for t in threads:
@@ -158,25 +186,32 @@ class Vault:
         size = 0
         try:
             fd = src.fileno()
-            while True:
+            at_end = False
+            while not at_end and not errors:
                 if should_cancel is not None and should_cancel():
                     raise Cancelled("import cancelled")
-                if errors:
-                    break
+                buf = ring.get()
+                n = 0
                 try:
-                    chunk = os.read(fd, CHUNK)
+                    with memoryview(buf) as view:
+                        while n < chunk:
+                            got = os.readv(fd, [view[n:min(chunk, n + io_slice)]])
+                            if not got:
+                                at_end = True
+                                break
+                            n += got
                 except OSError as exc:
+                    ring.put(buf)
                     raise ImportFailed(name, f"read error: {exc.strerror or exc}") from None
-                if not chunk:
+                if not n:
+                    ring.put(buf)
                     break
-                size += len(chunk)
-                to_hash.put(chunk)
-                to_write.put(chunk)
+                size += n
+                to_hash.put((buf, n))
                 if progress is not None:
-                    progress(len(chunk))
+                    progress(n)
         finally:
             to_hash.put(_STOP)
-            to_write.put(_STOP)
             for t in threads:
                 t.join()
             os.close(out_fd)
@@ -261,7 +296,7 @@ def hash_file(path: Path, progress: Progress | None = None,
     done = 0
     try:
         with open(path, "rb", buffering=0) as f:
-            buf = bytearray(CHUNK)
+            buf = bytearray(IO_SLICE)  # as fast as hashlib.file_digest; 4 MiB reads were 25% slower
             view = memoryview(buf)
             while n := f.readinto(buf):
                 digest.update(view[:n])

@@ -122,6 +122,8 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
         items_by_sha.setdefault(item["sha256"], []).append(item)
     bad_objects: dict[str, str] = {}
     for sha, row in sorted(objects.items()):
+        if sha not in items_by_sha:
+            fail(Failure("object", f"vault object {sha} is recorded but belongs to no item", sha256=sha))
         if sha not in on_disk:
             bad_objects[sha] = "its content is missing from the vault"
             continue
@@ -134,8 +136,6 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
             bad_objects[sha] = f"content altered: SHA-256 is now {actual}, catalogued as {sha}"
         elif on_disk[sha].stat().st_size != row["size"]:
             bad_objects[sha] = f"size is {on_disk[sha].stat().st_size}, catalogued as {row['size']}"
-        if sha not in items_by_sha:
-            fail(Failure("object", f"vault object {sha} is recorded but belongs to no item", sha256=sha))
     for sha in sorted(set(on_disk) - set(objects)):
         fail(Failure("object", f"vault object {sha} is not in the catalogue (added outside Evidence Desk, "
                                "or its record was deleted)", sha256=sha))
