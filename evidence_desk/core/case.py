@@ -16,10 +16,10 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,23 @@ import sqlite_utils
 from . import custody, kinds, store
 from . import uncertain_time as utime
 from .custody import CustodyEntry, NewEntry
-from .errors import (BadInput, Cancelled, CaseExists, CaseNotFound, CaseReadOnly,
-                     ImportFailed, UnknownRecord)
-from .records import (Annotation, CaseInfo, Claim, ClaimLink, Event, Grade, ImportFailure,
-                      ImportReport, Item, JournalNote, MetadataChange, Request, Source,
-                      Statement)
+from .errors import BadInput, Cancelled, CaseExists, CaseNotFound, CaseReadOnly, ImportFailed, UnknownRecord
+from .records import (
+    Annotation,
+    CaseInfo,
+    Claim,
+    ClaimLink,
+    Event,
+    Grade,
+    ImportFailure,
+    ImportReport,
+    Item,
+    JournalNote,
+    MetadataChange,
+    Request,
+    Source,
+    Statement,
+)
 from .vault import Placed, Progress, ShouldCancel, Staged, Vault
 
 log = logging.getLogger("evidence_desk.case")
@@ -71,7 +83,7 @@ def resolve_examiner(explicit: str | None, case_default: str | None = None) -> s
 
 
 def now_text() -> str:
-    return custody.utc_text(datetime.now(timezone.utc))
+    return custody.utc_text(datetime.now(UTC))
 
 
 @dataclass
@@ -96,7 +108,7 @@ class Case:
         if row is None:
             raise CaseNotFound(f"{path} is not an Evidence Desk case (no case record)")
         names = [d[0] for d in db.execute("SELECT * FROM case_info LIMIT 0").description]
-        info = dict(zip(names, row))
+        info = dict(zip(names, row, strict=True))
         self.id: str = info["id"]
         self.examiner = (examiner or os.environ.get("EVIDENCE_DESK_EXAMINER") or
                          info["default_examiner"]).strip()
@@ -245,7 +257,7 @@ class Case:
         with self._lock:
             cursor = self.db.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, r)) for r in cursor.fetchall()]
+            return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
     # --- case ---------------------------------------------------------------
 

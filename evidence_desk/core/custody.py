@@ -19,7 +19,7 @@ import os
 import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +118,11 @@ def default_location() -> str:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def utc_text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def append(db: sqlite_utils.Database, case_id: str, new: NewEntry) -> CustodyEntry:
@@ -158,7 +158,7 @@ def entries(db: sqlite_utils.Database, where: str = "", params: Iterable[Any] = 
     sql = "SELECT * FROM custody" + (f" WHERE {where}" if where else "") + " ORDER BY seq"
     cursor = db.execute(sql, list(params))
     names = [d[0] for d in cursor.description]
-    return [CustodyEntry(**dict(zip(names, r))) for r in cursor.fetchall()]
+    return [CustodyEntry(**dict(zip(names, r, strict=True))) for r in cursor.fetchall()]
 
 
 # --- the head anchor ---------------------------------------------------------

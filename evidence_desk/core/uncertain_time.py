@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BadTime
@@ -68,7 +68,7 @@ class UncertainTime:
 def zone(name: str) -> tzinfo:
     """Return the zone called ``name`` or raise :class:`BadTime`."""
     if name.upper() in ("UTC", "Z"):
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -102,7 +102,7 @@ def parse(raw: str | None, tz: str = "UTC") -> UncertainTime:
         end=end.isoformat(),
         tz=tz,
         precision=precision,
-        sort_utc=start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        sort_utc=start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         note="; ".join(notes),
     )
 
@@ -206,7 +206,7 @@ def _clock(text: str) -> tuple[int, int, int | None] | None:
 
 def _offset_zone(off: str) -> tzinfo:
     if off == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if off[0] == "-" else 1
     digits = off[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
