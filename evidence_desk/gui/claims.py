@@ -120,6 +120,7 @@ class ClaimsPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.claim_list.currentItemChanged.connect(self._claim_changed)
+        self.claim_list.itemClicked.connect(lambda _row, _col: self.announce_current())
 
         self.claim_text = QLabel("Select a claim to see the evidence for and against it.")
         self.claim_text.setWordWrap(True)
@@ -211,9 +212,19 @@ class ClaimsPanel(QWidget):
 
     def select_claim(self, claim_id: int) -> None:
         for r in range(self.claim_list.topLevelItemCount()):
-            if self.claim_list.topLevelItem(r).data(0, ClaimRole).id == claim_id:
-                self.claim_list.setCurrentItem(self.claim_list.topLevelItem(r))
+            row = self.claim_list.topLevelItem(r)
+            if row.data(0, ClaimRole).id == claim_id:
+                if row is self.claim_list.currentItem():
+                    self.announce_current()
+                else:
+                    self.claim_list.setCurrentItem(row)
                 return
+
+    def announce_current(self) -> None:
+        """Tell the window which claim is selected (the inspector then shows it)."""
+        claim = self.current_claim()
+        if claim is not None:
+            self.claim_selected.emit(claim)
 
     # --- showing one claim -------------------------------------------------------
 

@@ -180,6 +180,9 @@ class MainWindow(QMainWindow):
         self.middle_tabs.addTab(self.claims_panel, "Claims && contradictions")
         self.middle_tabs.addTab(self.statements_panel, "Statements")
         self.middle_tabs.addTab(self.requests_panel, "Requests")
+        self.middle_tabs.currentChanged.connect(
+            lambda _i: self.claims_panel.announce_current() if self.middle_tabs.currentWidget() is self.claims_panel
+            else None)
         for widget in (self.claims_panel.claim_list, self.statements_panel.table,
                        *self.claims_panel.stance_lists.values()):
             widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -7,45 +7,69 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
-    QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.case import Case
-from ..core.records import Claim, Grade, Statement, grade_text
+from ..core.records import Claim, Grade, Statement
+from ..core.report_model import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from .claims import STANCE_TITLES, credibility_text, evidence_counts
 from .models import utc_short
 from .statements import time_text
 
 
-def grades_table() -> QTableWidget:
-    table = QTableWidget(0, 5)
-    table.setHorizontalHeaderLabels(["Grade", "Of", "Rationale", "By", "When"])
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(True)
-    table.setAccessibleName("Grade history")
-    return table
+class GradeHistory(QListWidget):
+    """Grades oldest first, each with who, when and the full rationale; the current ones marked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        self.setSpacing(1)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName("Grade history")
+
+    def texts(self) -> list[str]:
+        return [self.item(r).text() for r in range(self.count())]
 
 
-def fill_grades(table: QTableWidget, rows: list[tuple[Grade, str]]) -> None:
-    """Show ``(grade, what it grades)`` rows, oldest first; the last row is the current grade."""
-    table.setRowCount(len(rows))
-    for r, (g, of) in enumerate(rows):
-        for c, text in enumerate((grade_text(g.reliability, g.credibility), of, g.rationale, g.graded_by,
-                                  utc_short(g.graded_at))):
-            cell = QTableWidgetItem(text)
-            cell.setToolTip(text)
-            table.setItem(r, c, cell)
-    table.resizeColumnToContents(0)
-    table.resizeColumnToContents(1)
-    table.resizeRowsToContents()
+def grades_table() -> GradeHistory:
+    return GradeHistory()
+
+
+def grade_axis_text(g: Grade) -> str:
+    parts = []
+    if g.reliability:
+        parts.append(f"reliability {g.reliability} ({RELIABILITY_MEANING.get(g.reliability, '')})")
+    if g.credibility:
+        parts.append(f"credibility {g.credibility} ({CREDIBILITY_MEANING.get(g.credibility, '')})")
+    return ", ".join(parts)
+
+
+def fill_grades(history: GradeHistory, rows: list[tuple[Grade, str]]) -> None:
+    """Show ``(grade, what it grades)`` rows, oldest first, marking the current grade of each axis."""
+    history.clear()
+    current: dict[tuple[str, str], int] = {}
+    for g, of in rows:
+        if g.reliability:
+            current[(of, "r")] = g.id
+        if g.credibility:
+            current[(of, "c")] = g.id
+    for g, of in rows:
+        is_current = g.id in (current.get((of, "r")), current.get((of, "c")))
+        entry = QListWidgetItem(f"{grade_axis_text(g)} — {of}{'  [current]' if is_current else ''}\n"
+                                f"{g.rationale}\n{g.graded_by}, {utc_short(g.graded_at)}")
+        entry.setToolTip(g.rationale)
+        history.addItem(entry)
+    if not rows:
+        history.addItem("Not graded yet.")
 
 
 def _label() -> QLabel:

@@ -29,11 +29,11 @@ from .claims import excerpt
 RecordRole = Qt.ItemDataRole.UserRole + 20
 
 
-def time_text(t: UncertainTime) -> str:
+def time_text(t: UncertainTime, gap: str = "  ") -> str:
     """How it was read, and the source's own words when they differ."""
     shown = t.display() if t.known else "unknown"
     if t.raw and t.raw not in shown:
-        return f"{shown}  (“{t.raw}”)"
+        return f"{shown}{gap}(“{t.raw}”)"
     return shown
 
 
@@ -66,16 +66,17 @@ class StatementsPanel(QWidget):
 
     statement_selected = Signal(int)
 
-    COLUMNS = ["Speaker", "Affiliation", "Medium", "When (as the source said it)", "Grade", "Text"]
+    COLUMNS = ["Speaker / affiliation", "Medium", "When (as said)", "Grade", "Text"]
 
     def __init__(self) -> None:
         super().__init__()
         self.case: Case | None = None
         self.statements: list[Statement] = []
         self.title = QLabel()
-        self.table = _table(self.COLUMNS, 5)
+        self.table = _table(self.COLUMNS, 4)
         self.table.setAccessibleName("Statements")
-        for col, width in enumerate((170, 140, 90, 200, 50)):
+        self.table.setWordWrap(True)
+        for col, width in enumerate((160, 78, 150, 46)):
             self.table.setColumnWidth(col, width)
         self.table.itemSelectionChanged.connect(self._selected)
         layout = QVBoxLayout(self)
@@ -98,10 +99,12 @@ class StatementsPanel(QWidget):
         for row, s in enumerate(self.statements):
             grade_tip = (f"Source reliability {s.reliability or 'not graded'}, "
                          f"statement credibility {s.credibility or 'not graded'}")
-            _fill_row(self.table, row, [s.speaker, s.affiliation, s.medium, time_text(s.time),
-                                        s.grade or "—", excerpt(s.text, 300)], s,
-                      {3: f"Source said: “{s.time.raw}”\nRead as: {s.time.display()}" if s.time.raw
-                       else s.time.display(), 4: grade_tip, 5: s.text})
+            who = s.speaker + (f"\n{s.affiliation}" if s.affiliation else "")
+            _fill_row(self.table, row, [who, s.medium, time_text(s.time, "\n"), s.grade or "—",
+                                        excerpt(s.text, 160)], s,
+                      {2: f"Source said: “{s.time.raw}”\nRead as: {s.time.display()}" if s.time.raw
+                       else s.time.display(), 3: grade_tip, 4: s.text})
+        self.table.resizeRowsToContents()
         self.table.blockSignals(False)
         if keep is not None:
             self.select_statement(keep, emit=False)
@@ -142,7 +145,8 @@ class RequestsPanel(QWidget):
         top.addWidget(self.open_only)
         self.table = _table(self.COLUMNS, 1)
         self.table.setAccessibleName("Requests")
-        for col, width in enumerate((190, 200, 130, 110, 80, 120)):
+        self.table.setWordWrap(True)
+        for col, width in enumerate((150, 120, 130, 100, 64, 100)):
             self.table.setColumnWidth(col, width)
         self.description = QPlainTextEdit()
         self.description.setReadOnly(True)
@@ -176,9 +180,10 @@ class RequestsPanel(QWidget):
         self.table.setRowCount(len(self.requests))
         for row, r in enumerate(self.requests):
             resulting = ", ".join(names.get(i, f"item {i}") for i in r.item_ids) or "—"
-            _fill_row(self.table, row, [r.title, r.addressed_to or "—", time_text(r.asked),
-                                        time_text(r.due) if r.due.raw or r.due.known else "—", r.status,
+            _fill_row(self.table, row, [r.title, r.addressed_to or "—", time_text(r.asked, "\n"),
+                                        time_text(r.due, "\n") if r.due.raw or r.due.known else "—", r.status,
                                         resulting], r, {0: r.description or r.title})
+        self.table.resizeRowsToContents()
         self.description.clear()
 
     def _selected(self) -> None:
