@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -284,7 +285,10 @@ class EventDetails(QWidget):
         self.statements.clear()
         for s in statements:
             grade = f" [{s.grade}]" if s.grade else ""
-            self.statements.addItem(f"{s.speaker} ({s.medium}){grade}: {s.text[:160]}")
+            entry = QListWidgetItem(f"{s.speaker} ({s.medium}){grade}: {s.text[:160]}")
+            entry.setData(Qt.ItemDataRole.UserRole, s)
+            entry.setToolTip("Double-click to read the whole statement and its grades")
+            self.statements.addItem(entry)
 
 
 class Inspector(QWidget):
@@ -364,6 +368,8 @@ class Inspector(QWidget):
         self.claim_details = ClaimDetails()
         self.pages.addWidget(self.statement_details)
         self.pages.addWidget(self.claim_details)
+        self.event_details.statements.itemActivated.connect(
+            lambda entry: self.show_statement(entry.data(Qt.ItemDataRole.UserRole)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)

@@ -463,6 +463,7 @@ class MainWindow(QMainWindow):
     def _item_changed(self, item: Item) -> None:
         self.inspector.details.dirty = False
         self.items_model.replace_item(item)
+        self.claims_panel.reload()  # a renamed item reads the same in the claims it is evidence for
         if self.inspector.item is not None and self.inspector.item.id == item.id:
             self.inspector.details.show_item(item, [s.name for s in self.case.sources()] if self.case else [])
             self.inspector.show_item(item)
@@ -819,7 +820,9 @@ class MainWindow(QMainWindow):
         self.inspector.refresh()
         self.claims_panel.reload()
         self.statements_panel.reload()
-        grades = ", ".join(g.text for g in written)
+        from .record_details import grade_axis_text
+
+        grades = "; ".join(grade_axis_text(g) for g in written)
         self.statusBar().showMessage(f"Graded the {target.label}: {grades}; recorded in custody", 6000)
 
     # --- reports and packets -----------------------------------------------------------

@@ -107,9 +107,9 @@ class StatementDetails(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(QLabel("<b>Verbatim text</b>"))
-        layout.addWidget(self.text, 3)
-        layout.addWidget(QLabel("<b>Grades</b> (oldest first; the last is current)"))
-        layout.addWidget(self.grades, 2)
+        layout.addWidget(self.text, 2)
+        layout.addWidget(QLabel("<b>Grades</b> (oldest first; the current ones marked)"))
+        layout.addWidget(self.grades, 3)
 
     def show_statement(self, case: Case, s: Statement) -> None:
         self.statement = s
@@ -156,7 +156,7 @@ class ClaimDetails(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        layout.addWidget(QLabel("<b>Grades</b> (oldest first; the last is current)"))
+        layout.addWidget(QLabel("<b>Grades</b> (oldest first; the current one marked)"))
         layout.addWidget(self.grades, 1)
 
     def show_claim(self, case: Case, claim: Claim) -> None:
