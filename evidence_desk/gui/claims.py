@@ -96,6 +96,7 @@ class ClaimsPanel(QWidget):
     claim_selected = Signal(object)  # Claim
     statement_selected = Signal(int)
     item_selected = Signal(int)
+    item_opened = Signal(int)  # double-click: show it in the item list itself
 
     def __init__(self) -> None:
         super().__init__()
@@ -135,6 +136,7 @@ class ClaimsPanel(QWidget):
         for stance, lst in self.stance_lists.items():
             lst.currentItemChanged.connect(lambda cur, _prev, s=stance: self._link_changed(s, cur))
             lst.itemClicked.connect(lambda entry, s=stance: self._link_changed(s, entry))
+            lst.itemDoubleClicked.connect(self._link_opened)
 
         detail = QWidget()
         grid = QGridLayout(detail)
@@ -267,13 +269,18 @@ class ClaimsPanel(QWidget):
             text = item_link_text(item, link.note) if item else f"Item {link.item_id}"
             entry = QListWidgetItem(text)
             entry.setData(LinkRole, ("item", link.item_id))
-            entry.setToolTip("Select to show the item in the item list and the inspector.")
+            entry.setToolTip("Select to show the item in the inspector; double-click to go to it in the item list.")
         return entry
 
     def _set_headers(self, claim: Claim | None) -> None:
         for stance, label in self.stance_headers.items():
             n = sum(1 for link in claim.links if link.stance == stance) if claim else 0
             label.setText(f"<b style='color:{STANCE_COLOURS[stance]}'>{STANCE_TITLES[stance]}</b> ({n})")
+
+    def _link_opened(self, entry: QListWidgetItem) -> None:
+        kind, target = entry.data(LinkRole)
+        if kind == "item":
+            self.item_opened.emit(int(target))
 
     def _link_changed(self, stance: str, entry: QListWidgetItem | None) -> None:
         if entry is None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..core import store
 from ..core.case import Case
-from ..core.records import Claim, Item, Statement
+from ..core.records import Claim, Grade, Item, Statement
 from ..core.report_model import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from .record_details import fill_grades, grades_table
 
@@ -62,9 +62,9 @@ class GradeChoice:
     rationale: str
 
 
-def record_grades(case: Case, target: GradeTarget, choice: GradeChoice) -> list:
+def record_grades(case: Case, target: GradeTarget, choice: GradeChoice) -> list[Grade]:
     """Write the chosen grades (custody-logged by core). Runs on the case's writer thread."""
-    written = []
+    written: list[Grade] = []
     if choice.credibility:
         written.append(case.grade(target.kind, target.id, choice.rationale, credibility=choice.credibility))
     if choice.reliability and target.source_id is not None:

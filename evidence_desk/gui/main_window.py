@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.claims_panel.claim_selected.connect(self._claim_selected)
         self.claims_panel.statement_selected.connect(self.show_statement)
         self.claims_panel.item_selected.connect(self.reveal_item)
+        self.claims_panel.item_opened.connect(lambda item_id: (self.reveal_item(item_id), self.reveal_items()))
         self.statements_panel = StatementsPanel()
         self.statements_panel.statement_selected.connect(self.show_statement)
         self.requests_panel = RequestsPanel()
