@@ -3,7 +3,8 @@
     xvfb-run -a -s "-screen 0 1600x1000x24" python docs/screenshots/make_screenshots.py
 
 Builds the demo case in a temporary folder (settings too, so the user's own
-are untouched), then saves: the main window, the inspector's custody tab
+are untouched), then saves: the main window, the claims & contradictions
+tab with a contested claim, the inspector's custody tab
 with the audio preview, the intake dialog, and a verification result on a
 copy of the case whose memo scan was altered.
 """
@@ -45,6 +46,16 @@ def main() -> int:
     window.show()
     settle()
     window.render_screenshot(OUT / "main-window.png")
+
+    # claims & contradictions: a contested claim, the inspector on a statement that contradicts it
+    window.actions["reveal_claims"].trigger()
+    panel = window.claims_panel
+    contested = next(c for c in panel.claims if c.text == "CPD officers responded to the shooting scene")
+    panel.select_claim(contested.id)
+    panel.stance_lists["contradicts"].setCurrentRow(1)
+    settle()
+    window.grab().save(str(OUT / "claims.png"))
+    window.actions["reveal_items"].trigger()
 
     # the audio item: custody tab, then the transcript preview
     window.show_all_items()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -30,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from ..core import store
 from ..core.case import Case
-from ..core.records import Event, Item, grade_text
+from ..core.records import Claim, Event, Item, Statement, grade_text
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
+from .record_details import ClaimDetails, StatementDetails
 from .tasks import human_bytes
 
 
@@ -283,7 +285,10 @@ class EventDetails(QWidget):
         self.statements.clear()
         for s in statements:
             grade = f" [{s.grade}]" if s.grade else ""
-            self.statements.addItem(f"{s.speaker} ({s.medium}){grade}: {s.text[:160]}")
+            entry = QListWidgetItem(f"{s.speaker} ({s.medium}){grade}: {s.text[:160]}")
+            entry.setData(Qt.ItemDataRole.UserRole, s)
+            entry.setToolTip("Double-click to read the whole statement and its grades")
+            self.statements.addItem(entry)
 
 
 class Inspector(QWidget):
@@ -295,6 +300,8 @@ class Inspector(QWidget):
         super().__init__()
         self.case: Case | None = None
         self.item: Item | None = None
+        self.statement: Statement | None = None
+        self.claim: Claim | None = None
         self.header = QLabel("Select an event or an item")
         self.header.setWordWrap(True)
         font = self.header.font()
@@ -357,6 +364,12 @@ class Inspector(QWidget):
         event_scroll.setWidgetResizable(True)
         event_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.pages.addWidget(event_scroll)
+        self.statement_details = StatementDetails()
+        self.claim_details = ClaimDetails()
+        self.pages.addWidget(self.statement_details)
+        self.pages.addWidget(self.claim_details)
+        self.event_details.statements.itemActivated.connect(
+            lambda entry: self.show_statement(entry.data(Qt.ItemDataRole.UserRole)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)
@@ -368,13 +381,13 @@ class Inspector(QWidget):
         self.show_nothing()
 
     def show_nothing(self) -> None:
-        self.item = None
+        self.item = self.statement = self.claim = None
         self.header.setText("Inspector")
         self.pages.setCurrentIndex(0)
 
     def show_event(self, event: Event) -> None:
         assert self.case is not None
-        self.item = None
+        self.item = self.statement = self.claim = None
         self.preview.clear()
         self.header.setText("Event")
         self.event_details.show_event(event, self.case.statements(event_id=event.id))
@@ -384,6 +397,7 @@ class Inspector(QWidget):
         assert self.case is not None
         same = self.item is not None and self.item.id == item.id
         self.item = item
+        self.statement = self.claim = None
         self.header.setText(f"{item.name}  ·  {item.kind}  ·  {item.short_hash}")
         self.header.setToolTip(item.sha256)
         if not (same and self.details.dirty):
@@ -397,6 +411,37 @@ class Inspector(QWidget):
         if not same:
             self.preview.clear()
         self.pages.setCurrentIndex(1)
+
+    def show_statement(self, statement: Statement) -> None:
+        assert self.case is not None
+        self.item = self.claim = None
+        self.statement = statement
+        self.preview.clear()
+        self.header.setText(f"Statement  ·  {statement.speaker}  ·  {statement.medium}")
+        self.header.setToolTip("")
+        self.statement_details.show_statement(self.case, statement)
+        self.pages.setCurrentWidget(self.statement_details)
+
+    def show_claim(self, claim: Claim) -> None:
+        assert self.case is not None
+        self.item = self.statement = None
+        self.claim = claim
+        self.preview.clear()
+        self.header.setText("Claim" + ("  ·  CONTESTED" if claim.contested else ""))
+        self.header.setToolTip("")
+        self.claim_details.show_claim(self.case, claim)
+        self.pages.setCurrentWidget(self.claim_details)
+
+    def refresh(self) -> None:
+        """Re-read whatever is shown (after a grade or an edit)."""
+        if self.case is None:
+            return
+        if self.item is not None:
+            self.show_item(self.case.item(self.item.id))
+        elif self.statement is not None:
+            self.show_statement(self.case.statement(self.statement.id))
+        elif self.claim is not None:
+            self.show_claim(self.case.claim(self.claim.id))
 
     def _show_grades(self, item: Item) -> None:
         assert self.case is not None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -36,12 +37,14 @@ from ..core.records import Event, Item
 from . import actions as action_registry
 from . import settings
 from .case_dialogs import NewCaseDialog, NewEventDialog
+from .claims import ClaimsPanel
 from .crash import CrashHandler
 from .icons import icon, kind_icon
 from .inspector import Inspector
 from .intake import IntakeDialog, IntakeRequest, IntakeResult, run_intake, show_intake_result
 from .journal import JournalPane
 from .models import EventRole, EventsModel, ItemsModel
+from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, Task, TaskRunner
 from .timeline import TimelineView
 from .undo import EditItemCommand
@@ -69,6 +72,12 @@ class MainWindow(QMainWindow):
         self.verify_dialog: VerifyResultDialog | None = None
         self.last_intake: IntakeResult | None = None
         self.intake_message: QMessageBox | None = None
+        self.grade_dialog: Any = None
+        self.export_dialog: Any = None
+        self.export_message: QMessageBox | None = None
+        self.import_packet_dialog: Any = None
+        self.packet_check_dialog: Any = None
+        self.last_export: Any = None  # the report written or the packet sealed last, for tests
         self._build_widgets()
         self.actions = action_registry.build(self, {
             "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
@@ -78,8 +87,13 @@ class MainWindow(QMainWindow):
             "new_event": self.new_event, "add_note": self.focus_journal, "find": self.focus_find,
             "show_all_items": self.show_all_items, "verify": self.verify_case,
             "view_item": self.inspector.open_preview, "copy_hash": self.copy_hash,
-            "reveal_timeline": lambda: self.timeline.setFocus(), "reveal_items": lambda: self.items_view.setFocus(),
+            "reveal_timeline": lambda: self.timeline.setFocus(), "reveal_items": self.reveal_items,
             "reveal_inspector": lambda: self.inspector.tabs.setFocus(), "about": self.about,
+            "import_packet": self.choose_packet_to_import, "export_report": self.choose_report_export,
+            "export_packet": self.choose_packet_export, "grade": self.grade_selected,
+            "reveal_claims": lambda: self.reveal_tab(self.claims_panel),
+            "reveal_statements": lambda: self.reveal_tab(self.statements_panel),
+            "reveal_requests": lambda: self.reveal_tab(self.requests_panel),
         })
         self._build_menus()
         self.undo_stack.canUndoChanged.connect(lambda _=None: self._update_actions())
@@ -147,17 +161,43 @@ class MainWindow(QMainWindow):
         self.items_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.items_view.customContextMenuRequested.connect(self._item_menu)
         self.items_view.setAccessibleName("Items")
-        middle = QWidget()
-        mid = QVBoxLayout(middle)
-        mid.setContentsMargins(6, 6, 6, 0)
+        items_page = QWidget()
+        mid = QVBoxLayout(items_page)
+        mid.setContentsMargins(0, 4, 0, 0)
         mid.addWidget(self.items_title)
         mid.addLayout(bar)
         mid.addWidget(self.items_view, 1)
+        self.claims_panel = ClaimsPanel()
+        self.claims_panel.claim_selected.connect(self._claim_selected)
+        self.claims_panel.statement_selected.connect(self.show_statement)
+        self.claims_panel.item_selected.connect(self.reveal_item)
+        self.claims_panel.item_opened.connect(lambda item_id: (self.reveal_item(item_id), self.reveal_items()))
+        self.statements_panel = StatementsPanel()
+        self.statements_panel.statement_selected.connect(self.show_statement)
+        self.requests_panel = RequestsPanel()
+        self.middle_tabs = QTabWidget()
+        self.middle_tabs.setDocumentMode(True)
+        self.middle_tabs.addTab(items_page, "Items")
+        self.middle_tabs.addTab(self.claims_panel, "Claims && contradictions")
+        self.middle_tabs.addTab(self.statements_panel, "Statements")
+        self.middle_tabs.addTab(self.requests_panel, "Requests")
+        self.middle_tabs.currentChanged.connect(
+            lambda _i: self.claims_panel.announce_current() if self.middle_tabs.currentWidget() is self.claims_panel
+            else None)
+        for widget in (self.claims_panel.claim_list, self.statements_panel.table,
+                       *self.claims_panel.stance_lists.values()):
+            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            widget.customContextMenuRequested.connect(lambda pos, w=widget: self._record_menu(w, pos))
+        middle = QWidget()
+        mid_outer = QVBoxLayout(middle)
+        mid_outer.setContentsMargins(6, 6, 6, 0)
+        mid_outer.addWidget(self.middle_tabs, 1)
 
         self.inspector = Inspector()
         self.inspector.details.save_requested.connect(self.save_item_edit)
         self.inspector.preview_opened.connect(self._log_view)
         self.inspector.preview.opened_externally.connect(self._log_external_open)
+        self.inspector.statement_details.item_requested.connect(self.reveal_item)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -192,6 +232,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addAction(a["open_packet"])
         file_menu.addAction(a["export_review_notes"])
+        file_menu.addAction(a["import_packet"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["export_report"])
+        file_menu.addAction(a["export_packet"])
         file_menu.addSeparator()
         file_menu.addAction(a["import"])
         file_menu.addAction(a["import_folder"])
@@ -203,16 +247,17 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo", None, "save_item", "copy_hash", None, "find"):
             edit.addAction(a[name]) if name else edit.addSeparator()
         case_menu = self.menuBar().addMenu("&Case")
-        for name in ("new_event", "add_note", None, "verify"):
+        for name in ("new_event", "add_note", "grade", None, "verify"):
             case_menu.addAction(a[name]) if name else case_menu.addSeparator()
         view = self.menuBar().addMenu("&View")
-        for name in ("show_all_items", "view_item", None, "reveal_timeline", "reveal_items", "reveal_inspector"):
+        for name in ("show_all_items", "view_item", None, "reveal_timeline", "reveal_items", "reveal_claims",
+                     "reveal_statements", "reveal_requests", "reveal_inspector"):
             view.addAction(a[name]) if name else view.addSeparator()
         self.menuBar().addMenu("&Help").addAction(a["about"])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for name in ("import", "new_event", "add_note", "show_all_items", "verify"):
+        for name in ("import", "new_event", "add_note", "grade", "show_all_items", "verify", "export_report"):
             toolbar.addAction(a[name])
         self.addToolBar(toolbar)
 
@@ -298,6 +343,9 @@ class MainWindow(QMainWindow):
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case)
+        self.claims_panel.set_case(case)
+        self.statements_panel.set_case(case)
+        self.requests_panel.set_case(case)
         self.journal.set_read_only(case.read_only and self.review is None)
         self.journal.set_review_mode(self.review is not None)
         self.selected_event: Event | None = None
@@ -317,6 +365,9 @@ class MainWindow(QMainWindow):
         self.actions["verify"].setEnabled(self.case is not None)
         self.actions["add_note"].setEnabled(writable or self.review is not None)
         self.actions["export_review_notes"].setEnabled(self.review is not None)
+        self.actions["export_report"].setEnabled(self.case is not None)
+        # a packet opened for review carries no signing key: it cannot be sealed again
+        self.actions["export_packet"].setEnabled(self.case is not None and self.review is None)
 
     def _update_status(self) -> None:
         case = self.case
@@ -392,7 +443,7 @@ class MainWindow(QMainWindow):
 
     def _item_menu(self, pos: Any) -> None:
         menu = QMenu(self)
-        for name in ("view_item", "copy_hash", "save_item", "import"):
+        for name in ("view_item", "copy_hash", "grade", "save_item", "import"):
             menu.addAction(self.actions[name])
         menu.popup(self.items_view.viewport().mapToGlobal(pos))
 
@@ -413,6 +464,7 @@ class MainWindow(QMainWindow):
     def _item_changed(self, item: Item) -> None:
         self.inspector.details.dirty = False
         self.items_model.replace_item(item)
+        self.claims_panel.reload()  # a renamed item reads the same in the claims it is evidence for
         if self.inspector.item is not None and self.inspector.item.id == item.id:
             self.inspector.details.show_item(item, [s.name for s in self.case.sources()] if self.case else [])
             self.inspector.show_item(item)
@@ -681,6 +733,243 @@ class MainWindow(QMainWindow):
                  "custody_entries": report.custody_entries}))
         self.verify_dialog = VerifyResultDialog(self, report)
         self.verify_dialog.open()
+
+    # --- claims, statements, requests ----------------------------------------------
+
+    def reveal_tab(self, page: QWidget) -> None:
+        self.middle_tabs.setCurrentWidget(page)
+        page.setFocus()
+
+    def reveal_items(self) -> None:
+        self.middle_tabs.setCurrentIndex(0)
+        self.items_view.setFocus()
+
+    def _claim_selected(self, claim: Any) -> None:
+        if self.case is not None:
+            self.inspector.show_claim(claim)
+
+    @Slot(int)
+    def show_statement(self, statement_id: int) -> None:
+        if self.case is not None:
+            self.inspector.show_statement(self.case.statement(statement_id))
+
+    @Slot(int)
+    def reveal_item(self, item_id: int) -> None:
+        """Select ``item_id`` in the item list (listing all items first if the filter hides it)."""
+        case = self.case
+        if case is None:
+            return
+        if self.items_model.row_of(item_id) < 0 and (
+                self.selected_event is not None or self.search.text() or self.kind_filter.currentIndex()):
+            # clear the filters without their signals: a delayed re-filter would drop the selection
+            for widget in (self.search, self.kind_filter):
+                widget.blockSignals(True)
+            self.search.clear()
+            self.kind_filter.setCurrentIndex(0)
+            for widget in (self.search, self.kind_filter):
+                widget.blockSignals(False)
+            self._filter_timer.stop()
+            self.show_all_items()
+        while self.items_model.row_of(item_id) < 0 and self.items_model.canFetchMore():
+            self.items_model.fetchMore()
+        row = self.items_model.row_of(item_id)
+        if row < 0:
+            self.inspector.show_item(case.item(item_id))
+            return
+        self.items_view.selectionModel().clearSelection()  # re-selecting the same row still shows it
+        self.select_item_row(row)
+        self.items_view.scrollTo(self.items_model.index(row, 0))
+        if self.inspector.item is None or self.inspector.item.id != item_id:
+            self.inspector.show_item(self.items_model.item_at(row))
+
+    def _record_menu(self, widget: QWidget, pos: Any) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.actions["grade"])
+        menu.popup(widget.mapToGlobal(pos))
+
+    # --- grading ---------------------------------------------------------------------
+
+    def grade_subject(self) -> Any:
+        """What Grade… grades: the item, statement or claim the inspector shows, else the selected item."""
+        return self.inspector.item or self.inspector.statement or self.inspector.claim or self.selected_item()
+
+    def grade_selected(self) -> None:
+        case = self.case
+        if case is None or case.read_only:
+            return
+        subject = self.grade_subject()
+        if subject is None:
+            self.statusBar().showMessage("Select an item, a statement or a claim to grade", 5000)
+            return
+        from .grading import GradeDialog, GradeTarget
+
+        dialog = GradeDialog(self, case, GradeTarget.of(subject))
+        self.grade_dialog = dialog
+        dialog.accepted.connect(lambda: self._record_grade(dialog.target, dialog.choice()))
+        dialog.open()
+
+    def _record_grade(self, target: Any, choice: Any) -> None:
+        case = self.case
+        assert case is not None
+        from .grading import record_grades
+
+        self._write(f"Grading the {target.kind}", lambda: record_grades(case, target, choice),
+                    lambda written: self._graded(target, written))
+
+    def _graded(self, target: Any, written: list) -> None:
+        self.items_model.refresh_loaded()
+        self.inspector.refresh()
+        self.claims_panel.reload()
+        self.statements_panel.reload()
+        from .record_details import grade_axis_text
+
+        grades = "; ".join(grade_axis_text(g) for g in written)
+        self.statusBar().showMessage(f"Graded the {target.label}: {grades}; recorded in custody", 6000)
+
+    # --- reports and packets -----------------------------------------------------------
+
+    def choose_report_export(self) -> None:
+        if self.case is None:
+            return
+        from .exporting import ExportDialog
+
+        dialog = ExportDialog(self, "report", self.case, self.selected_event)
+        self.export_dialog = dialog
+        dialog.accepted.connect(lambda: self.start_report_export(dialog.request()))
+        dialog.open()
+
+    def start_report_export(self, request: Any) -> None:
+        case = self.case
+        assert case is not None
+        from .exporting import export_report
+
+        self.runner.write(f"Exporting the report {request.out.name}",
+                          lambda task: export_report(case, request, task), self._report_exported, progress=True,
+                          on_cancelled=lambda: self.statusBar().showMessage(
+                              "Report export cancelled: nothing was written", 6000))
+
+    def _report_exported(self, result: Any) -> None:
+        self.last_export = result
+        case = self.case
+        fingerprint = case.info().fingerprint if case else "—"
+        verdict = "the case verified intact" if result.verified_ok else \
+            "VERIFICATION FAILED at export — the report says so"
+        box = QMessageBox(QMessageBox.Icon.Information, "Report exported",
+                          f"The report is written to\n{result.path}", QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(
+            f"{result.items} item(s); {verdict}.\nSHA-256 of the file: {result.sha256}\n"
+            f"Case signing key fingerprint: {fingerprint}\n"
+            + ("The export is recorded in the case's custody log." if result.logged
+               else "The case is read-only: the export is not logged in it."))
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_message = box
+        box.open()
+        self._update_status()
+
+    def choose_packet_export(self) -> None:
+        if self.case is None or self.review is not None:
+            return
+        from .exporting import ExportDialog
+
+        dialog = ExportDialog(self, "packet", self.case, self.selected_event)
+        self.export_dialog = dialog
+        dialog.accepted.connect(lambda: self.start_packet_export(dialog.request()))
+        dialog.open()
+
+    def start_packet_export(self, request: Any) -> None:
+        case = self.case
+        assert case is not None
+        from ..core.packet import export_packet
+
+        out, zipped = request.out, request.out.suffix.lower() == ".zip"
+        self.runner.write(f"Sealing the review packet {out.name}: copying and hashing the evidence",
+                          lambda task: export_packet(case, out, zip=zipped, event_id=request.event_id,
+                                                     progress=task.progress, should_cancel=task.should_cancel,
+                                                     on_total=task.set_total),
+                          self._packet_exported, progress=True,
+                          on_cancelled=lambda: self.statusBar().showMessage(
+                              "Packet export cancelled: nothing was written", 6000))
+
+    def _packet_exported(self, packet: Path) -> None:
+        self.last_export = packet
+        case = self.case
+        if case is not None and self.inspector.item is not None:
+            self._refresh_inspector_item(self.inspector.item.id)
+        fingerprint = case.info().fingerprint if case else "—"
+        box = QMessageBox(QMessageBox.Icon.Information, "Review packet sealed",
+                          f"The review packet is sealed at\n{packet}", QMessageBox.StandardButton.Close, self)
+        box.setInformativeText(
+            f"Signed with the case key, fingerprint:\n{fingerprint}\n\nGive the reviewer this fingerprint by "
+            "another channel so they can tell the packet is yours."
+            + ("\nThe export and the seal are recorded in the case's custody log." if case and not case.read_only
+               else ""))
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        verify_button = box.addButton("Verify the packet now", QMessageBox.ButtonRole.ActionRole)
+        verify_button.clicked.connect(lambda: self.verify_packet_file(packet))
+        self.export_message = box
+        box.open()
+
+    def verify_packet_file(self, packet: Path) -> None:
+        from ..core.packet_verify import verify_packet
+        from .packets import PacketCheckDialog
+
+        def show(report: Any) -> None:
+            self.packet_check_dialog = PacketCheckDialog(self, report, f"Packet check: {packet.name}")
+            self.packet_check_dialog.open()
+
+        self.runner.read(f"Verifying the packet {packet.name}: signature, every hash, the custody chain",
+                         lambda task: verify_packet(packet, progress=task.progress, should_cancel=task.should_cancel,
+                                                    on_total=task.set_total), show)
+
+    def choose_packet_to_import(self) -> None:
+        from .packets import ImportPacketDialog
+
+        start = self.case.path.parent if self.case else Path.home()
+        dialog = ImportPacketDialog(self, start)
+        self.import_packet_dialog = dialog
+        dialog.accepted.connect(lambda: self.start_packet_import(
+            Path(dialog.packet.text().strip()).expanduser(), Path(dialog.case_dir.text().strip()).expanduser(),
+            dialog.released_by.text().strip(), dialog.fingerprint.text().strip()))
+        dialog.open()
+
+    def start_packet_import(self, packet: Path, case_dir: Path, released_by: str = "",
+                            expect_fingerprint: str = "") -> None:
+        from .case_dialogs import ask_examiner
+
+        examiner = settings.examiner() or ask_examiner(self)
+        if not examiner:
+            return
+        settings.remember_examiner(examiner)
+        from ..core.packet_transfer import import_packet
+
+        self.runner.read(f"Verifying and importing the packet {packet.name}",
+                         lambda task: import_packet(packet, case_dir, examiner=examiner, released_by=released_by,
+                                                    expect_fingerprint=expect_fingerprint or None,
+                                                    progress=task.progress, should_cancel=task.should_cancel,
+                                                    on_total=task.set_total),
+                         self._packet_imported, on_error=lambda exc: self._packet_import_failed(packet, exc),
+                         on_cancelled=lambda: self.statusBar().showMessage(
+                             "Packet import cancelled: no case was created", 6000))
+
+    def _packet_import_failed(self, packet: Path, exc: BaseException) -> None:
+        from ..core.packet_transfer import PacketRejected
+        from .packets import PacketCheckDialog
+
+        if isinstance(exc, PacketRejected):
+            self.errors.shown.append(str(exc))
+            self.packet_check_dialog = PacketCheckDialog(self, exc.report, f"Packet refused: {packet.name}",
+                                                         refused=True)
+            self.packet_check_dialog.open()
+            return
+        self.errors(f"Importing the packet {packet.name}", exc)
+
+    def _packet_imported(self, result: Any) -> None:
+        self.last_export = result
+        if not self.open_case(result.case_dir):
+            return
+        self.statusBar().showMessage(
+            f"Received {result.items} item(s) from case key {result.source_fingerprint}: released by "
+            f"{result.released_by}, received by {result.received_by}", 10000)
 
     # --- misc ----------------------------------------------------------------------
 

@@ -241,6 +241,17 @@ class ItemsModel(QAbstractTableModel):
                 return row
         return -1
 
+    def refresh_loaded(self) -> None:
+        """Re-read the loaded rows in place (a grade of a source changes every item it provided),
+        keeping the selection and the scroll position."""
+        ids = [item.id for item in self._items]
+        fresh: dict[int, Item] = {}
+        for start in range(0, len(ids), 500):
+            fresh.update((i.id, i) for i in self.case.items(ids=ids[start:start + 500]))
+        self._items = [fresh.get(item.id, item) for item in self._items]
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, len(ITEM_COLUMNS) - 1))
+
     def replace_item(self, item: Item) -> None:
         """Show an edited item in place without reloading the page."""
         row = self.row_of(item.id)

@@ -1,0 +1,159 @@
+"""File ▸ Export Report… and File ▸ Export Review Packet…: what to export, and where.
+
+The work itself is core's (:func:`core.report.write_report`,
+:func:`core.packet.export_packet`); this module asks the scope (the whole
+case or the selected event) and the destination, and runs the report export
+as one task: verify the case (progress in bytes, Cancel), render the report
+from that verification, and log a case-level ``exported`` custody entry
+naming the file and its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.case import Case
+from ..core.records import Event
+from .tasks import Task
+
+REPORT_FILTERS = "PDF report (*.pdf);;HTML report (*.html)"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    out: Path
+    event_id: int | None
+
+
+@dataclass(frozen=True)
+class ReportExported:
+    path: Path
+    sha256: str
+    items: int
+    verified_ok: bool
+    logged: bool
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def export_report(case: Case, request: ExportRequest, task: Task) -> ReportExported:
+    """Verify, write the report, log the export. Runs on the case's writer thread."""
+    from ..core.report import write_report_model
+    from ..core.verify import verify
+
+    task.set_stage("Verifying the case for the report: rehashing every object, walking the custody chain")
+    verification = verify(case.path, task.progress, task.should_cancel, task.set_total)
+    task.set_stage(f"Writing {request.out.name}…", cancellable=False)
+    model = write_report_model(case, request.out, event_id=request.event_id, verification=verification)
+    sha = _sha256(request.out)
+    logged = not case.read_only
+    if logged:
+        scope = "case" if request.event_id is None else f"event {request.event_id}"
+        case.record_case_action("exported", f"chain-of-custody report ({scope}) written to {request.out.name}",
+                                details={"report": str(request.out), "report_sha256": sha,
+                                         "event_id": request.event_id, "items": len(model.items)})
+    return ReportExported(request.out, sha, len(model.items), verification.ok, logged)
+
+
+class ExportDialog(QDialog):
+    """The scope and the destination of a report or a review packet."""
+
+    def __init__(self, parent: QWidget | None, what: str, case: Case, event: Event | None) -> None:
+        super().__init__(parent)
+        self.what = what  # "report" | "packet"
+        is_report = what == "report"
+        self.setWindowTitle("Export report" if is_report else "Export review packet")
+        self.setMinimumWidth(600)
+        intro = QLabel(
+            "The chain-of-custody report lists every item with its hash, custody history, grades and the "
+            "verification result. PDF or HTML, by the file name's extension." if is_report else
+            "A review packet is a signed BagIt bag (folder or .zip) with the evidence, the custody chain, "
+            "the report and the case records; oversight staff verify it without trusting the sender.")
+        intro.setWordWrap(True)
+        self.whole_case = QRadioButton(f"The whole case ({case.count_items():,} items)")
+        self.whole_case.setChecked(True)
+        self.one_event = QRadioButton(f"Only the selected event: “{event.title}”" if event
+                                      else "Only the selected event (select one on the timeline first)")
+        self.one_event.setEnabled(event is not None)
+        self.event = event
+        base = case.path.parent
+        safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in case.info().title).strip()[:60]
+        default = base / (f"{safe or 'case'} report.pdf" if is_report else f"{safe or 'case'} packet.zip")
+        self.path = QLineEdit(str(default))
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(self.browse_button)
+        form = QFormLayout()
+        scope = QVBoxLayout()
+        scope.addWidget(self.whole_case)
+        scope.addWidget(self.one_event)
+        form.addRow("Scope", scope)
+        form.addRow("Save as" if is_report else "Packet (.zip or folder)", row)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Export report" if is_report else "Seal packet")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def browse(self) -> None:
+        if self.what == "report":
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save the report as", self.path.text(), REPORT_FILTERS)
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Seal the packet as (a name ending in .zip, or any other name for a folder)",
+                self.path.text(), "Zip packet (*.zip);;Folder packet (*)")
+        if chosen:
+            self.path.setText(chosen)
+
+    def request(self) -> ExportRequest:
+        event_id = self.event.id if self.one_event.isChecked() and self.event is not None else None
+        return ExportRequest(Path(self.path.text().strip()).expanduser(), event_id)
+
+    def _check(self) -> None:
+        text = self.path.text().strip()
+        if not text:
+            self.problem.setText("Choose where to save it.")
+            return
+        out = Path(text).expanduser()
+        if self.what == "report" and out.suffix.lower() not in (".pdf", ".html", ".htm"):
+            self.problem.setText("Name the report something.pdf or something.html: the extension chooses the format.")
+            return
+        if out.exists() and self.what == "packet":
+            self.problem.setText(f"{out} already exists; a packet is always sealed under a new name.")
+            return
+        if not out.parent.is_dir():
+            self.problem.setText(f"The folder {out.parent} does not exist.")
+            return
+        self.accept()

@@ -1,0 +1,223 @@
+"""Receiving a review packet (File ▸ Import Packet…) and showing a packet check.
+
+Core verifies the packet before anything is imported
+(:func:`core.packet_transfer.import_packet`); a refused packet comes back
+with every failure named, and :class:`PacketCheckDialog` lists them — the
+same dialog shows the result of checking a packet just sealed.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .tasks import human_bytes
+
+BAG_INFO_LIMIT = 64 * 1024
+
+
+def packet_bag_info(packet: Path) -> dict[str, str]:
+    """The packet's ``bag-info.txt`` fields, read without unpacking it; {} if unreadable.
+
+    Only used to prefill the form (who released it): nothing here is trusted,
+    the import verifies the packet itself."""
+    try:
+        if packet.is_dir():
+            raw = (packet / "bag-info.txt").read_bytes()[:BAG_INFO_LIMIT]
+        else:
+            with zipfile.ZipFile(packet) as archive:
+                names = [n for n in archive.namelist() if n.count("/") <= 1 and n.endswith("bag-info.txt")]
+                if not names:
+                    return {}
+                with archive.open(min(names, key=len)) as f:
+                    raw = f.read(BAG_INFO_LIMIT)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return {}
+    fields: dict[str, str] = {}
+    for line in raw.decode("utf-8", "replace").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not line[:1].isspace():
+            fields.setdefault(key.strip(), value.strip())
+    return fields
+
+
+class ImportPacketDialog(QDialog):
+    """Which packet, which new case folder, and who released it."""
+
+    def __init__(self, parent: QWidget | None, start_folder: Path) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import a review packet as a new case")
+        self.setMinimumWidth(640)
+        intro = QLabel("The packet is verified first — signature, every hash, the custody chain — and nothing "
+                       "is imported unless all of it holds. The case continues its chain of custody in a new "
+                       "case folder, with a transfer from who released it to you.")
+        intro.setWordWrap(True)
+        self.start_folder = start_folder
+        self.packet = QLineEdit()
+        self.packet.setPlaceholderText("a packet .zip, or the folder of an unpacked packet")
+        self.packet.editingFinished.connect(self._packet_chosen)
+        pick_zip = QPushButton("Zip…")
+        pick_zip.clicked.connect(self.choose_zip)
+        pick_folder = QPushButton("Folder…")
+        pick_folder.clicked.connect(self.choose_folder)
+        packet_row = QHBoxLayout()
+        packet_row.addWidget(self.packet, 1)
+        packet_row.addWidget(pick_zip)
+        packet_row.addWidget(pick_folder)
+        self.case_dir = QLineEdit()
+        self.case_dir.setPlaceholderText("a new, empty folder for the received case")
+        pick_case = QPushButton("Browse…")
+        pick_case.clicked.connect(self.choose_case_dir)
+        case_row = QHBoxLayout()
+        case_row.addWidget(self.case_dir, 1)
+        case_row.addWidget(pick_case)
+        self.released_by = QLineEdit()
+        self.released_by.setPlaceholderText("who handed the packet over (default: who sealed it)")
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setPlaceholderText("optional: refuse the packet unless it is signed by this key")
+        self.sealed_by = QLabel()
+        self.sealed_by.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Packet", packet_row)
+        form.addRow("", self.sealed_by)
+        form.addRow("New case folder", case_row)
+        form.addRow("&Released by", self.released_by)
+        form.addRow("Expected &key", self.fingerprint)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Verify and import")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def choose_zip(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a review packet", str(self.start_folder),
+                                                "Review packets (*.zip);;All files (*)")
+        if chosen:
+            self.set_packet(Path(chosen))
+
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Choose an unpacked review packet folder",
+                                                  str(self.start_folder))
+        if chosen:
+            self.set_packet(Path(chosen))
+
+    def choose_case_dir(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Name the new case folder", self.case_dir.text()
+                                                or str(self.start_folder))
+        if chosen:
+            self.case_dir.setText(chosen)
+
+    def set_packet(self, packet: Path) -> None:
+        self.packet.setText(str(packet))
+        self._packet_chosen()
+
+    def _packet_chosen(self) -> None:
+        text = self.packet.text().strip()
+        if not text:
+            return
+        packet = Path(text).expanduser()
+        info = packet_bag_info(packet)
+        sender = info.get("Contact-Name", "")
+        if sender and not self.released_by.text().strip():
+            self.released_by.setText(sender)
+        if info:
+            self.sealed_by.setText(f"Says it was sealed by {sender or 'an unnamed sender'}"
+                                   + (f", key {info['Evidence-Desk-Key-Fingerprint']}"
+                                      if info.get("Evidence-Desk-Key-Fingerprint") else "")
+                                   + " (checked when imported)")
+        if not self.case_dir.text().strip():
+            stem = packet.name[:-4] if packet.name.lower().endswith(".zip") else packet.name
+            self.case_dir.setText(str(packet.parent / f"{stem} (received)"))
+
+    def _check(self) -> None:
+        packet = Path(self.packet.text().strip()).expanduser()
+        case_dir = Path(self.case_dir.text().strip()).expanduser()
+        if not self.packet.text().strip() or not packet.exists():
+            self.problem.setText("Choose the packet: a .zip file or an unpacked packet folder.")
+            return
+        if not self.case_dir.text().strip():
+            self.problem.setText("Name a new folder for the received case.")
+            return
+        if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
+            self.problem.setText(f"{case_dir} exists and is not empty; a received packet becomes a new case.")
+            return
+        if not case_dir.parent.is_dir():
+            self.problem.setText(f"The folder {case_dir.parent} does not exist.")
+            return
+        self.accept()
+
+
+COLUMNS = ("What", "File", "Item", "Custody entry", "Problem")
+
+
+class PacketCheckDialog(QDialog):
+    """A packet's verification: intact with its key fingerprint, or every failure by name."""
+
+    def __init__(self, parent: QWidget | None, report, title: str, refused: bool = False) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.report = report
+        self.setWindowTitle(title)
+        self.resize(900, 420 if report.failures else 220)
+        layout = QVBoxLayout(self)
+        if report.ok:
+            headline = QLabel(f"<h3 style='color:#1f7a4a'>✔ The packet is intact</h3>"
+                              f"Signature valid, signed by the case key <tt>{report.fingerprint}</tt>. "
+                              f"{report.files_hashed} files ({human_bytes(report.bytes_hashed)}) rehashed; "
+                              f"{report.items} items match their catalogue; {report.custody_entries} custody "
+                              "entries chained. Compare the fingerprint with the report cover or a value you "
+                              "trust.")
+        else:
+            n = len(report.failures)
+            lead = "The packet was refused; nothing was imported." if refused else "The packet does not verify."
+            headline = QLabel(f"<h3 style='color:#b00020'>✘ {n} problem{'s' if n != 1 else ''} found</h3>"
+                              f"{lead} Each row names what does not hold in <i>{report.packet}</i>.")
+        headline.setWordWrap(True)
+        layout.addWidget(headline)
+        self.table = QTableWidget(len(report.failures), len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        for row, f in enumerate(report.failures):
+            for col, text in enumerate((f.what, f.path, "" if f.item_id is None else str(f.item_id),
+                                        "" if f.seq is None else f"#{f.seq}", f.message)):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, col, cell)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.table.setVisible(bool(report.failures))
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def rows(self) -> list[list[str]]:
+        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
+                for r in range(self.table.rowCount())]

@@ -1,0 +1,91 @@
+"""Grade… : the Admiralty scales spelled out, a required rationale, written and custody-logged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+
+from evidence_desk.gui.main_window import MainWindow
+
+from .conftest import wait_idle
+
+
+def _choose(qtbot, button) -> None:
+    # on the indicator: a radio button stretched across its group only reacts on its box and label
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
+    assert button.isChecked()
+
+
+def _ok(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def test_grading_an_item_and_its_source_through_the_dialog(qtbot, window: MainWindow, case_dir: Path) -> None:
+    win = window
+    win.show_all_items()
+    win.select_item_row(0)
+    item = win.selected_item()
+    assert item is not None and item.grade == ""
+    win.actions["grade"].trigger()
+    dialog = win.grade_dialog
+    assert dialog is not None and dialog.isVisible()
+    texts = [b.text() for b in dialog.reliability_buttons.values()] + \
+        [b.text() for b in dialog.credibility_buttons.values()]
+    assert "A — completely reliable" in texts and "F — reliability cannot be judged" in texts
+    assert "1 — confirmed by other sources" in texts and "6 — truth cannot be judged" in texts
+
+    # a choice without its rationale is refused, with a message, and nothing is written
+    _choose(qtbot, dialog.credibility_buttons["2"])
+    _ok(qtbot, dialog)
+    assert dialog.isVisible() and "rationale" in dialog.problem.text()
+    assert win.case.grades("item", item.id) == []
+
+    _choose(qtbot, dialog.reliability_buttons["B"])
+    qtbot.keyClicks(dialog.rationale, "Matches the dispatch audio word for word")
+    _ok(qtbot, dialog)
+    wait_idle(qtbot, win)
+    assert not dialog.isVisible()
+
+    grade = win.case.grades("item", item.id)[-1]
+    assert (grade.credibility, grade.rationale) == ("2", "Matches the dispatch audio word for word")
+    source_grade = win.case.grades("source", item.source_id)[-1]
+    assert source_grade.reliability == "B" and source_grade.rationale == grade.rationale
+    entry = win.case.custody(item_id=item.id)[-1]
+    assert entry.action == "graded" and entry.details_dict["rationale"] == grade.rationale
+    # the list's Grade column and the inspector show it at once
+    row = win.items_model.row_of(item.id)
+    assert win.items_model.index(row, 3).data() == "B2"
+    assert any("Matches the dispatch audio" in t for t in
+               (win.inspector.grades.item(r, 2).text() for r in range(win.inspector.grades.rowCount())))
+
+    # the dialog shows the history it is about to extend
+    win.actions["grade"].trigger()
+    history = win.grade_dialog.history.texts()
+    assert any("credibility 2 (probably true)" in t and "[current]" in t for t in history)
+    win.grade_dialog.reject()
+
+
+def test_grading_a_claim_from_the_claims_panel(qtbot, window: MainWindow) -> None:
+    win = window
+    case = win.case
+    statement = case.add_statement("Chief of patrol", "radio", "Clear everybody out.")
+    claim = case.add_claim("Units were told to stay away")
+    case.link_claim(claim.id, "supports", statement_id=statement.id, note="the order itself")
+    win.claims_panel.reload()
+    win.statements_panel.reload()
+    win.actions["reveal_claims"].trigger()
+    win.claims_panel.select_claim(claim.id)
+    assert win.inspector.claim is not None
+    win.actions["grade"].trigger()
+    dialog = win.grade_dialog
+    assert not dialog.reliability_buttons["A"].isEnabled()  # a claim has no single source
+    _choose(qtbot, dialog.credibility_buttons["3"])
+    qtbot.keyClicks(dialog.rationale, "One radio voice; no log yet")
+    _ok(qtbot, dialog)
+    wait_idle(qtbot, win)
+    assert case.claim(claim.id).credibility == "3"
+    row = next(r for r in range(win.claims_panel.claim_list.topLevelItemCount())
+               if win.claims_panel.claim_list.topLevelItem(r).text(2) == claim.text)
+    assert win.claims_panel.claim_list.topLevelItem(row).text(1) == "3"
+    assert case.custody(target_type="claim", target_id=claim.id)[-1].action == "graded"

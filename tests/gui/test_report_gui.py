@@ -1,0 +1,52 @@
+"""File ▸ Export Report…: a PDF that states every item's hash, and a custody entry naming it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from evidence_desk.gui.main_window import MainWindow
+
+from .conftest import wait_idle
+
+
+def test_export_report_writes_a_pdf_with_every_hash(qtbot, window: MainWindow, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = tmp_path / "custody report.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    window.actions["export_report"].trigger()
+    dialog = window.export_dialog
+    assert dialog.whole_case.isChecked()
+    qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.last_export is not None, timeout=60_000)
+    wait_idle(qtbot, window)
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = "".join(text.split())
+    for item in window.case.items():
+        assert item.sha256 in flat, item.name
+    entry = window.case.custody()[-1]
+    assert entry.action == "exported" and entry.target_type == "case"
+    assert entry.details_dict["report"] == str(out)
+    assert entry.details_dict["report_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert str(out) in window.export_message.text()
+
+
+def test_a_report_needs_a_pdf_or_html_name(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    window.actions["export_report"].trigger()
+    dialog = window.export_dialog
+    dialog.path.setText(str(tmp_path / "report.docx"))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and ".pdf" in dialog.problem.text()
+    dialog.reject()
+    assert not (tmp_path / "report.docx").exists()
