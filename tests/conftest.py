@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 
 import pytest
 
@@ -14,6 +15,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def _examiner(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVIDENCE_DESK_EXAMINER", "Test Examiner")
     monkeypatch.setenv("EVIDENCE_DESK_LOCATION", "test bench")
+
+
+@pytest.fixture(autouse=True)
+def _private_temp_dir(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Temporary files the code makes (exported copies, unpacked packets) land in
+    the test's own folder, not the machine's /tmp."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("systmp")))
 
 
 @pytest.fixture(autouse=True)
