@@ -589,23 +589,15 @@ class Case:
     @staticmethod
     def _item_filter(event_id: int | None, ids: Sequence[int] | None, text: str,
                      kind: str | None) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if event_id is not None:
-            clauses.append("item.id IN (SELECT item_id FROM item_event WHERE event_id = ?)")
-            params.append(event_id)
-        if ids is not None:
-            clauses.append(f"item.id IN ({', '.join('?' * len(ids)) or 'NULL'})")
-            params.extend(ids)
-        if kind:
-            clauses.append("item.kind = ?")
-            params.append(kind)
-        if text:
-            clauses.append("(item.original_name LIKE ? OR item.description LIKE ? OR item.sha256 LIKE ? "
-                           "OR source.name LIKE ?)")
-            like = f"%{text}%"
-            params.extend([like, like, f"{text}%", like])
-        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+        like = f"%{text}%"
+        return _where(
+            None if event_id is None else
+            ("item.id IN (SELECT item_id FROM item_event WHERE event_id = ?)", [event_id]),
+            _among("item.id", ids),
+            _equals("item.kind", kind or None),
+            None if not text else
+            ("(item.original_name LIKE ? OR item.description LIKE ? OR item.sha256 LIKE ? OR source.name LIKE ?)",
+             [like, like, f"{text}%", like]))
 
     def object_path(self, item_id: int) -> Path:
         """Where the item's bytes are (read-only; never write there)."""
@@ -659,14 +651,10 @@ class Case:
         return found[0]
 
     def statements(self, *, event_id: int | None = None, ids: Sequence[int] | None = None) -> list[Statement]:
-        clauses, params = [], []
-        if event_id is not None:
-            clauses.append("statement.id IN (SELECT statement_id FROM statement_event WHERE event_id = ?)")
-            params.append(event_id)
-        if ids is not None:
-            clauses.append(f"statement.id IN ({', '.join('?' * len(ids)) or 'NULL'})")
-            params.extend(ids)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _where(
+            None if event_id is None else
+            ("statement.id IN (SELECT statement_id FROM statement_event WHERE event_id = ?)", [event_id]),
+            _among("statement.id", ids))
         rows = self._rows(f"""SELECT statement.*, source.name AS source_name,
               (SELECT group_concat(event_id) FROM statement_event WHERE statement_id = statement.id) AS events,
               (SELECT reliability FROM grade WHERE target_type = 'source' AND target_id = statement.source_id
@@ -717,10 +705,10 @@ class Case:
         return found[0]
 
     def claims(self, ids: Sequence[int] | None = None) -> list[Claim]:
-        where = f"WHERE claim.id IN ({', '.join('?' * len(ids)) or 'NULL'})" if ids is not None else ""
+        where, params = _where(_among("claim.id", ids))
         rows = self._rows(f"""SELECT claim.*, (SELECT credibility FROM grade WHERE target_type = 'claim'
                     AND target_id = claim.id AND credibility IS NOT NULL ORDER BY id DESC LIMIT 1) AS credibility
-                    FROM claim {where} ORDER BY id""", list(ids or []))
+                    FROM claim {where} ORDER BY id""", params)
         links: dict[int, list[ClaimLink]] = {}
         for r in self._rows("SELECT * FROM claim_link ORDER BY id"):
             links.setdefault(r["claim_id"], []).append(ClaimLink(
@@ -754,14 +742,7 @@ class Case:
         return self.annotations(item_id, ids=[annotation_id])[0]
 
     def annotations(self, item_id: int | None = None, ids: Sequence[int] | None = None) -> list[Annotation]:
-        clauses, params = [], []
-        if item_id is not None:
-            clauses.append("item_id = ?")
-            params.append(item_id)
-        if ids is not None:
-            clauses.append(f"id IN ({', '.join('?' * len(ids)) or 'NULL'})")
-            params.extend(ids)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _where(_equals("item_id", item_id), _among("id", ids))
         return [Annotation(**r) for r in self._rows(
             f"SELECT * FROM annotation {where} ORDER BY item_id, coalesce(start_s, page, text_start, 0), id",
             params)]
@@ -802,9 +783,9 @@ class Case:
         return self.requests(ids=[request_id])[0]
 
     def requests(self, ids: Sequence[int] | None = None) -> list[Request]:
-        where = f"WHERE id IN ({', '.join('?' * len(ids)) or 'NULL'})" if ids is not None else ""
+        where, params = _where(_among("id", ids))
         rows = self._rows(f"""SELECT request.*, (SELECT group_concat(item_id) FROM request_item
-                   WHERE request_id = request.id) AS items FROM request {where} ORDER BY id""", list(ids or []))
+                   WHERE request_id = request.id) AS items FROM request {where} ORDER BY id""", params)
         return [Request(id=r["id"], title=r["title"], description=r["description"],
                         addressed_to=r["addressed_to"], asked=_time(r, "asked"), due=_time(r, "due"),
                         status=r["status"],
@@ -827,17 +808,7 @@ class Case:
 
     def journal(self, *, event_id: int | None = None, item_id: int | None = None,
                 ids: Sequence[int] | None = None) -> list[JournalNote]:
-        clauses, params = [], []
-        if event_id is not None:
-            clauses.append("event_id = ?")
-            params.append(event_id)
-        if item_id is not None:
-            clauses.append("item_id = ?")
-            params.append(item_id)
-        if ids is not None:
-            clauses.append(f"id IN ({', '.join('?' * len(ids)) or 'NULL'})")
-            params.extend(ids)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _where(_equals("event_id", event_id), _equals("item_id", item_id), _among("id", ids))
         return [JournalNote(**r) for r in self._rows(f"SELECT * FROM journal {where} ORDER BY id", params)]
 
     # --- grading ------------------------------------------------------------
@@ -873,14 +844,7 @@ class Case:
 
     def grades(self, target_type: str | None = None, target_id: int | None = None) -> list[Grade]:
         """Grade history, oldest first."""
-        clauses, params = [], []
-        if target_type is not None:
-            clauses.append("target_type = ?")
-            params.append(target_type)
-        if target_id is not None:
-            clauses.append("target_id = ?")
-            params.append(target_id)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _where(_equals("target_type", target_type), _equals("target_id", target_id))
         return [Grade(**r) for r in self._rows(f"SELECT * FROM grade {where} ORDER BY id", params)]
 
     # --- custody ------------------------------------------------------------
@@ -976,6 +940,24 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
                         yield Path(root) / name
         else:
             yield path
+
+
+Condition = tuple[str, Sequence[Any]] | None
+
+
+def _where(*conditions: Condition) -> tuple[str, list[Any]]:
+    """A WHERE clause joining the given ``(sql, params)`` conditions; None ones are skipped."""
+    parts = [c for c in conditions if c is not None]
+    return (("WHERE " + " AND ".join(sql for sql, _ in parts)) if parts else "",
+            [value for _, values in parts for value in values])
+
+
+def _equals(column: str, value: Any) -> Condition:
+    return None if value is None else (f"{column} = ?", [value])
+
+
+def _among(column: str, ids: Sequence[int] | None) -> Condition:
+    return None if ids is None else (f"{column} IN ({', '.join('?' * len(ids)) or 'NULL'})", list(ids))
 
 
 def _head(path: Path) -> bytes:
