@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ..core.case import Case
+from ..core.case import Case, keyset_after
 from ..core.custody import CustodyEntry
 from ..core.records import Event, Item
 from .icons import kind_icon
@@ -172,8 +172,12 @@ class ItemsModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
+        # continue after the last row seen when the sort allows it: a deep page then costs what the
+        # first one does, where OFFSET would make SQLite walk past every row above it
+        after = keyset_after(self._items[-1], self.sort_key) if self._items else None
         page = self.case.items(event_id=self.event_id, text=self.text, kind=self.kind, sort=self.sort_key,
-                               descending=self.descending, offset=len(self._items), limit=PAGE)
+                               descending=self.descending, offset=0 if after else len(self._items),
+                               limit=PAGE, after=after)
         if not page:
             self._total = len(self._items)
             return
