@@ -93,7 +93,6 @@ class EditEventDialog(QDialog):
         was = QLabel(f"Now: {event.time.display()}" + (f" — source said “{event.time.raw}”" if event.time.raw
                                                        else ""))
         was.setWordWrap(True)
-        was.setStyleSheet("color: palette(mid)")
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020")
         self.problem.setWordWrap(True)

@@ -341,6 +341,8 @@ class Inspector(QWidget):
         self.attach_choice = QComboBox()
         self.attach_choice.setAccessibleName("Event to attach the item to")
         self.attach_choice.setToolTip("An event this item does not belong to yet")
+        self.attach_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.attach_choice.setMinimumContentsLength(16)
         self.attach_button = QPushButton("Attach")
         self.attach_button.setToolTip("Attach the item to the chosen event (custody-logged)")
         self.attach_button.clicked.connect(self._attach)
@@ -368,6 +370,9 @@ class Inspector(QWidget):
         grades_layout.addWidget(QLabel("Belongs to events:"))
         grades_layout.addWidget(self.events, 1)
         link_bar = QHBoxLayout()
+        attach_label = QLabel("&Attach to:")
+        attach_label.setBuddy(self.attach_choice)
+        link_bar.addWidget(attach_label)
         link_bar.addWidget(self.attach_choice, 1)
         link_bar.addWidget(self.attach_button)
         link_bar.addWidget(self.detach_button)
@@ -479,7 +484,9 @@ class Inspector(QWidget):
         self.attach_choice.clear()
         for event in self.case.events(limit=ATTACH_CHOICES):
             if event.id not in linked_ids:
-                self.attach_choice.addItem(f"{event.time.display()} — {event.title}", event.id)
+                self.attach_choice.addItem(f"{event.title} — {event.time.display()}", event.id)
+                self.attach_choice.setItemData(self.attach_choice.count() - 1, event_time_tooltip(event),
+                                               Qt.ItemDataRole.ToolTipRole)
         self._update_link_buttons()
 
     def _update_link_buttons(self) -> None:
