@@ -619,7 +619,8 @@ class Case:
             raise BadInput("a cursor is (sort value, id)")
         column = ITEM_SORTS[sort]  # one column, possibly with its collation
         value, item_id = after
-        return (f"({column} {cmp} ? OR ({column} = ? AND item.id {cmp} ?))", [value, value, item_id])
+        # the leading inclusive bound lets SQLite walk the sort column's index from the cursor on
+        return (f"({column} {cmp}= ? AND ({column} {cmp} ? OR item.id {cmp} ?))", [value, value, item_id])
 
     @staticmethod
     def _item_filter(event_id: int | None, ids: Sequence[int] | None, text: str,
