@@ -10,6 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from evidence_desk.core.case import Case
+from evidence_desk.core.packet import export_packet
 from evidence_desk.gui.models import EventRole, ItemCountRole
 
 from .conftest import wait_idle
@@ -159,9 +160,17 @@ def test_attach_in_inspector_and_by_drag_then_detach(qtbot, window) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_read_only_case_offers_no_event_edits_or_links(qtbot, window, case_dir: Path) -> None:
+@pytest.mark.parametrize("mode", ["read_only", "review"])
+def test_read_only_and_review_offer_no_event_edits_or_links(qtbot, window, case_dir: Path, tmp_path: Path,
+                                                             mode: str) -> None:
     window.close_case()
-    assert window.open_case(case_dir, read_only=True)
+    if mode == "review":
+        with Case.open(case_dir) as sender:
+            packet = export_packet(sender, tmp_path / "packet.zip", zip=True)
+        window.open_packet(packet)
+        qtbot.waitUntil(lambda: window.review is not None, timeout=30_000)
+    else:
+        assert window.open_case(case_dir, read_only=True)
     case = window.case
     before = len(case.custody())
     for name in ("edit_event", "attach_event", "detach_event"):
