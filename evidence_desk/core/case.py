@@ -72,6 +72,18 @@ ITEM_SORTS = {"id": "item.id", "name": "item.original_name COLLATE NOCASE", "kin
               "size": "item.size", "acquired_at": "item.acquired_at", "acquired_by": "item.acquired_by",
               "source": "source.name COLLATE NOCASE", "sha256": "item.sha256",
               "grade": "reliability, credibility"}
+#: Sorts whose key is one NOT NULL column, so a page can start after the last row seen
+#: (keyset paging) instead of skipping OFFSET rows; value: the Item attribute holding the key.
+KEYSET_SORTS = {"id": "id", "name": "name", "kind": "kind", "size": "size", "acquired_at": "acquired_at",
+                "acquired_by": "acquired_by", "sha256": "sha256"}
+
+
+def keyset_after(item: Item, sort: str) -> tuple[Any, ...] | None:
+    """The cursor :meth:`Case.items` takes as ``after`` to continue past ``item``; None if the sort has none."""
+    attr = KEYSET_SORTS.get(sort)
+    if attr is None:
+        return None
+    return (item.id,) if sort == "id" else (getattr(item, attr), item.id)
 
 
 def resolve_examiner(explicit: str | None, case_default: str | None = None) -> str:
@@ -561,12 +573,18 @@ class Case:
 
     def items(self, *, event_id: int | None = None, ids: Sequence[int] | None = None, text: str = "",
               kind: str | None = None, sort: str = "id", descending: bool = False, offset: int = 0,
-              limit: int | None = None) -> list[Item]:
-        """Items, filtered and sorted in SQL so a large case pages cheaply."""
-        where, params = self._item_filter(event_id, ids, text, kind)
+              limit: int | None = None, after: tuple[Any, ...] | None = None) -> list[Item]:
+        """Items, filtered and sorted in SQL so a large case pages cheaply.
+
+        ``after`` (from :func:`keyset_after`) starts the page just past that row, so a deep
+        page costs what the first does; only for :data:`KEYSET_SORTS`, and instead of ``offset``.
+        """
         order = ITEM_SORTS.get(sort)
         if order is None:
             raise BadInput(f"cannot sort items by {sort!r}")
+        where, params = self._item_filter(event_id, ids, text, kind, self._keyset(sort, descending, after))
+        if after is not None and offset:
+            raise BadInput("page items by offset or after a row, not both")
         direction = " DESC" if descending else ""
         order_sql = ", ".join(part + direction for part in order.split(", ")) + f", item.id{direction}"
         sql = f"""SELECT item.*, source.name AS source_name,
@@ -587,8 +605,26 @@ class Case:
                                 f"{where}", *params)
 
     @staticmethod
+    def _keyset(sort: str, descending: bool, after: tuple[Any, ...] | None) -> Condition:
+        if after is None:
+            return None
+        if sort not in KEYSET_SORTS:
+            raise BadInput(f"items sorted by {sort!r} cannot be paged after a row")
+        cmp = "<" if descending else ">"
+        if sort == "id":
+            if len(after) != 1:
+                raise BadInput("a cursor for the id sort is (id,)")
+            return (f"item.id {cmp} ?", [after[0]])
+        if len(after) != 2:
+            raise BadInput("a cursor is (sort value, id)")
+        column = ITEM_SORTS[sort]  # one column, possibly with its collation
+        value, item_id = after
+        # the leading inclusive bound lets SQLite walk the sort column's index from the cursor on
+        return (f"({column} {cmp}= ? AND ({column} {cmp} ? OR item.id {cmp} ?))", [value, value, item_id])
+
+    @staticmethod
     def _item_filter(event_id: int | None, ids: Sequence[int] | None, text: str,
-                     kind: str | None) -> tuple[str, list[Any]]:
+                     kind: str | None, *more: Condition) -> tuple[str, list[Any]]:
         like = f"%{text}%"
         return _where(
             None if event_id is None else
@@ -597,7 +633,8 @@ class Case:
             _equals("item.kind", kind or None),
             None if not text else
             ("(item.original_name LIKE ? OR item.description LIKE ? OR item.sha256 LIKE ? OR source.name LIKE ?)",
-             [like, like, f"{text}%", like]))
+             [like, like, f"{text}%", like]),
+            *more)
 
     def object_path(self, item_id: int) -> Path:
         """Where the item's bytes are (read-only; never write there)."""

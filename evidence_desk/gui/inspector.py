@@ -291,10 +291,15 @@ class EventDetails(QWidget):
             self.statements.addItem(entry)
 
 
+#: how many events the attach list offers (a case with more is found through the timeline drag)
+ATTACH_CHOICES = 500
+
+
 class Inspector(QWidget):
     """Right-hand pane: an item or an event, whichever was selected last."""
 
     preview_opened = Signal(int)  # item id, so the window can log the view
+    link_requested = Signal(int, int, bool)  # item id, event id, attach (True) or detach (False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -331,6 +336,20 @@ class Inspector(QWidget):
         self.grades.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.grades.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.events = QListWidget()
+        self.events.setAccessibleName("Events this item belongs to")
+        self.events.currentRowChanged.connect(lambda _r: self._update_link_buttons())
+        self.attach_choice = QComboBox()
+        self.attach_choice.setAccessibleName("Event to attach the item to")
+        self.attach_choice.setToolTip("An event this item does not belong to yet")
+        self.attach_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.attach_choice.setMinimumContentsLength(16)
+        self.attach_button = QPushButton("Attach")
+        self.attach_button.setToolTip("Attach the item to the chosen event (custody-logged)")
+        self.attach_button.clicked.connect(self._attach)
+        self.detach_button = QPushButton("Detach")
+        self.detach_button.setToolTip("Detach the item from the event selected above (custody-logged)")
+        self.detach_button.clicked.connect(self._detach)
+        self.read_only = False
         self.preview = Preview()
         self.tabs = QTabWidget()
         details_scroll = QScrollArea()
@@ -350,6 +369,14 @@ class Inspector(QWidget):
         grades_layout.addWidget(self.grades, 3)
         grades_layout.addWidget(QLabel("Belongs to events:"))
         grades_layout.addWidget(self.events, 1)
+        link_bar = QHBoxLayout()
+        attach_label = QLabel("&Attach to:")
+        attach_label.setBuddy(self.attach_choice)
+        link_bar.addWidget(attach_label)
+        link_bar.addWidget(self.attach_choice, 1)
+        link_bar.addWidget(self.attach_button)
+        link_bar.addWidget(self.detach_button)
+        grades_layout.addLayout(link_bar)
         self.tabs.addTab(grades_page, "&Grades && events")
         self.tabs.addTab(self.preview, "&Preview")
         self.event_details = EventDetails()
@@ -378,6 +405,8 @@ class Inspector(QWidget):
     def set_case(self, case: Case) -> None:
         self.case = case
         self.details.set_read_only(case.read_only)
+        self.read_only = case.read_only
+        self.attach_choice.setEnabled(not case.read_only)
         self.show_nothing()
 
     def show_nothing(self) -> None:
@@ -405,9 +434,7 @@ class Inspector(QWidget):
         self.custody.set_entries(self.case.custody(item_id=item.id))
         self.custody_detail.clear()
         self._show_grades(item)
-        self.events.clear()
-        for event in self.case.events_of_item(item.id):
-            self.events.addItem(f"{event.time.display()} — {event.title}")
+        self._show_events(item)
         if not same:
             self.preview.clear()
         self.pages.setCurrentIndex(1)
@@ -442,6 +469,45 @@ class Inspector(QWidget):
             self.show_statement(self.case.statement(self.statement.id))
         elif self.claim is not None:
             self.show_claim(self.case.claim(self.claim.id))
+
+    def _show_events(self, item: Item) -> None:
+        """The events the item belongs to, and the others it could be attached to."""
+        assert self.case is not None
+        linked = self.case.events_of_item(item.id)
+        self.events.clear()
+        for event in linked:
+            entry = QListWidgetItem(f"{event.time.display()} — {event.title}")
+            entry.setData(Qt.ItemDataRole.UserRole, event.id)
+            entry.setToolTip(event_time_tooltip(event))
+            self.events.addItem(entry)
+        linked_ids = {e.id for e in linked}
+        self.attach_choice.clear()
+        for event in self.case.events(limit=ATTACH_CHOICES):
+            if event.id not in linked_ids:
+                self.attach_choice.addItem(f"{event.title} — {event.time.display()}", event.id)
+                self.attach_choice.setItemData(self.attach_choice.count() - 1, event_time_tooltip(event),
+                                               Qt.ItemDataRole.ToolTipRole)
+        self._update_link_buttons()
+
+    def _update_link_buttons(self) -> None:
+        writable = not self.read_only and self.item is not None
+        self.attach_button.setEnabled(writable and self.attach_choice.count() > 0)
+        self.detach_button.setEnabled(writable and self.events.currentRow() >= 0)
+
+    def show_link_page(self) -> None:
+        """Bring the attach/detach controls forward (the "Attach to Event…" action)."""
+        self.tabs.setCurrentIndex(2)
+        self.attach_choice.setFocus()
+
+    def _attach(self) -> None:
+        event_id = self.attach_choice.currentData()
+        if self.item is not None and event_id is not None and not self.read_only:
+            self.link_requested.emit(self.item.id, int(event_id), True)
+
+    def _detach(self) -> None:
+        entry = self.events.currentItem()
+        if self.item is not None and entry is not None and not self.read_only:
+            self.link_requested.emit(self.item.id, int(entry.data(Qt.ItemDataRole.UserRole)), False)
 
     def _show_grades(self, item: Item) -> None:
         assert self.case is not None

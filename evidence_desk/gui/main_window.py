@@ -39,6 +39,8 @@ from . import settings
 from .case_dialogs import NewCaseDialog, NewEventDialog
 from .claims import ClaimsPanel
 from .crash import CrashHandler
+from .event_edit import EditEventDialog
+from .event_edit import old_values as old_event_values
 from .icons import icon, kind_icon
 from .inspector import Inspector
 from .intake import IntakeDialog, IntakeRequest, IntakeResult, run_intake, show_intake_result
@@ -47,7 +49,7 @@ from .models import EventRole, EventsModel, ItemsModel
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, Task, TaskRunner
 from .timeline import TimelineView
-from .undo import EditItemCommand
+from .undo import EditEventCommand, EditItemCommand
 from .verify_dialog import VerifyResultDialog
 
 log = logging.getLogger("evidence_desk.gui.window")
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.import_packet_dialog: Any = None
         self.packet_check_dialog: Any = None
         self.last_export: Any = None  # the report written or the packet sealed last, for tests
+        self.edit_event_dialog: Any = None
         self._build_widgets()
         self.actions = action_registry.build(self, {
             "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
             "reveal_claims": lambda: self.reveal_tab(self.claims_panel),
             "reveal_statements": lambda: self.reveal_tab(self.statements_panel),
             "reveal_requests": lambda: self.reveal_tab(self.requests_panel),
+            "edit_event": self.edit_event, "attach_event": self.attach_to_event,
+            "detach_event": self.detach_from_event,
         })
         self._build_menus()
         self.undo_stack.canUndoChanged.connect(lambda _=None: self._update_actions())
@@ -117,9 +122,14 @@ class MainWindow(QMainWindow):
 
         self.timeline = TimelineView()
         self.timeline.files_dropped.connect(self.import_paths)
+        self.timeline.items_dropped.connect(lambda ids, event_id: self.link_items(ids, event_id, True))
+        self.timeline.doubleClicked.connect(lambda _index: self.edit_event())
+        self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.timeline.customContextMenuRequested.connect(self._timeline_menu)
         self.timeline_header = QLabel("<b>Timeline</b>")
         self.timeline_header.setToolTip("Events by normalised time; unknown times last. Drop files on an event "
-                                        "to import them into it.")
+                                        "to import them into it, or item rows to attach them to it. Double-click an "
+                                        "event to edit it.")
         left_top = QWidget()
         lt = QVBoxLayout(left_top)
         lt.setContentsMargins(6, 6, 6, 0)
@@ -161,6 +171,9 @@ class MainWindow(QMainWindow):
         self.items_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.items_view.customContextMenuRequested.connect(self._item_menu)
         self.items_view.setAccessibleName("Items")
+        # rows drag onto an event on the timeline to attach them to it
+        self.items_view.setDragEnabled(True)
+        self.items_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         items_page = QWidget()
         mid = QVBoxLayout(items_page)
         mid.setContentsMargins(0, 4, 0, 0)
@@ -198,6 +211,8 @@ class MainWindow(QMainWindow):
         self.inspector.preview_opened.connect(self._log_view)
         self.inspector.preview.opened_externally.connect(self._log_external_open)
         self.inspector.statement_details.item_requested.connect(self.reveal_item)
+        self.inspector.link_requested.connect(lambda item_id, event_id, link: self.link_items([item_id], event_id,
+                                                                                               link))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -247,7 +262,8 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo", None, "save_item", "copy_hash", None, "find"):
             edit.addAction(a[name]) if name else edit.addSeparator()
         case_menu = self.menuBar().addMenu("&Case")
-        for name in ("new_event", "add_note", "grade", None, "verify"):
+        for name in ("new_event", "edit_event", "attach_event", "detach_event", None, "add_note", "grade", None,
+                     "verify"):
             case_menu.addAction(a[name]) if name else case_menu.addSeparator()
         view = self.menuBar().addMenu("&View")
         for name in ("show_all_items", "view_item", None, "reveal_timeline", "reveal_items", "reveal_claims",
@@ -355,7 +371,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        writable = self.case is not None and not self.case.read_only
+        writable = self.case is not None and not self.case.read_only and self.review is None
+        self.timeline.writable = writable
         for action in self.actions.values():
             if action.property("changes_case"):
                 action.setEnabled(writable)
@@ -443,9 +460,19 @@ class MainWindow(QMainWindow):
 
     def _item_menu(self, pos: Any) -> None:
         menu = QMenu(self)
-        for name in ("view_item", "copy_hash", "grade", "save_item", "import"):
-            menu.addAction(self.actions[name])
+        for name in ("view_item", "copy_hash", "grade", "save_item", None, "attach_event", "detach_event", None,
+                     "import"):
+            menu.addAction(self.actions[name]) if name else menu.addSeparator()
         menu.popup(self.items_view.viewport().mapToGlobal(pos))
+
+    def _timeline_menu(self, pos: Any) -> None:
+        index = self.timeline.indexAt(pos)
+        if index.isValid():
+            self.timeline.setCurrentIndex(index)
+        menu = QMenu(self)
+        for name in ("edit_event", "new_event", None, "show_all_items", "export_report"):
+            menu.addAction(self.actions[name]) if name else menu.addSeparator()
+        menu.popup(self.timeline.viewport().mapToGlobal(pos))
 
     # --- writing ---------------------------------------------------------------
 
@@ -554,6 +581,94 @@ class MainWindow(QMainWindow):
         while self.events_model.row_of(event.id) < 0 and self.events_model.canFetchMore():
             self.events_model.fetchMore()
         self.select_event_row(self.events_model.row_of(event.id))
+
+    # --- editing events and what belongs to them ----------------------------------
+
+    def _writable(self) -> Case | None:
+        case = self.case
+        return case if case is not None and not case.read_only and self.review is None else None
+
+    def edit_event(self) -> None:
+        """Open the edit dialog on the selected event; saving pushes an undoable, logged edit."""
+        case = self._writable()
+        if case is None or self.selected_event is None:
+            if self.case is not None and self.selected_event is None:
+                self.statusBar().showMessage("Select an event on the timeline to edit it", 4000)
+            return
+        event = case.event(self.selected_event.id)
+        dialog = EditEventDialog(self, event)
+        self.edit_event_dialog = dialog
+        dialog.accepted.connect(lambda: self._push_event_edit(event, dialog.changes(), dialog.reason.text()))
+        dialog.open()
+
+    def _push_event_edit(self, event: Event, changes: dict[str, Any], reason: str) -> None:
+        case = self._writable()
+        if case is None or not changes:
+            return
+        self.undo_stack.push(EditEventCommand(case, self._run_event_edit, event.id, old_event_values(event),
+                                              changes, reason, event.title))
+
+    def _run_event_edit(self, label: str, work: Callable[[], Event]) -> None:
+        self._write(label, work, self._event_changed)
+
+    def _event_changed(self, event: Event) -> None:
+        """Re-sort the timeline by the (possibly new) normalised time and keep the event selected."""
+        self.events_model.reload()
+        while self.events_model.row_of(event.id) < 0 and self.events_model.canFetchMore():
+            self.events_model.fetchMore()
+        self.select_event_row(self.events_model.row_of(event.id))
+        if self.selected_event is not None and self.selected_event.id == event.id:
+            self.selected_event = event
+            self.inspector.show_event(event)
+        self._refresh_journal()  # notes name their event by title
+        self.statusBar().showMessage(f"Saved event “{event.title}”; each change is in the chain of custody", 5000)
+
+    def attach_to_event(self) -> None:
+        item = self.inspector.item or self.selected_item()
+        if self._writable() is None:
+            return
+        if item is None:
+            self.statusBar().showMessage("Select an item to attach it to an event", 4000)
+            return
+        if self.inspector.item is None or self.inspector.item.id != item.id:
+            self.inspector.show_item(item)
+        self.inspector.show_link_page()
+
+    def detach_from_event(self) -> None:
+        item = self.selected_item() or self.inspector.item
+        event = self.selected_event
+        if self._writable() is None or item is None:
+            return
+        if event is None or self.case is None or all(e.id != event.id for e in self.case.events_of_item(item.id)):
+            self.statusBar().showMessage("Select the event on the timeline, then an item of it, to detach it", 5000)
+            return
+        self.link_items([item.id], event.id, False)
+
+    def link_items(self, item_ids: list[int], event_id: int, link: bool) -> None:
+        """Attach (or detach) items to an event in one write; core logs each in custody."""
+        case = self._writable()
+        if case is None or not item_ids:
+            return
+
+        def work() -> list[int]:
+            for item_id in item_ids:
+                case.link_item_event(item_id, event_id, link=link)
+            return item_ids
+
+        verb = "Attaching" if link else "Detaching"
+        self._write(f"{verb} {len(item_ids)} item(s) {'to' if link else 'from'} an event", work,
+                    lambda ids: self._links_changed(ids, event_id, link))
+
+    def _links_changed(self, item_ids: list[int], event_id: int, link: bool) -> None:
+        self.events_model.forget_counts()
+        self._apply_filter()  # the selected event's list gains or loses the item
+        if self.inspector.item is not None and self.inspector.item.id in item_ids:
+            self.inspector.refresh()
+        if self.case is not None:
+            title = self.case.event(event_id).title
+            what = f"{len(item_ids)} items" if len(item_ids) > 1 else "the item"
+            self.statusBar().showMessage(f"{'Attached' if link else 'Detached'} {what} "
+                                         f"{'to' if link else 'from'} “{title}” (custody-logged)", 5000)
 
     # --- cases from the menu ----------------------------------------------------
 

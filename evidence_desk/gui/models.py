@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
-from ..core.case import Case
+from ..core.case import Case, keyset_after
 from ..core.custody import CustodyEntry
 from ..core.records import Event, Item
 from .icons import kind_icon
@@ -24,6 +31,25 @@ ItemCountRole = Qt.ItemDataRole.UserRole + 2
 ItemRole = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: what an item row carries when dragged (onto an event on the timeline, to attach it)
+ITEM_IDS_MIME = "application/x-evidence-desk-item-ids"
+
+
+def item_ids_mime(ids: list[int]) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(ITEM_IDS_MIME, ",".join(str(i) for i in ids).encode("ascii"))
+    return mime
+
+
+def item_ids_from_mime(mime: QMimeData) -> list[int]:
+    """The item ids a drag carries; [] if it carries none (or something malformed)."""
+    if not mime.hasFormat(ITEM_IDS_MIME):
+        return []
+    try:
+        return [int(part) for part in bytes(mime.data(ITEM_IDS_MIME).data()).decode("ascii").split(",") if part]
+    except (UnicodeDecodeError, ValueError):
+        return []
 
 
 def utc_short(text: str) -> str:
@@ -80,6 +106,12 @@ class EventsModel(QAbstractListModel):
         if event_id not in self._counts:
             self._counts[event_id] = self.case.count_items(event_id=event_id)
         return self._counts[event_id]
+
+    def forget_counts(self) -> None:
+        """Items were attached or detached: count again when each card is next drawn."""
+        self._counts = {}
+        if self._events:
+            self.dataChanged.emit(self.index(0), self.index(len(self._events) - 1), [ItemCountRole])
 
     def event_at(self, row: int) -> Event | None:
         return self._events[row] if 0 <= row < len(self._events) else None
@@ -172,8 +204,12 @@ class ItemsModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
+        # continue after the last row seen when the sort allows it: a deep page then costs what the
+        # first one does, where OFFSET would make SQLite walk past every row above it
+        after = keyset_after(self._items[-1], self.sort_key) if self._items else None
         page = self.case.items(event_id=self.event_id, text=self.text, kind=self.kind, sort=self.sort_key,
-                               descending=self.descending, offset=len(self._items), limit=PAGE)
+                               descending=self.descending, offset=0 if after else len(self._items),
+                               limit=PAGE, after=after)
         if not page:
             self._total = len(self._items)
             return
@@ -231,6 +267,21 @@ class ItemsModel(QAbstractTableModel):
         if role == ItemRole:
             return item
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [ITEM_IDS_MIME]
+
+    def mimeData(self, indexes: Any) -> QMimeData:
+        ids = list(dict.fromkeys(self._items[i.row()].id for i in indexes
+                                 if i.isValid() and i.row() < len(self._items)))
+        return item_ids_mime(ids)
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.LinkAction | Qt.DropAction.CopyAction
 
     def item_at(self, row: int) -> Item | None:
         return self._items[row] if 0 <= row < len(self._items) else None

@@ -4,7 +4,8 @@ Each event is drawn as a card on a vertical axis. Exact times (second,
 minute) get a filled dot, coarse times and ranges a hollow one with the
 interval spelled out, and events known only by the source's raw text a
 warning mark and the raw text in quotes. Files dropped on an event are
-imported into it.
+imported into it; item rows dragged from the item list onto an event are
+attached to it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, Q
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.records import Event
-from .models import EventRole, ItemCountRole
+from .models import ITEM_IDS_MIME, EventRole, ItemCountRole, item_ids_from_mime
 
 EXACT = ("second", "minute")
 WARN = QColor("#c26a00")
@@ -98,9 +99,10 @@ class TimelineDelegate(QStyledItemDelegate):
 
 
 class TimelineView(QListView):
-    """The event list; accepts files dropped onto an event."""
+    """The event list; accepts files dropped onto an event, and item rows dragged onto one."""
 
     files_dropped = Signal(list, object)  # paths, event id or None
+    items_dropped = Signal(list, int)  # item ids, event id
 
     def __init__(self) -> None:
         super().__init__()
@@ -113,28 +115,47 @@ class TimelineView(QListView):
         self.setMouseTracking(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setAccessibleName("Timeline of events")
+        self.writable = True  # the window turns drops off for read-only cases and review packets
+
+    def _accepts(self, e: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
+        mime = e.mimeData()
+        return self.writable and (mime.hasUrls() or mime.hasFormat(ITEM_IDS_MIME))
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:
-        if e.mimeData().hasUrls():
+        if self._accepts(e):
             e.acceptProposedAction()
         else:
-            super().dragEnterEvent(e)
+            e.ignore()
 
     def dragMoveEvent(self, e: QDragMoveEvent) -> None:
-        if e.mimeData().hasUrls():
-            index = self.indexAt(e.position().toPoint())
-            if index.isValid():
-                self.setCurrentIndex(index)  # show which event the files will go to
-            e.acceptProposedAction()
-        else:
-            super().dragMoveEvent(e)
+        if not self._accepts(e):
+            e.ignore()
+            return
+        index = self.indexAt(e.position().toPoint())
+        if index.isValid():
+            self.setCurrentIndex(index)  # show which event the drop will go to
+        elif e.mimeData().hasFormat(ITEM_IDS_MIME):
+            e.ignore()  # items attach to an event, not to the empty space below
+            return
+        e.acceptProposedAction()
 
     def dropEvent(self, e: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
-        if not paths:
+        if not self.writable:
             e.ignore()
             return
         index = self.indexAt(e.position().toPoint())
         event: Event | None = index.data(EventRole) if index.isValid() else None
+        item_ids = item_ids_from_mime(e.mimeData())
+        if item_ids:  # rows from the item list: attach them (files win only when no item ids came along)
+            if event is None:
+                e.ignore()
+                return
+            e.acceptProposedAction()
+            self.items_dropped.emit(item_ids, event.id)
+            return
+        paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            e.ignore()
+            return
         e.acceptProposedAction()
         self.files_dropped.emit(paths, event.id if event else None)

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from ..core.case import Case
-from ..core.records import Item
+from ..core.records import Event, Item
 
 EditRunner = Callable[[str, Callable[[], Item]], None]
 
@@ -38,3 +38,31 @@ class EditItemCommand(QUndoCommand):
     def undo(self) -> None:
         item_id, old = self.item_id, dict(self.old)
         self.run(f"Undoing {self.text()}", lambda: self.case.edit_item(item_id, reason="undo", **old))
+
+
+EventRunner = Callable[[str, Callable[[], Event]], None]
+
+
+class EditEventCommand(QUndoCommand):
+    """Change an event's fields or time; undo sets the old values back as a new logged edit."""
+
+    def __init__(self, case: Case, run: EventRunner, event_id: int, old: dict[str, Any], new: dict[str, Any],
+                 reason: str, title: str) -> None:
+        super().__init__(f"edit {', '.join(sorted(new))} of event “{title}”")
+        self.case = case
+        self.run = run
+        self.event_id = event_id
+        self.old = {k: old[k] for k in new}  # only what the edit touches
+        self.new = new
+        self.reason = reason.strip() or "event edit"
+        self._done_once = False
+
+    def redo(self) -> None:
+        reason = self.reason if not self._done_once else f"redo: {self.reason}"
+        self._done_once = True
+        event_id, new = self.event_id, dict(self.new)
+        self.run(f"Saving {self.text()}", lambda: self.case.edit_event(event_id, reason=reason, **new))
+
+    def undo(self) -> None:
+        event_id, old = self.event_id, dict(self.old)
+        self.run(f"Undoing {self.text()}", lambda: self.case.edit_event(event_id, reason="undo", **old))

@@ -1,0 +1,146 @@
+"""Editing an event: title, place, notes and the time as the source gave it.
+
+The dialog shows live how the raw text will be read in the chosen zone, so
+an investigator sees "month 'Oc5' read as Oct" before saving. A reason is
+required: every changed field becomes a custody entry with its old value.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import uncertain_time as utime
+from ..core.errors import BadTime
+from ..core.records import Event
+
+
+@cache
+def zone_names() -> list[str]:
+    """Every IANA zone name this computer knows, UTC first."""
+    return ["UTC", *sorted(z for z in zoneinfo.available_timezones() if z != "UTC")]
+
+
+def reading_text(raw: str, tz: str) -> str:
+    """How ``raw`` in ``tz`` will be read, said plainly (shown live in the dialogs)."""
+    try:
+        t = utime.parse(raw, tz.strip() or "UTC")
+    except BadTime as exc:
+        return f"⚠ {exc}"
+    if not raw.strip():
+        return "No time given: the event is listed after the dated ones."
+    if t.known:
+        return f"Read as {t.display()} (precision: {t.precision})" + (f" — {t.note}" if t.note else "")
+    return f"⚠ {t.note or 'cannot be read'}: the raw text is kept and the time is unknown."
+
+
+class EditEventDialog(QDialog):
+    """Change an event; :meth:`changes` gives only what differs, for ``case.edit_event``."""
+
+    def __init__(self, parent: QWidget | None, event: Event) -> None:
+        super().__init__(parent)
+        self.original = event
+        self.setWindowTitle(f"Edit event — {event.title}")
+        self.setMinimumWidth(560)
+        self.title = QLineEdit(event.title)
+        self.when = QLineEdit(event.time.raw)
+        self.when.setPlaceholderText("as the source gives it: 2025-10-04 12:34, 04-Oc5-2025/12:34:44")
+        self.when.setToolTip("Type the time exactly as the source wrote or said it; the reading below "
+                             "shows how Evidence Desk normalises it.")
+        self.tz = QComboBox()
+        self.tz.setEditable(True)
+        self.tz.addItems(zone_names())
+        self.tz.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(zone_names(), self.tz)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.tz.setCompleter(completer)
+        self.tz.setCurrentText(event.time.tz or "UTC")
+        self.tz.setToolTip("The zone the source's clock was in (IANA name, e.g. America/Chicago)")
+        self.reading = QLabel()
+        self.reading.setWordWrap(True)
+        self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.place = QLineEdit(event.place)
+        self.notes = QPlainTextEdit(event.notes)
+        self.notes.setFixedHeight(70)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("why you change it (required; recorded in the chain of custody)")
+        self.when.textChanged.connect(self._preview)
+        self.tz.currentTextChanged.connect(self._preview)
+        form = QFormLayout()
+        form.addRow("&Title", self.title)
+        form.addRow("&When (source's text)", self.when)
+        form.addRow("Time &zone", self.tz)
+        form.addRow("", self.reading)
+        form.addRow("&Place", self.place)
+        form.addRow("&Notes", self.notes)
+        form.addRow("&Reason", self.reason)
+        was = QLabel(f"Now: {event.time.display()}" + (f" — source said “{event.time.raw}”" if event.time.raw
+                                                       else ""))
+        was.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(was)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self._preview()
+
+    def _preview(self) -> None:
+        self.reading.setText(reading_text(self.when.text(), self.tz.currentText()))
+
+    def changes(self) -> dict[str, Any]:
+        """The fields that differ from the event, as ``case.edit_event`` keywords."""
+        old = old_values(self.original)
+        new = {"title": self.title.text().strip(), "place": self.place.text().strip(),
+               "notes": self.notes.toPlainText(), "when": self.when.text().strip(),
+               "tz": self.tz.currentText().strip() or "UTC"}
+        changed = {k: v for k, v in new.items() if v != old[k]}
+        if "when" in changed or "tz" in changed:  # the time is read from both together
+            changed["when"], changed["tz"] = new["when"], new["tz"]
+        return changed
+
+    def _check(self) -> None:
+        if not self.title.text().strip():
+            self.problem.setText("An event needs a title.")
+            return
+        try:
+            utime.zone(self.tz.currentText().strip() or "UTC")
+        except BadTime as exc:
+            self.problem.setText(str(exc))
+            return
+        if not self.changes():
+            self.problem.setText("Nothing changed.")
+            return
+        if not self.reason.text().strip():
+            self.problem.setText("Say why you change the event: the reason goes into the chain of custody.")
+            self.reason.setFocus()
+            return
+        self.accept()
+
+
+def old_values(event: Event) -> dict[str, Any]:
+    """An event's editable values, keyed like ``case.edit_event``'s keywords."""
+    return {"title": event.title, "place": event.place, "notes": event.notes, "when": event.time.raw,
+            "tz": event.time.tz or "UTC"}
