@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core import uncertain_time as utime
 from ..core.errors import BadTime
+from .event_edit import reading_text
 
 
 def ask_examiner(parent: QWidget | None, current: str = "") -> str | None:
@@ -125,18 +126,7 @@ class NewEventDialog(QDialog):
         self._preview()
 
     def _preview(self) -> None:
-        try:
-            t = utime.parse(self.when.text(), self.tz.text().strip() or "UTC")
-        except BadTime as exc:
-            self.reading.setText(f"⚠ {exc}")
-            return
-        if not self.when.text().strip():
-            self.reading.setText("No time given: the event is listed after the dated ones.")
-        elif t.known:
-            self.reading.setText(f"Read as {t.display()} (precision: {t.precision})" +
-                                 (f" — {t.note}" if t.note else ""))
-        else:
-            self.reading.setText(f"⚠ {t.note or 'cannot be read'}: the raw text is kept and the time is unknown.")
+        self.reading.setText(reading_text(self.when.text(), self.tz.text()))
 
     def _check(self) -> None:
         if not self.title.text().strip():
