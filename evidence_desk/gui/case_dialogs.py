@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import uncertain_time as utime
-from ..core.errors import BadTime
-from .event_edit import reading_text
+from .event_edit import reading_text, title_and_zone_problem
 
 
 def ask_examiner(parent: QWidget | None, current: str = "") -> str | None:
@@ -76,13 +74,9 @@ class NewCaseDialog(QDialog):
         return Path(self.folder.text()) / (safe or "New case")
 
     def _check(self) -> None:
-        if not self.title.text().strip():
-            self.problem.setText("A case needs a title.")
-            return
-        try:
-            utime.zone(self.tz.text().strip() or "UTC")
-        except BadTime as exc:
-            self.problem.setText(str(exc))
+        problem = title_and_zone_problem("A case", self.title.text(), self.tz.text())
+        if problem:
+            self.problem.setText(problem)
             return
         if self.case_dir().exists():
             self.problem.setText(f"{self.case_dir()} already exists; choose another title or folder.")
@@ -129,12 +123,8 @@ class NewEventDialog(QDialog):
         self.reading.setText(reading_text(self.when.text(), self.tz.text()))
 
     def _check(self) -> None:
-        if not self.title.text().strip():
-            self.problem.setText("An event needs a title.")
-            return
-        try:
-            utime.zone(self.tz.text().strip() or "UTC")
-        except BadTime as exc:
-            self.problem.setText(str(exc))
+        problem = title_and_zone_problem("An event", self.title.text(), self.tz.text())
+        if problem:
+            self.problem.setText(problem)
             return
         self.accept()

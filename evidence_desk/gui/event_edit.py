@@ -36,6 +36,17 @@ def zone_names() -> list[str]:
     return ["UTC", *sorted(z for z in zoneinfo.available_timezones() if z != "UTC")]
 
 
+def title_and_zone_problem(what: str, title: str, tz: str) -> str:
+    """What is wrong with a dialog's title and time zone, or "" when both are usable."""
+    if not title.strip():
+        return f"{what} needs a title."
+    try:
+        utime.zone(tz.strip() or "UTC")
+    except BadTime as exc:
+        return str(exc)
+    return ""
+
+
 def reading_text(raw: str, tz: str) -> str:
     """How ``raw`` in ``tz`` will be read, said plainly (shown live in the dialogs)."""
     try:
@@ -122,13 +133,9 @@ class EditEventDialog(QDialog):
         return changed
 
     def _check(self) -> None:
-        if not self.title.text().strip():
-            self.problem.setText("An event needs a title.")
-            return
-        try:
-            utime.zone(self.tz.currentText().strip() or "UTC")
-        except BadTime as exc:
-            self.problem.setText(str(exc))
+        problem = title_and_zone_problem("An event", self.title.text(), self.tz.currentText())
+        if problem:
+            self.problem.setText(problem)
             return
         if not self.changes():
             self.problem.setText("Nothing changed.")
