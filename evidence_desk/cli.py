@@ -23,12 +23,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def _open(args: argparse.Namespace, read_only: bool = False):
     from .core.case import Case
 
-    case = Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None))
-    if not read_only:
-        from .core.case import resolve_examiner
-
-        case.examiner = resolve_examiner(getattr(args, "examiner", None), case.examiner)
-    return case
+    return Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None))
 
 
 def _print_json(value: Any) -> None:

@@ -122,8 +122,7 @@ class Case:
         names = [d[0] for d in db.execute("SELECT * FROM case_info LIMIT 0").description]
         info = dict(zip(names, row, strict=True))
         self.id: str = info["id"]
-        self.examiner = (examiner or os.environ.get("EVIDENCE_DESK_EXAMINER") or
-                         info["default_examiner"]).strip()
+        self.examiner = resolve_examiner(examiner, info["default_examiner"])
 
     # --- lifecycle -----------------------------------------------------------
 
