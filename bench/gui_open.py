@@ -38,18 +38,20 @@ def build_large_case(path: Path, items: int, events: int, objects: int = 200) ->
     """A valid case of ``items`` items on ``events`` events sharing ``objects`` vault objects."""
     from evidence_desk.core import custody, store
     from evidence_desk.core import uncertain_time as utime
-    from evidence_desk.core.case import Case, _time_row, now_text
+    from evidence_desk.core.case import Case
     from evidence_desk.core.custody import NewEntry
+    from evidence_desk.core.sqlparts import now_text
+    from evidence_desk.core.sqlparts import time_row as _time_row
 
     examiner = "Bench Examiner"
     case = Case.create(path, "Large bench case", examiner, tz="America/Chicago")
-    sources = [case.add_source(f"Source {i}", kind="person").id for i in range(20)]
+    sources = [case.sources.add(f"Source {i}", kind="person").id for i in range(20)]
     with tempfile.TemporaryDirectory() as tmp:
         originals = []
         for i in range(min(objects, items)):
             f = Path(tmp) / f"object-{i:04d}.txt"
             f.write_text(f"bench evidence object {i}\n" * (1 + i % 7), "utf-8")
-            originals.append(case.import_file(f, source=f"Source {i % 20}", acquired_from="bench",
+            originals.append(case.items.import_file(f, source=f"Source {i % 20}", acquired_from="bench",
                                               description=f"bench object {i}"))
     db = case.db
     with store.transaction(db):

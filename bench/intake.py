@@ -103,7 +103,7 @@ case = Case.create(sys.argv[1], "intake benchmark", "bench")
 usage = resource.getrusage(resource.RUSAGE_SELF)
 before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 start = time.perf_counter()
-item = case.import_file(sys.argv[2])
+item = case.items.import_file(sys.argv[2])
 elapsed = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 case.close()

@@ -36,8 +36,8 @@ def build_case(base: Path, items: int, size: int) -> Case:
         with open(src / f"recording-{n:04d}.bin", "wb") as f:
             f.write(os.urandom(size))
     case = Case.create(base / "case", "Benchmark case", "Bench Examiner")
-    event = case.add_event("Incident", when="2025-10-04 12:34")
-    report = case.import_files([src], event_ids=[event.id], source="bench")
+    event = case.events.add("Incident", when="2025-10-04 12:34")
+    report = case.items.import_files([src], event_ids=[event.id], source="bench")
     assert not report.failures, report.failures
     return case
 

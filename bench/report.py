@@ -35,33 +35,33 @@ def build_case(root: Path, n_items: int) -> Case:
     files.mkdir(parents=True)
     case = Case.create(root / "case", "Benchmark case: 1,000 exhibits", "Bench Examiner",
                        description="Synthetic case for timing the report", tz="America/Chicago")
-    events = [case.add_event(f"Event {k}", when=f"2025-10-{1 + k % 28:02d} {k % 24:02d}:{k % 60:02d}",
+    events = [case.events.add(f"Event {k}", when=f"2025-10-{1 + k % 28:02d} {k % 24:02d}:{k % 60:02d}",
                              place=f"Location {k}") for k in range(40)]
-    sources = [case.add_source(f"Source {k}", kind="organisation").id for k in range(10)]
+    sources = [case.sources.add(f"Source {k}", kind="organisation").id for k in range(10)]
     for sid in sources:
-        case.grade("source", sid, "track record of accurate reports", reliability="ABCDEF"[sid % 6])
+        case.grades.add("source", sid, "track record of accurate reports", reliability="ABCDEF"[sid % 6])
     rng = __import__("random").Random(7)
     for k in range(n_items):
         path = files / f"exhibit-{k:04d}.bin"
         path.write_bytes(rng.randbytes(2048 + k))
-        item = case.import_file(path, event_ids=[events[k % len(events)].id], source=f"Source {k % 10}",
+        item = case.items.import_file(path, event_ids=[events[k % len(events)].id], source=f"Source {k % 10}",
                                 description=f"Exhibit {k}: synthetic evidence file for the benchmark",
                                 acquired_from=f"Witness {k % 37}", method="copied from USB stick")
-        case.record_transfer([item.id], released_by="Bench Examiner", received_by="Lab technician",
+        case.history.record_transfer([item.id], released_by="Bench Examiner", received_by="Lab technician",
                              purpose="forensic imaging", condition="sealed bag, intact")
-        case.record_view(item.id, purpose="review")
-        case.grade("item", item.id, "consistent with other exhibits", credibility=str(1 + k % 6))
+        case.history.record_view(item.id, purpose="review")
+        case.grades.add("item", item.id, "consistent with other exhibits", credibility=str(1 + k % 6))
         if k % 5 == 0:
-            case.add_annotation(item.id, "passage", text=f"relevant passage {k}", text_start=0, text_end=40)
+            case.annotations.add(item.id, "passage", text=f"relevant passage {k}", text_start=0, text_end=40)
         if k % 7 == 0:
-            case.edit_item(item.id, reason="typo", description=f"Exhibit {k}: corrected description")
+            case.items.edit(item.id, reason="typo", description=f"Exhibit {k}: corrected description")
     for k in range(30):
-        st = case.add_statement(f"Speaker {k}", "interview", f"Statement {k} text. " * 10,
+        st = case.statements.add(f"Speaker {k}", "interview", f"Statement {k} text. " * 10,
                                 event_ids=[events[k].id], source=f"Source {k % 10}")
-        claim = case.add_claim(f"Claim {k}")
-        case.link_claim(claim.id, "supports", statement_id=st.id)
-        case.link_claim(claim.id, "contradicts", item_id=1 + k)
-    case.add_request("Dispatch logs", addressed_to="OEMC", asked="2025-10-06", due="2025-10-20")
+        claim = case.claims.add(f"Claim {k}")
+        case.claims.link(claim.id, "supports", statement_id=st.id)
+        case.claims.link(claim.id, "contradicts", item_id=1 + k)
+    case.requests.add("Dispatch logs", addressed_to="OEMC", asked="2025-10-06", due="2025-10-20")
     return case
 
 

@@ -39,17 +39,17 @@ def build(case_dir: Path, incoming: Path, items: int, max_size: int, rng: random
     incoming.mkdir()
     total = 0
     with Case.create(case_dir, "verify benchmark", "bench") as case:
-        event = case.add_event("Incident", when="2025-10-04 12:34")
+        event = case.events.add("Incident", when="2025-10-04 12:34")
         for i in range(items):
             size = int(max_size ** rng.random())  # log-uniform: many small, a few large
             path = incoming / f"item-{i:05d}.bin"
             path.write_bytes(os.urandom(size))
             total += size
-            item = case.import_file(path, event_ids=[event.id], source=f"source {i % 17}")
+            item = case.items.import_file(path, event_ids=[event.id], source=f"source {i % 17}")
             if i % 3 == 0:
-                case.edit_item(item.id, reason="bench", description=f"item {i}")
+                case.items.edit(item.id, reason="bench", description=f"item {i}")
             if i % 5 == 0:
-                case.record_transfer([item.id], released_by="bench", received_by="lab", purpose="bench")
+                case.history.record_transfer([item.id], released_by="bench", received_by="lab", purpose="bench")
     return total
 
 

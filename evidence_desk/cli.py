@@ -45,7 +45,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_event_add(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        event = case.add_event(args.title, when=args.when, tz=args.tz, place=args.place, notes=args.notes)
+        event = case.events.add(args.title, when=args.when, tz=args.tz, place=args.place, notes=args.notes)
         print(event.id)
         if event.time.note:
             print(f"note: {event.time.raw!r} read as {event.time.display()}: {event.time.note}", file=sys.stderr)
@@ -55,21 +55,21 @@ def cmd_event_add(args: argparse.Namespace) -> int:
 def cmd_event_edit(args: argparse.Namespace) -> int:
     fields = {k: v for k, v in (("title", args.title), ("place", args.place), ("notes", args.notes)) if v is not None}
     with _open(args) as case:
-        case.edit_event(args.event_id, reason=args.reason, when=args.when, tz=args.tz, **fields)
+        case.events.edit(args.event_id, reason=args.reason, when=args.when, tz=args.tz, **fields)
     return EXIT_OK
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from .core.case import expand_paths
     from .core.errors import ImportFailed
+    from .core.items import expand_paths
 
     status = EXIT_OK
     with _open(args) as case:
         for event_id in args.event or []:
-            case.event(event_id)  # unknown id: fail before copying anything
+            case.events.get(event_id)  # unknown id: fail before copying anything
         for path in expand_paths(args.files):
             try:
-                item = case.import_file(path, kind=args.kind, event_ids=args.event or [], source=args.source,
+                item = case.items.import_file(path, kind=args.kind, event_ids=args.event or [], source=args.source,
                                         description=args.description, acquired_from=args.acquired_from,
                                         method=args.method, purpose=args.purpose)
             except ImportFailed as exc:
@@ -85,14 +85,14 @@ def cmd_edit(args: argparse.Namespace) -> int:
                                 ("acquired_from", args.acquired_from), ("acquisition_method", args.method),
                                 ("original_name", args.name), ("source", args.source)) if v is not None}
     with _open(args) as case:
-        item = case.edit_item(args.item_id, reason=args.reason, **fields)
+        item = case.items.edit(args.item_id, reason=args.reason, **fields)
         print(f"{item.id}\t{item.sha256}\t{item.name}")
     return EXIT_OK
 
 
 def cmd_link(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        case.link_item_event(args.item_id, args.event_id, link=not args.remove)
+        case.items.link_event(args.item_id, args.event_id, link=not args.remove)
     return EXIT_OK
 
 
@@ -107,7 +107,7 @@ def cmd_statement_add(args: argparse.Namespace) -> int:
     else:
         text = args.text
     with _open(args) as case:
-        statement = case.add_statement(args.speaker, args.medium, text, affiliation=args.affiliation,
+        statement = case.statements.add(args.speaker, args.medium, text, affiliation=args.affiliation,
                                        when=args.when, tz=args.tz, event_ids=args.event or [],
                                        source=args.source, item_id=args.item)
         print(statement.id)
@@ -116,13 +116,13 @@ def cmd_statement_add(args: argparse.Namespace) -> int:
 
 def cmd_source_add(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        print(case.add_source(args.name, kind=args.kind, description=args.description).id)
+        print(case.sources.add(args.name, kind=args.kind, description=args.description).id)
     return EXIT_OK
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        grade = case.grade(args.target, args.id, args.rationale, reliability=args.reliability,
+        grade = case.grades.add(args.target, args.id, args.rationale, reliability=args.reliability,
                            credibility=args.credibility)
         print(f"{grade.target_type} {grade.target_id}: {grade.text}")
     return EXIT_OK
@@ -130,19 +130,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 def cmd_claim_add(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        print(case.add_claim(args.text).id)
+        print(case.claims.add(args.text).id)
     return EXIT_OK
 
 
 def cmd_claim_link(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        case.link_claim(args.claim_id, args.stance, item_id=args.item, statement_id=args.statement, note=args.note)
+        case.claims.link(args.claim_id, args.stance, item_id=args.item, statement_id=args.statement, note=args.note)
     return EXIT_OK
 
 
 def cmd_request_add(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        request = case.add_request(args.title, addressed_to=args.to, asked=args.asked, due=args.due, tz=args.tz,
+        request = case.requests.add(args.title, addressed_to=args.to, asked=args.asked, due=args.due, tz=args.tz,
                                    description=args.description)
         print(request.id)
     return EXIT_OK
@@ -150,13 +150,13 @@ def cmd_request_add(args: argparse.Namespace) -> int:
 
 def cmd_note_add(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        print(case.add_journal_note(args.text, event_id=args.event, item_id=args.item).id)
+        print(case.journal.add(args.text, event_id=args.event, item_id=args.item).id)
     return EXIT_OK
 
 
 def cmd_transfer(args: argparse.Namespace) -> int:
     with _open(args) as case:
-        case.record_transfer(args.item_ids, released_by=args.released_by, received_by=args.received_by,
+        case.history.record_transfer(args.item_ids, released_by=args.released_by, received_by=args.received_by,
                              purpose=args.purpose, condition=args.condition)
     return EXIT_OK
 
@@ -167,29 +167,29 @@ def cmd_list(args: argparse.Namespace) -> int:
     with _open(args, read_only=True) as case:
         what = args.what
         if what == "items":
-            rows = [i.to_json() | {"events": [e.id for e in case.events_of_item(i.id)]} for i in case.items()]
+            rows = [i.to_json() | {"events": [e.id for e in case.events.of_item(i.id)]} for i in case.items.list()]
             text = [f"{r['id']}\t{r['kind']}\t{r['size']}\t{r['sha256']}\t{r['name']}" for r in rows]
         elif what == "events":
-            rows = [e.to_json() for e in case.events()]
+            rows = [e.to_json() for e in case.events.list()]
             text = [f"{r['id']}\t{r['time_display']}\t{r['title']}" for r in rows]
         elif what == "statements":
-            rows = [s.to_json() for s in case.statements()]
+            rows = [s.to_json() for s in case.statements.list()]
             text = [f"{r['id']}\t{r['speaker']}\t{r['medium']}\t{r['text'][:60]}" for r in rows]
         elif what == "custody":
-            rows = [e.to_json() for e in case.custody()]
+            rows = [e.to_json() for e in case.history.entries()]
             text = [f"{r['seq']}\t{r['at_utc']}\t{r['examiner']}\t{r['action']}\t"
                     f"{r['item_id'] if r['item_id'] is not None else '-'}\t{r['entry_hash'][:16]}" for r in rows]
         elif what == "sources":
-            rows = [asdict(s) for s in case.sources()]
+            rows = [asdict(s) for s in case.sources.list()]
             text = [f"{r['id']}\t{r['reliability'] or '-'}\t{r['kind']}\t{r['name']}" for r in rows]
         elif what == "claims":
-            rows = [asdict(c) for c in case.claims()]
+            rows = [asdict(c) for c in case.claims.list()]
             text = [f"{r['id']}\t{len(r['links'])} links\t{r['text']}" for r in rows]
         elif what == "requests":
-            rows = [asdict(r) for r in case.requests()]
+            rows = [asdict(r) for r in case.requests.list()]
             text = [f"{r['id']}\t{r['status']}\t{r['addressed_to']}\t{r['title']}" for r in rows]
         else:  # journal
-            rows = [asdict(n) for n in case.journal()]
+            rows = [asdict(n) for n in case.journal.list()]
             text = [f"{r['id']}\t{r['at']}\t{r['author']}\t{r['text'][:60]}" for r in rows]
     if args.json:
         _print_json(rows)
@@ -204,7 +204,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = verify(args.case_dir)
     if args.record:
         with _open(args) as case:
-            case.record_case_action("verified", "verification from the command line",
+            case.history.record_case_action("verified", "verification from the command line",
                                     {"ok": report.ok, "failures": [str(f) for f in report.failures]})
     if args.json:
         _print_json(report.to_json())

@@ -17,7 +17,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = format_for(args.output)  # an unsupported extension fails before any work
     with _open(args, read_only=True) as case:
         if args.event is not None:
-            case.event(args.event)  # an unknown id fails with one line, before verification runs
+            case.events.get(args.event)  # an unknown id fails with one line, before verification runs
         model = write_report_model(case, args.output, fmt=fmt, event_id=args.event,
                                    item_ids=args.item or None)
     scope = "" if model.scope == "case" else f" (subset: {model.scope})"

@@ -96,8 +96,8 @@ def main() -> int:
     window.resize(1440, 900)
     window.open_case(tampered)
     window.show()
-    scan = next(i for i in window.case.items() if i.kind == "scan")
-    obj = window.case.object_path(scan.id)
+    scan = next(i for i in window.case.items.list() if i.kind == "scan")
+    obj = window.case.items.object_path(scan.id)
     os.chmod(obj, stat.S_IRUSR | stat.S_IWUSR)
     with open(obj, "r+b") as f:
         f.seek(200)

@@ -49,28 +49,28 @@ def build_demo(case_dir: Path, manifest: Path | None = None,
 
 def _grade(case: Case, target: str, target_id: int, grade: dict[str, Any] | None) -> None:
     if grade:
-        case.grade(target, target_id, grade["rationale"], reliability=grade.get("reliability"),
+        case.grades.add(target, target_id, grade["rationale"], reliability=grade.get("reliability"),
                    credibility=grade.get("credibility"))
 
 
 def _populate(case: Case, spec: dict[str, Any], base: Path, say: Callable[[str], None]) -> None:
     sources: dict[str, str] = {}
     for s in spec.get("sources", []):
-        source = case.add_source(s["name"], kind=s.get("kind", "other"), description=s.get("description", ""))
+        source = case.sources.add(s["name"], kind=s.get("kind", "other"), description=s.get("description", ""))
         sources[s["key"]] = source.name
         _grade(case, "source", source.id, s.get("grade"))
     say(f"{len(sources)} sources")
 
     events: dict[str, int] = {}
     for e in spec.get("events", []):
-        event = case.add_event(e["title"], when=e.get("when"), tz=e.get("tz"), place=e.get("place", ""),
+        event = case.events.add(e["title"], when=e.get("when"), tz=e.get("tz"), place=e.get("place", ""),
                                notes=e.get("notes", ""))
         events[e["key"]] = event.id
     say(f"{len(events)} events")
 
     items: dict[str, int] = {}
     for it in spec.get("items", []):
-        item = case.import_file(base / it["file"], kind=it.get("kind"),
+        item = case.items.import_file(base / it["file"], kind=it.get("kind"),
                                 event_ids=[events[k] for k in it.get("events", [])],
                                 source=sources.get(it.get("source", "")), description=it.get("description", ""),
                                 acquired_from=it.get("acquired_from", ""), method=it.get("method", ""),
@@ -83,10 +83,10 @@ def _populate(case: Case, spec: dict[str, Any], base: Path, say: Callable[[str],
                 anchor = {"start_s": a["start"], "end_s": a["end"], "speaker": a.get("speaker", "")}
             elif a["kind"] == "passage":
                 anchor = {"text_start": a["start"], "text_end": a["end"]}
-            case.add_annotation(item.id, a["kind"], a.get("text", ""), **anchor)
+            case.annotations.add(item.id, a["kind"], a.get("text", ""), **anchor)
         for d in it.get("derived", []):
             path = base / d["file"]
-            case.add_derived(item.id, path.read_bytes(), name=path.name, reason=d["reason"],
+            case.items.add_derived(item.id, path.read_bytes(), name=path.name, reason=d["reason"],
                              kind=d.get("kind", "document"), media_type=d.get("media_type", "text/plain"),
                              description=d.get("description", ""))
     say(f"{len(items)} items")
@@ -94,7 +94,7 @@ def _populate(case: Case, spec: dict[str, Any], base: Path, say: Callable[[str],
     statements: dict[str, int] = {}
     for st in spec.get("statements", []):
         text = st.get("text") or (base / st["text_file"]).read_text("utf-8")
-        statement = case.add_statement(st["speaker"], st["medium"], text, affiliation=st.get("affiliation", ""),
+        statement = case.statements.add(st["speaker"], st["medium"], text, affiliation=st.get("affiliation", ""),
                                        when=st.get("when"), tz=st.get("tz"),
                                        event_ids=[events[k] for k in st.get("events", [])],
                                        source=sources.get(st.get("source") or ""),
@@ -103,18 +103,18 @@ def _populate(case: Case, spec: dict[str, Any], base: Path, say: Callable[[str],
         _grade(case, "statement", statement.id, st.get("grade"))
 
     for c in spec.get("claims", []):
-        claim = case.add_claim(c["text"])
+        claim = case.claims.add(c["text"])
         for link in c.get("links", []):
-            case.link_claim(claim.id, link["stance"], item_id=items.get(link.get("item", "")),
+            case.claims.link(claim.id, link["stance"], item_id=items.get(link.get("item", "")),
                             statement_id=statements.get(link.get("statement", "")), note=link.get("note", ""))
         _grade(case, "claim", claim.id, c.get("grade"))
 
     for r in spec.get("requests", []):
-        case.add_request(r["title"], addressed_to=r.get("addressed_to", ""), asked=r.get("asked_at"),
+        case.requests.add(r["title"], addressed_to=r.get("addressed_to", ""), asked=r.get("asked_at"),
                          due=r.get("due"), tz=r.get("tz"), description=r.get("description", ""),
                          status=r.get("status", "open"))
 
     for n in spec.get("journal", []):
-        case.add_journal_note(n["text"], event_id=events.get(n.get("event") or ""),
+        case.journal.add(n["text"], event_id=events.get(n.get("event") or ""),
                               item_id=items.get(n.get("item") or ""))
     say("demo case complete")

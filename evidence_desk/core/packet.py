@@ -94,7 +94,7 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
     if not out.parent.is_dir():
         raise PacketError(f"the folder {out.parent} does not exist")
     if event_id is not None:
-        case.event(event_id)  # unknown event: fail before writing anything
+        case.events.get(event_id)  # unknown event: fail before writing anything
     work = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.partial"
     work.mkdir()
     zip_tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.zip.partial")
@@ -119,8 +119,8 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
         zip_tmp.unlink(missing_ok=True)
         raise
     if not case.read_only:
-        case.record_export(sealed["item_ids"], destination=str(out), purpose="sealed into a review packet")
-        case.record_case_action("sealed", f"review packet {out.name} sealed", {
+        case.history.record_export(sealed["item_ids"], destination=str(out), purpose="sealed into a review packet")
+        case.history.record_case_action("sealed", f"review packet {out.name} sealed", {
             "packet": out.name, "tagmanifest_sha256": sealed["tagmanifest_sha256"],
             "fingerprint": sealed["fingerprint"], "custody_head": sealed["custody_head"],
             "items": len(sealed["item_ids"]), "event_id": event_id})

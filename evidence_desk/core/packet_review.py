@@ -137,9 +137,9 @@ def add_review_note(session: ReviewSession, text: str, *, item_id: int | None = 
     """Append one note about the packet (optionally about an item or event)."""
     if not text.strip():
         raise BadInput("a review note cannot be empty")
-    sha = session.case.item(item_id).sha256 if item_id is not None else None
+    sha = session.case.items.get(item_id).sha256 if item_id is not None else None
     if event_id is not None:
-        session.case.event(event_id)
+        session.case.events.get(event_id)
     note = ReviewNote(id=str(uuid.uuid4()), at=custody.utc_text(datetime.now(UTC)), reviewer=session.reviewer,
                       text=text.strip(), item_id=item_id, event_id=event_id, item_sha256=sha)
     line = custody.canonical(asdict(note)).encode("utf-8") + b"\n"

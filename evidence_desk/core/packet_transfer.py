@@ -31,11 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import ITEM_RECORD_FIELDS, Case, now_text
+from .case import Case
 from .errors import BadInput, CaseExists, EvidenceDeskError
 from .fsutil import fsync_dir
+from .items import ITEM_RECORD_FIELDS
 from .packet_verify import PacketReport, verify_bag
 from .packet_zip import OpenedPacket, PacketLimits
+from .sqlparts import now_text
 from .vault import Progress, ShouldCancel
 
 log = logging.getLogger("evidence_desk.transfer")
@@ -170,7 +172,7 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
     # This module is the one way a packet becomes a case, so it writes the
     # catalogue rows with their original ids inside the case's own change.
     try:
-        with case._change() as change:
+        with case.change() as change:
             db = case.db
             for copy in staged.values():
                 placed = case.vault.place(copy)
@@ -199,7 +201,7 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
                 rows = [{k: v for k, v in row.items() if k in columns} for row in tables.get(table, [])]
                 if rows:
                     db[table].insert_all(rows)
-            case._log("imported", target_type="case", purpose=purpose, released_by=released_by,
+            case.log("imported", target_type="case", purpose=purpose, released_by=released_by,
                       received_by=received_by, details={**transfer_facts, "transfer": transfer_id,
                                                         "items": len(items),
                                                         "records": {t: len(tables.get(t, [])) for t in _TABLES}})
@@ -208,7 +210,7 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
                 events_of.setdefault(link["item_id"], []).append(link["event_id"])
             for row in items:
                 record = {name: row[name] for name in ITEM_RECORD_FIELDS}
-                case._log("transferred", target_type="item", target_id=row["id"], item_id=row["id"],
+                case.log("transferred", target_type="item", target_id=row["id"], item_id=row["id"],
                           item_sha256=row["sha256"], purpose=purpose, released_by=released_by,
                           received_by=received_by, condition="verified: signature and every hash hold",
                           details={"item": record, "events": events_of.get(row["id"], []),

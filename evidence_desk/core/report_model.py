@@ -411,13 +411,13 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     info = case.info()
     now = datetime.now(UTC)
 
-    all_items = {i.id: i for i in case.items()}
-    all_events = case.events()
+    all_items = {i.id: i for i in case.items.list()}
+    all_events = case.events.list()
     events = all_events
-    all_statements = case.statements()
-    event_items: dict[int, list[int]] = {e.id: [i.id for i in case.items(event_id=e.id)] for e in events}
+    all_statements = case.statements.list()
+    event_items: dict[int, list[int]] = {e.id: [i.id for i in case.items.list(event_id=e.id)] for e in events}
     if event_id is not None:
-        event = case.event(event_id)  # raises UnknownRecord for a bad id
+        event = case.events.get(event_id)  # raises UnknownRecord for a bad id
         statements = [s for s in all_statements if event.id in s.event_ids]
         # the items its statements quote come along, as they do in the event's packet
         chosen = _with_derived(set(event_items[event.id]) | {s.item_id for s in statements if s.item_id},
@@ -446,24 +446,24 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
         scope, scope_text = "case", "The whole case: every item, event, statement, claim and request."
 
     statement_ids = {s.id for s in statements}
-    claims = [c for c in case.claims() if scope == "case" or any(
+    claims = [c for c in case.claims.list() if scope == "case" or any(
         (link.item_id in chosen) or (link.statement_id in statement_ids) for link in c.links)]
 
     custody_by_item: dict[int, list[CustodyEntry]] = {}
     case_log: list[CustodyEntry] = []
-    chain = case.custody()
+    chain = case.history.entries()
     for entry in chain:
         if entry.item_id is not None:
             custody_by_item.setdefault(entry.item_id, []).append(entry)
         elif scope == "case":
             case_log.append(entry)
     annotations: dict[int, list[Any]] = {}
-    for a in case.annotations():
+    for a in case.annotations.list():
         annotations.setdefault(a.item_id, []).append(a)
     grades: dict[tuple[str, int], list[Grade]] = {}
-    for g in case.grades():
+    for g in case.grades.list():
         grades.setdefault((g.target_type, g.target_id), []).append(g)
-    sources = {s.id: s for s in case.sources()}
+    sources = {s.id: s for s in case.sources.list()}
     events_by_id = {e.id: e for e in all_events}
     item_events: dict[int, list[int]] = {}
     for eid, ids in event_items.items():
@@ -517,7 +517,7 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     statements_by_id = {s.id: s for s in all_statements}
     claim_sections = [_claim_section(c, all_items, statements_by_id, chosen, statement_ids, grades)
                       for c in claims]
-    requests = [r for r in case.requests()
+    requests = [r for r in case.requests.list()
                 if scope == "case" or set(r.item_ids) & chosen or (not r.item_ids and r.status == "open")]
     request_lines = sorted((RequestLine(id=r.id, title=r.title, description=r.description,
                                         addressed_to=r.addressed_to, asked=time_text(r.asked),

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from . import custody
-from .case import DB_FILE, ITEM_RECORD_FIELDS, VAULT_DIR
+from .case import DB_FILE, VAULT_DIR
 from .errors import CaseNotFound
+from .items import ITEM_RECORD_FIELDS
 from .vault import Progress, ShouldCancel, Vault, hash_file
 
 

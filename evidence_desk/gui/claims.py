@@ -177,12 +177,12 @@ class ClaimsPanel(QWidget):
         if case is None:
             return
         keep = self.current_claim().id if self.current_claim() else None
-        self.claims = case.claims()
+        self.claims = case.claims.list()
         statement_ids = sorted({link.statement_id for c in self.claims for link in c.links
                                 if link.statement_id is not None})
         item_ids = sorted({link.item_id for c in self.claims for link in c.links if link.item_id is not None})
-        self._statements = {s.id: s for s in case.statements(ids=statement_ids)} if statement_ids else {}
-        self._items = {i.id: i for i in case.items(ids=item_ids)} if item_ids else {}
+        self._statements = {s.id: s for s in case.statements.list(ids=statement_ids)} if statement_ids else {}
+        self._items = {i.id: i for i in case.items.list(ids=item_ids)} if item_ids else {}
         contested = sum(1 for c in self.claims if c.contested)
         self.title.setText(f"<b>Claims of the case</b> — {len(self.claims)}, "
                            f"<span style='color:{CONTESTED_COLOUR}'>{contested} contested</span>")
@@ -248,7 +248,7 @@ class ClaimsPanel(QWidget):
             return
         marker = f" <span style='color:{CONTESTED_COLOUR}'>— CONTESTED</span>" if claim.contested else ""
         self.claim_text.setText(f"“{claim.text}”{marker}")
-        grades = self.case.grades("claim", claim.id) if self.case else []
+        grades = self.case.grades.list("claim", claim.id) if self.case else []
         latest = grades[-1] if grades else None
         self.claim_grade.setText(
             f"Credibility {credibility_text(claim.credibility)}"

@@ -71,7 +71,7 @@ def export_report(case: Case, request: ExportRequest, task: Task) -> ReportExpor
     logged = not case.read_only
     if logged:
         scope = "case" if request.event_id is None else f"event {request.event_id}"
-        case.record_case_action("exported", f"chain-of-custody report ({scope}) written to {request.out.name}",
+        case.history.record_case_action("exported", f"chain-of-custody report ({scope}) written to {request.out.name}",
                                 details={"report": str(request.out), "report_sha256": sha,
                                          "event_id": request.event_id, "items": len(model.items)})
     return ReportExported(request.out, sha, len(model.items), verification.ok, logged)
@@ -92,7 +92,7 @@ class ExportDialog(QDialog):
             "A review packet is a signed BagIt bag (folder or .zip) with the evidence, the custody chain, "
             "the report and the case records; oversight staff verify it without trusting the sender.")
         intro.setWordWrap(True)
-        self.whole_case = QRadioButton(f"The whole case ({case.count_items():,} items)")
+        self.whole_case = QRadioButton(f"The whole case ({case.items.count():,} items)")
         self.whole_case.setChecked(True)
         self.one_event = QRadioButton(f"Only the selected event: “{event.title}”" if event
                                       else "Only the selected event (select one on the timeline first)")

@@ -66,9 +66,9 @@ def record_grades(case: Case, target: GradeTarget, choice: GradeChoice) -> list[
     """Write the chosen grades (custody-logged by core). Runs on the case's writer thread."""
     written: list[Grade] = []
     if choice.credibility:
-        written.append(case.grade(target.kind, target.id, choice.rationale, credibility=choice.credibility))
+        written.append(case.grades.add(target.kind, target.id, choice.rationale, credibility=choice.credibility))
     if choice.reliability and target.source_id is not None:
-        written.append(case.grade("source", target.source_id, choice.rationale, reliability=choice.reliability))
+        written.append(case.grades.add("source", target.source_id, choice.rationale, reliability=choice.reliability))
     return written
 
 
@@ -129,9 +129,9 @@ class GradeDialog(QDialog):
         self.rationale.setPlaceholderText("Why this grade: what corroborates or undermines it. Required; it is "
                                           "kept in the grade history and the custody log.")
         self.history = grades_table()
-        rows = [(g, f"this {target.kind}") for g in case.grades(target.kind, target.id)]
+        rows = [(g, f"this {target.kind}") for g in case.grades.list(target.kind, target.id)]
         if target.source_id is not None:
-            rows += [(g, f"source {target.source_name}") for g in case.grades("source", target.source_id)]
+            rows += [(g, f"source {target.source_name}") for g in case.grades.list("source", target.source_id)]
         rows.sort(key=lambda row: row[0].id)
         fill_grades(self.history, rows)
         self.history.setMinimumHeight(110)

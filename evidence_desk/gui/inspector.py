@@ -419,7 +419,7 @@ class Inspector(QWidget):
         self.item = self.statement = self.claim = None
         self.preview.clear()
         self.header.setText("Event")
-        self.event_details.show_event(event, self.case.statements(event_id=event.id))
+        self.event_details.show_event(event, self.case.statements.list(event_id=event.id))
         self.pages.setCurrentIndex(2)
 
     def show_item(self, item: Item) -> None:
@@ -430,8 +430,8 @@ class Inspector(QWidget):
         self.header.setText(f"{item.name}  ·  {item.kind}  ·  {item.short_hash}")
         self.header.setToolTip(item.sha256)
         if not (same and self.details.dirty):
-            self.details.show_item(item, [s.name for s in self.case.sources()])
-        self.custody.set_entries(self.case.custody(item_id=item.id))
+            self.details.show_item(item, [s.name for s in self.case.sources.list()])
+        self.custody.set_entries(self.case.history.entries(item_id=item.id))
         self.custody_detail.clear()
         self._show_grades(item)
         self._show_events(item)
@@ -464,16 +464,16 @@ class Inspector(QWidget):
         if self.case is None:
             return
         if self.item is not None:
-            self.show_item(self.case.item(self.item.id))
+            self.show_item(self.case.items.get(self.item.id))
         elif self.statement is not None:
-            self.show_statement(self.case.statement(self.statement.id))
+            self.show_statement(self.case.statements.get(self.statement.id))
         elif self.claim is not None:
-            self.show_claim(self.case.claim(self.claim.id))
+            self.show_claim(self.case.claims.get(self.claim.id))
 
     def _show_events(self, item: Item) -> None:
         """The events the item belongs to, and the others it could be attached to."""
         assert self.case is not None
-        linked = self.case.events_of_item(item.id)
+        linked = self.case.events.of_item(item.id)
         self.events.clear()
         for event in linked:
             entry = QListWidgetItem(f"{event.time.display()} — {event.title}")
@@ -482,7 +482,7 @@ class Inspector(QWidget):
             self.events.addItem(entry)
         linked_ids = {e.id for e in linked}
         self.attach_choice.clear()
-        for event in self.case.events(limit=ATTACH_CHOICES):
+        for event in self.case.events.list(limit=ATTACH_CHOICES):
             if event.id not in linked_ids:
                 self.attach_choice.addItem(f"{event.title} — {event.time.display()}", event.id)
                 self.attach_choice.setItemData(self.attach_choice.count() - 1, event_time_tooltip(event),
@@ -511,9 +511,9 @@ class Inspector(QWidget):
 
     def _show_grades(self, item: Item) -> None:
         assert self.case is not None
-        rows = [(g, "this item (credibility)") for g in self.case.grades("item", item.id)]
+        rows = [(g, "this item (credibility)") for g in self.case.grades.list("item", item.id)]
         if item.source_id is not None:
-            rows += [(g, f"source {item.source_name} (reliability)") for g in self.case.grades("source", item.source_id)]
+            rows += [(g, f"source {item.source_name} (reliability)") for g in self.case.grades.list("source", item.source_id)]
         self.grades.setRowCount(len(rows))
         for r, (g, of) in enumerate(rows):
             for c, text in enumerate((grade_text(g.reliability, g.credibility), of, g.rationale, g.graded_by,

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import kinds, store
-from ..core.case import Case, expand_paths
+from ..core.case import Case
 from ..core.errors import ImportFailed
+from ..core.items import expand_paths
 from ..core.records import Event, ImportFailure, Item
 from ..core.vault import Staged
 from .icons import kind_icon
@@ -190,7 +191,7 @@ def run_intake(case: Case, request: IntakeRequest, task: Task) -> IntakeResult:
                                "purpose": request.purpose}
     for index, (path, copy) in enumerate(staged):
         try:
-            result.items.append(case.import_staged(copy, path, **options))
+            result.items.append(case.items.import_staged(copy, path, **options))
         except ImportFailed as exc:
             result.failures.append(ImportFailure(exc.path, exc.reason))
         except BaseException:

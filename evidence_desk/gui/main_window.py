@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
             self.status_case.setText(f"Review packet: {self.review.packet}")
         else:
             self.status_case.setText(f"Case: {case.path}")
-        self.status_items.setText(f"{case.count_items():,} items")
+        self.status_items.setText(f"{case.items.count():,} items")
         self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if case.read_only else ""))
         last = settings.settings().value(f"verify/{case.id}", "")
         self.status_verify.setText(f"Last verification: {last}" if last else "Not verified on this computer")
@@ -493,26 +493,26 @@ class MainWindow(QMainWindow):
         self.items_model.replace_item(item)
         self.claims_panel.reload()  # a renamed item reads the same in the claims it is evidence for
         if self.inspector.item is not None and self.inspector.item.id == item.id:
-            self.inspector.details.show_item(item, [s.name for s in self.case.sources()] if self.case else [])
+            self.inspector.details.show_item(item, [s.name for s in self.case.sources.list()] if self.case else [])
             self.inspector.show_item(item)
         self.statusBar().showMessage(f"Saved {item.name}; the change is in its custody history", 5000)
 
     def _log_view(self, item_id: int) -> None:
         case = self.case
         if case is not None and not case.read_only:
-            self._write("Recording the view", lambda: case.record_view(item_id),
+            self._write("Recording the view", lambda: case.history.record_view(item_id),
                         lambda _e: self._refresh_inspector_item(item_id))
 
     def _log_external_open(self, item_id: int, path: str) -> None:
         case = self.case
         if case is not None and not case.read_only:
-            self._write("Recording the export", lambda: case.record_export(
+            self._write("Recording the export", lambda: case.history.record_export(
                 [item_id], path, "temporary read-only copy opened in another program from the viewer"),
                 lambda _e: self._refresh_inspector_item(item_id))
 
     def _refresh_inspector_item(self, item_id: int) -> None:
         if self.case is not None and self.inspector.item is not None and self.inspector.item.id == item_id:
-            self.inspector.custody.set_entries(self.case.custody(item_id=item_id))
+            self.inspector.custody.set_entries(self.case.history.entries(item_id=item_id))
 
     def add_note(self, text: str, link: bool) -> None:
         case = self.case
@@ -533,7 +533,7 @@ class MainWindow(QMainWindow):
         if case is None or case.read_only:
             return
         self._write("Adding a journal note",
-                    lambda: case.add_journal_note(text, event_id=event.id if event else None,
+                    lambda: case.journal.add(text, event_id=event.id if event else None,
                                                   item_id=item.id if item else None),
                     lambda _note: (self.journal.note_added(), self._refresh_journal()))
 
@@ -545,11 +545,11 @@ class MainWindow(QMainWindow):
 
             notes = notes_for_pane(self.review)
         else:
-            notes = self.case.journal()
+            notes = self.case.journal.list()
         labels: dict[int, str] = {}
         for note in notes:
             if note.event_id is not None and note.event_id not in labels:
-                labels[note.event_id] = self.case.event(note.event_id).title
+                labels[note.event_id] = self.case.events.get(note.event_id).title
         self.journal.show_notes(notes, labels)
 
     def _journal_jump(self, entry: Any) -> None:
@@ -562,7 +562,7 @@ class MainWindow(QMainWindow):
                 self.events_model.fetchMore()
             self.select_event_row(self.events_model.row_of(note.event_id))
         if note.item_id is not None:
-            self.inspector.show_item(self.case.item(note.item_id))
+            self.inspector.show_item(self.case.items.get(note.item_id))
 
     def new_event(self) -> None:
         case = self.case
@@ -573,7 +573,7 @@ class MainWindow(QMainWindow):
             return
         title, when, tz = dialog.title.text(), dialog.when.text().strip() or None, dialog.tz.text().strip()
         place, notes = dialog.place.text(), dialog.notes.toPlainText()
-        self._write("Adding an event", lambda: case.add_event(title, when=when, tz=tz or None, place=place,
+        self._write("Adding an event", lambda: case.events.add(title, when=when, tz=tz or None, place=place,
                                                               notes=notes), self._event_added)
 
     def _event_added(self, event: Event) -> None:
@@ -595,7 +595,7 @@ class MainWindow(QMainWindow):
             if self.case is not None and self.selected_event is None:
                 self.statusBar().showMessage("Select an event on the timeline to edit it", 4000)
             return
-        event = case.event(self.selected_event.id)
+        event = case.events.get(self.selected_event.id)
         dialog = EditEventDialog(self, event)
         self.edit_event_dialog = dialog
         dialog.accepted.connect(lambda: self._push_event_edit(event, dialog.changes(), dialog.reason.text()))
@@ -639,7 +639,7 @@ class MainWindow(QMainWindow):
         event = self.selected_event
         if self._writable() is None or item is None:
             return
-        if event is None or self.case is None or all(e.id != event.id for e in self.case.events_of_item(item.id)):
+        if event is None or self.case is None or all(e.id != event.id for e in self.case.events.of_item(item.id)):
             self.statusBar().showMessage("Select the event on the timeline, then an item of it, to detach it", 5000)
             return
         self.link_items([item.id], event.id, False)
@@ -652,7 +652,7 @@ class MainWindow(QMainWindow):
 
         def work() -> list[int]:
             for item_id in item_ids:
-                case.link_item_event(item_id, event_id, link=link)
+                case.items.link_event(item_id, event_id, link=link)
             return item_ids
 
         verb = "Attaching" if link else "Detaching"
@@ -665,7 +665,7 @@ class MainWindow(QMainWindow):
         if self.inspector.item is not None and self.inspector.item.id in item_ids:
             self.inspector.refresh()
         if self.case is not None:
-            title = self.case.event(event_id).title
+            title = self.case.events.get(event_id).title
             what = f"{len(item_ids)} items" if len(item_ids) > 1 else "the item"
             self.statusBar().showMessage(f"{'Attached' if link else 'Detached'} {what} "
                                          f"{'to' if link else 'from'} “{title}” (custody-logged)", 5000)
@@ -779,10 +779,10 @@ class MainWindow(QMainWindow):
         if case.read_only:
             QMessageBox.information(self, "Read-only case", "This case is open read-only; nothing can be imported.")
             return
-        events = case.events(limit=INTAKE_EVENT_CHOICES)
+        events = case.events.list(limit=INTAKE_EVENT_CHOICES)
         if event_id is not None and all(e.id != event_id for e in events):
-            events.append(case.event(event_id))
-        dialog = IntakeDialog(self, paths, events, event_id, [s.name for s in case.sources()])
+            events.append(case.events.get(event_id))
+        dialog = IntakeDialog(self, paths, events, event_id, [s.name for s in case.sources.list()])
         self.intake_dialog = dialog
         dialog.accepted.connect(lambda: self._start_intake(dialog.request()))
         dialog.open()
@@ -842,7 +842,7 @@ class MainWindow(QMainWindow):
         settings.settings().setValue(f"verify/{case.id}", f"{verdict} ({stamp})")
         self._update_status()
         if not case.read_only:
-            self._write("Recording the verification", lambda: case.record_case_action(
+            self._write("Recording the verification", lambda: case.history.record_case_action(
                 "verified", "case verified in Evidence Desk",
                 {"ok": report.ok, "failures": [str(f) for f in report.failures][:200], "items": report.items,
                  "custody_entries": report.custody_entries}))
@@ -866,7 +866,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def show_statement(self, statement_id: int) -> None:
         if self.case is not None:
-            self.inspector.show_statement(self.case.statement(statement_id))
+            self.inspector.show_statement(self.case.statements.get(statement_id))
 
     @Slot(int)
     def reveal_item(self, item_id: int) -> None:
@@ -889,7 +889,7 @@ class MainWindow(QMainWindow):
             self.items_model.fetchMore()
         row = self.items_model.row_of(item_id)
         if row < 0:
-            self.inspector.show_item(case.item(item_id))
+            self.inspector.show_item(case.items.get(item_id))
             return
         self.items_view.selectionModel().clearSelection()  # re-selecting the same row still shows it
         self.select_item_row(row)

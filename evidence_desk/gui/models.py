@@ -1,7 +1,7 @@
 """Thin Qt models over core records, fetched lazily a page at a time.
 
 Sorting and filtering are pushed into SQL through the case's paged queries
-(``case.items(..., offset, limit)``, ``case.count_items``), so a case of
+(``case.items.list(..., offset, limit)``, ``case.count_items``), so a case of
 100,000 items opens as fast as a small one and no proxy model ever holds
 all rows.
 """
@@ -19,8 +19,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from ..core.case import Case, keyset_after
+from ..core.case import Case
 from ..core.custody import CustodyEntry
+from ..core.items import keyset_after
 from ..core.records import Event, Item
 from .icons import kind_icon
 
@@ -67,7 +68,7 @@ class EventsModel(QAbstractListModel):
         self.case = case
         self._events: list[Event] = []
         self._counts: dict[int, int] = {}
-        self._total = case.count_events()
+        self._total = case.events.count()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._events)
@@ -78,7 +79,7 @@ class EventsModel(QAbstractListModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        page = self.case.events(offset=len(self._events), limit=PAGE)
+        page = self.case.events.list(offset=len(self._events), limit=PAGE)
         if not page:
             self._total = len(self._events)
             return
@@ -104,7 +105,7 @@ class EventsModel(QAbstractListModel):
 
     def item_count(self, event_id: int) -> int:
         if event_id not in self._counts:
-            self._counts[event_id] = self.case.count_items(event_id=event_id)
+            self._counts[event_id] = self.case.items.count(event_id=event_id)
         return self._counts[event_id]
 
     def forget_counts(self) -> None:
@@ -126,7 +127,7 @@ class EventsModel(QAbstractListModel):
         self.beginResetModel()
         self._events = []
         self._counts = {}
-        self._total = self.case.count_events()
+        self._total = self.case.events.count()
         self.endResetModel()
         if self.canFetchMore():
             self.fetchMore()
@@ -187,7 +188,7 @@ class ItemsModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._items = []
-        self._total = self.case.count_items(event_id=self.event_id, text=self.text, kind=self.kind)
+        self._total = self.case.items.count(event_id=self.event_id, text=self.text, kind=self.kind)
         self.endResetModel()
         if self.canFetchMore():
             self.fetchMore()
@@ -207,7 +208,7 @@ class ItemsModel(QAbstractTableModel):
         # continue after the last row seen when the sort allows it: a deep page then costs what the
         # first one does, where OFFSET would make SQLite walk past every row above it
         after = keyset_after(self._items[-1], self.sort_key) if self._items else None
-        page = self.case.items(event_id=self.event_id, text=self.text, kind=self.kind, sort=self.sort_key,
+        page = self.case.items.list(event_id=self.event_id, text=self.text, kind=self.kind, sort=self.sort_key,
                                descending=self.descending, offset=0 if after else len(self._items),
                                limit=PAGE, after=after)
         if not page:
@@ -298,7 +299,7 @@ class ItemsModel(QAbstractTableModel):
         ids = [item.id for item in self._items]
         fresh: dict[int, Item] = {}
         for start in range(0, len(ids), 500):
-            fresh.update((i.id, i) for i in self.case.items(ids=ids[start:start + 500]))
+            fresh.update((i.id, i) for i in self.case.items.list(ids=ids[start:start + 500]))
         self._items = [fresh.get(item.id, item) for item in self._items]
         if self._items:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, len(ITEM_COLUMNS) - 1))

@@ -120,17 +120,17 @@ class StatementDetails(QWidget):
         self.grade.setText(f"{s.grade or 'not graded'}  (source reliability {s.reliability or '—'}, "
                            f"credibility {credibility_text(s.credibility)})")
         if s.item_id is not None:
-            name = case.item(s.item_id).name
+            name = case.items.get(s.item_id).name
             self.from_item.setText(f"<a href='{s.item_id}'>{name}</a> (item {s.item_id})")
         else:
             self.from_item.setText("—")
-        linked = [f"{STANCE_TITLES[link.stance].lower()}: {c.text}" for c in case.claims()
+        linked = [f"{STANCE_TITLES[link.stance].lower()}: {c.text}" for c in case.claims.list()
                   for link in c.links if link.statement_id == s.id]
         self.claims.setText("\n".join(linked) or "—")
         self.text.setPlainText(s.text)
-        rows = [(g, "this statement") for g in case.grades("statement", s.id)]
+        rows = [(g, "this statement") for g in case.grades.list("statement", s.id)]
         if s.source_id is not None:
-            rows += [(g, f"source {s.source_name}") for g in case.grades("source", s.source_id)]
+            rows += [(g, f"source {s.source_name}") for g in case.grades.list("source", s.source_id)]
         rows.sort(key=lambda row: row[0].id)
         fill_grades(self.grades, rows)
 
@@ -167,4 +167,4 @@ class ClaimDetails(QWidget):
         self.grade.setText(credibility_text(claim.credibility))
         self.evidence.setText(evidence_counts(claim))
         self.created.setText(f"{utc_short(claim.created_at)} by {claim.created_by}")
-        fill_grades(self.grades, [(g, "this claim") for g in case.grades("claim", claim.id)])
+        fill_grades(self.grades, [(g, "this claim") for g in case.grades.list("claim", claim.id)])

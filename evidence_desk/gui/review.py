@@ -29,7 +29,7 @@ def notes_for_pane(session) -> list[JournalNote]:  # noqa: ANN001 - ReviewSessio
     """The case's journal and the reviewer's notes, in time order, for the journal pane."""
     from ..core.packet_review import review_notes
 
-    notes = list(session.case.journal())
+    notes = list(session.case.journal.list())
     notes += [JournalNote(id=0, at=n.at, author=f"{n.reviewer} (review note)", text=n.text,
                           event_id=n.event_id, item_id=n.item_id) for n in review_notes(session)]
     return sorted(notes, key=lambda n: n.at)

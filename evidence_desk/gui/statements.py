@@ -92,7 +92,7 @@ class StatementsPanel(QWidget):
         if self.case is None:
             return
         keep = self.current_statement_id()
-        self.statements = self.case.statements()
+        self.statements = self.case.statements.list()
         self.title.setText(f"<b>Statements of the case</b> — {len(self.statements)}")
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.statements))
@@ -169,14 +169,14 @@ class RequestsPanel(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        every = self.case.requests()
+        every = self.case.requests.list()
         self.requests = [r for r in every if r.status == "open"] if self.open_only.isChecked() else every
         still_open = sum(1 for r in every if r.status == "open")
         self.title.setText(f"<b>Evidence requests</b> — {still_open} open of {len(every)}")
         names = {}
         ids = sorted({i for r in self.requests for i in r.item_ids})
         if ids:
-            names = {i.id: i.name for i in self.case.items(ids=ids)}
+            names = {i.id: i.name for i in self.case.items.list(ids=ids)}
         self.table.setRowCount(len(self.requests))
         for row, r in enumerate(self.requests):
             resulting = ", ".join(names.get(i, f"item {i}") for i in r.item_ids) or "—"

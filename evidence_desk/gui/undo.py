@@ -33,11 +33,11 @@ class EditItemCommand(QUndoCommand):
         reason = self.reason if not self._done_once else f"redo: {self.reason}"
         self._done_once = True
         item_id, new = self.item_id, dict(self.new)
-        self.run(f"Saving {self.text()}", lambda: self.case.edit_item(item_id, reason=reason, **new))
+        self.run(f"Saving {self.text()}", lambda: self.case.items.edit(item_id, reason=reason, **new))
 
     def undo(self) -> None:
         item_id, old = self.item_id, dict(self.old)
-        self.run(f"Undoing {self.text()}", lambda: self.case.edit_item(item_id, reason="undo", **old))
+        self.run(f"Undoing {self.text()}", lambda: self.case.items.edit(item_id, reason="undo", **old))
 
 
 EventRunner = Callable[[str, Callable[[], Event]], None]
@@ -61,8 +61,8 @@ class EditEventCommand(QUndoCommand):
         reason = self.reason if not self._done_once else f"redo: {self.reason}"
         self._done_once = True
         event_id, new = self.event_id, dict(self.new)
-        self.run(f"Saving {self.text()}", lambda: self.case.edit_event(event_id, reason=reason, **new))
+        self.run(f"Saving {self.text()}", lambda: self.case.events.edit(event_id, reason=reason, **new))
 
     def undo(self) -> None:
         event_id, old = self.event_id, dict(self.old)
-        self.run(f"Undoing {self.text()}", lambda: self.case.edit_event(event_id, reason="undo", **old))
+        self.run(f"Undoing {self.text()}", lambda: self.case.events.edit(event_id, reason="undo", **old))

@@ -70,9 +70,9 @@ def test_kind_is_read_from_content_not_the_name(case: Case, tmp_path: Path, name
     make, kind, media = SAMPLES[name]
     path = tmp_path / name
     path.write_bytes(make())
-    item = case.import_file(path)
+    item = case.items.import_file(path)
     assert (item.kind, item.media_type) == (kind, media)
-    assert case.custody(item_id=item.id)[0].details_dict["item"]["kind"] == kind
+    assert case.history.entries(item_id=item.id)[0].details_dict["item"]["kind"] == kind
 
 
 @pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
@@ -81,16 +81,16 @@ def test_audio_made_by_sox_is_audio(case: Case, tmp_path: Path) -> None:
         out = tmp_path / f"radio.{ext}"
         subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", str(out), "synth", "0.3", "sine", "440"],
                        check=True, capture_output=True)
-        item = case.import_file(out)
+        item = case.items.import_file(out)
         assert (item.kind, item.media_type) == ("audio", media)
 
 
 def test_a_stated_kind_wins_over_detection(case: Case, tmp_path: Path) -> None:
     path = tmp_path / "witness.txt"
     path.write_text("I saw the cars leave at 12:40.")
-    assert case.import_file(path, kind="statement").kind == "statement"
+    assert case.items.import_file(path, kind="statement").kind == "statement"
     with pytest.raises(BadInput, match="kind"):
-        case.import_file(path, kind="hologram")
+        case.items.import_file(path, kind="hologram")
 
 
 def test_text_cut_inside_a_multibyte_character_is_still_text() -> None:
@@ -104,7 +104,7 @@ def test_importing_folders_reports_each_failure_and_keeps_the_rest(case: Case, t
     (folder / "audio" / "dispatch.wav").write_bytes(wav_bytes())
     (folder / "memo.png").write_bytes(image_bytes("PNG"))
     (folder / ".DS_Store").write_bytes(b"hidden")
-    report = case.import_files([folder, tmp_path / "missing.pdf"], source="OEMC")
+    report = case.items.import_files([folder, tmp_path / "missing.pdf"], source="OEMC")
     assert sorted(i.name for i in report.items) == ["dispatch.wav", "memo.png"]
     assert [(f.path, "not found" in f.reason) for f in report.failures] == [(str(tmp_path / "missing.pdf"), True)]
     assert all(i.source_name == "OEMC" for i in report.items)
@@ -112,17 +112,17 @@ def test_importing_folders_reports_each_failure_and_keeps_the_rest(case: Case, t
 
 
 def test_items_filter_sort_and_page_in_the_database(case: Case, tmp_path: Path) -> None:
-    event = case.add_event("Dispatch order")
+    event = case.events.add("Dispatch order")
     for i in range(7):
         path = tmp_path / f"clip-{i}.txt"
         path.write_text(f"clip {i}")
-        case.import_file(path, event_ids=[event.id] if i % 2 else [])
-    assert case.count_items() == 7 and case.count_items(event_id=event.id) == 3
-    page = case.items(sort="name", descending=True, offset=2, limit=3)
+        case.items.import_file(path, event_ids=[event.id] if i % 2 else [])
+    assert case.items.count() == 7 and case.items.count(event_id=event.id) == 3
+    page = case.items.list(sort="name", descending=True, offset=2, limit=3)
     assert [i.name for i in page] == ["clip-4.txt", "clip-3.txt", "clip-2.txt"]
-    assert [i.name for i in case.items(text="clip-5")] == ["clip-5.txt"]
+    assert [i.name for i in case.items.list(text="clip-5")] == ["clip-5.txt"]
     with pytest.raises(BadInput):
-        case.items(sort="sha256; DROP TABLE item")
+        case.items.list(sort="sha256; DROP TABLE item")
 
 
 def test_opening_what_is_not_a_case_and_creating_over_one_are_refused(tmp_path: Path) -> None:
@@ -140,9 +140,9 @@ def test_opening_what_is_not_a_case_and_creating_over_one_are_refused(tmp_path: 
 
 def test_unknown_ids_are_named(case: Case) -> None:
     with pytest.raises(UnknownRecord, match="item with id 42"):
-        case.item(42)
+        case.items.get(42)
     with pytest.raises(UnknownRecord, match="event with id 7"):
-        case.add_statement("CPD", "press release", "text", event_ids=[7])
+        case.statements.add("CPD", "press release", "text", event_ids=[7])
 
 
 def test_each_case_has_its_own_signing_key(tmp_path: Path) -> None:

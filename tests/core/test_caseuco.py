@@ -21,9 +21,9 @@ def _dump(case: Case) -> dict:
 def test_graph_links_derivations_performers_and_hashes(tmp_path: Path) -> None:
     case = Case.create(tmp_path / "case", "Graph", "Alice Field")
     (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    scan = case.import_file(tmp_path / "scan.png")
-    text = case.add_derived(scan.id, b"OCR text", name="scan.txt", reason="OCR")
-    case.record_transfer([scan.id], released_by="Alice Field", received_by="Bob Office", purpose="to the office")
+    scan = case.items.import_file(tmp_path / "scan.png")
+    text = case.items.add_derived(scan.id, b"OCR text", name="scan.txt", reason="OCR")
+    case.history.record_transfer([scan.id], released_by="Alice Field", received_by="Bob Office", purpose="to the office")
     chain = case.table_rows("custody")
     graph = case_graph(_dump(case), chain)
     assert graph == case_graph(_dump(case), chain)  # deterministic IRIs

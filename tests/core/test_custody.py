@@ -26,7 +26,7 @@ def case(tmp_path: Path) -> Case:
 def memo(case: Case, tmp_path: Path) -> int:
     path = tmp_path / "memo.txt"
     path.write_bytes(b"04-Oc5-2025/12:34:44 clear everybody out")
-    return case.import_file(path, source="OEMC", description="dispatcher memo").id
+    return case.items.import_file(path, source="OEMC", description="dispatcher memo").id
 
 
 def head(case: Case) -> tuple[int, str]:
@@ -35,29 +35,29 @@ def head(case: Case) -> tuple[int, str]:
 
 
 CHANGES: dict[str, tuple[Callable[[Case, int], object], str]] = {
-    "add_event": (lambda c, i: c.add_event("Stand-down order", when="4 Oct 2025 12:34"), "event_added"),
-    "edit_event": (lambda c, i: c.edit_event(c.add_event("x").id, title="y"), "event_changed"),
-    "add_source": (lambda c, i: c.add_source("Union leader", kind="person"), "source_added"),
-    "add_statement": (lambda c, i: c.add_statement("CPD", "press release", "Officers did respond."),
+    "add_event": (lambda c, i: c.events.add("Stand-down order", when="4 Oct 2025 12:34"), "event_added"),
+    "edit_event": (lambda c, i: c.events.edit(c.events.add("x").id, title="y"), "event_changed"),
+    "add_source": (lambda c, i: c.sources.add("Union leader", kind="person"), "source_added"),
+    "add_statement": (lambda c, i: c.statements.add("CPD", "press release", "Officers did respond."),
                       "statement_added"),
-    "add_claim": (lambda c, i: c.add_claim("CPD units responded"), "claim_added"),
-    "link_claim": (lambda c, i: c.link_claim(c.add_claim("x").id, "supports", item_id=i), "claim_linked"),
-    "grade": (lambda c, i: c.grade("item", i, "corroborated by the radio log", credibility="2"), "graded"),
-    "annotate": (lambda c, i: c.add_annotation(i, "passage", "clear everybody out", text_start=21,
+    "add_claim": (lambda c, i: c.claims.add("CPD units responded"), "claim_added"),
+    "link_claim": (lambda c, i: c.claims.link(c.claims.add("x").id, "supports", item_id=i), "claim_linked"),
+    "grade": (lambda c, i: c.grades.add("item", i, "corroborated by the radio log", credibility="2"), "graded"),
+    "annotate": (lambda c, i: c.annotations.add(i, "passage", "clear everybody out", text_start=21,
                                                text_end=40), "annotated"),
-    "request": (lambda c, i: c.add_request("Body-worn video", addressed_to="CPD"), "request_added"),
-    "request_status": (lambda c, i: c.set_request_status(c.add_request("Logs").id, "fulfilled", [i]),
+    "request": (lambda c, i: c.requests.add("Body-worn video", addressed_to="CPD"), "request_added"),
+    "request_status": (lambda c, i: c.requests.set_status(c.requests.add("Logs").id, "fulfilled", [i]),
                        "request_changed"),
-    "journal": (lambda c, i: c.add_journal_note("asked for the full log", item_id=i), "journal_note"),
-    "edit_item": (lambda c, i: c.edit_item(i, reason="typo", description="memo"), "metadata_changed"),
-    "link_event": (lambda c, i: c.link_item_event(i, c.add_event("x").id), "linked"),
-    "view": (lambda c, i: c.record_view(i), "viewed"),
-    "export": (lambda c, i: c.record_export([i], "/media/usb", "handover"), "exported"),
-    "transfer": (lambda c, i: c.record_transfer([i], released_by="Ann", received_by="Bo", purpose="lab"),
+    "journal": (lambda c, i: c.journal.add("asked for the full log", item_id=i), "journal_note"),
+    "edit_item": (lambda c, i: c.items.edit(i, reason="typo", description="memo"), "metadata_changed"),
+    "link_event": (lambda c, i: c.items.link_event(i, c.events.add("x").id), "linked"),
+    "view": (lambda c, i: c.history.record_view(i), "viewed"),
+    "export": (lambda c, i: c.history.record_export([i], "/media/usb", "handover"), "exported"),
+    "transfer": (lambda c, i: c.history.record_transfer([i], released_by="Ann", received_by="Bo", purpose="lab"),
                  "transferred"),
-    "derive": (lambda c, i: c.add_derived(i, b"CLEAR EVERYBODY OUT", name="t.txt", reason="transcript"),
+    "derive": (lambda c, i: c.items.add_derived(i, b"CLEAR EVERYBODY OUT", name="t.txt", reason="transcript"),
                "derived"),
-    "case_action": (lambda c, i: c.record_case_action("verified", "weekly check"), "verified"),
+    "case_action": (lambda c, i: c.history.record_case_action("verified", "weekly check"), "verified"),
 }
 
 
@@ -65,9 +65,9 @@ CHANGES: dict[str, tuple[Callable[[Case, int], object], str]] = {
 def test_every_change_appends_its_entry_with_who_acted(case: Case, memo: int, name: str) -> None:
     change, action = CHANGES[name]
     case.examiner = "Carla Examiner"
-    before = len(case.custody())
+    before = len(case.history.entries())
     change(case, memo)
-    new = case.custody()[before:]
+    new = case.history.entries()[before:]
     assert action in [e.action for e in new]
     assert {e.examiner for e in new} == {"Carla Examiner"}
     assert all(e.location == "test bench (host " + e.location.split("(host ")[1] for e in new)
@@ -76,29 +76,29 @@ def test_every_change_appends_its_entry_with_who_acted(case: Case, memo: int, na
 
 
 def test_a_refused_change_appends_nothing(case: Case, memo: int) -> None:
-    case.add_source("OEMC radio")
-    before = case.custody()
+    case.sources.add("OEMC radio")
+    before = case.history.entries()
     with pytest.raises(BadInput):
-        case.add_source("OEMC radio")  # duplicate name: refused inside the transaction
+        case.sources.add("OEMC radio")  # duplicate name: refused inside the transaction
     with pytest.raises(BadInput):
-        case.grade("item", memo, "", credibility="2")
+        case.grades.add("item", memo, "", credibility="2")
     with pytest.raises(UnknownRecord):
-        case.record_transfer([memo, 999], released_by="Ann", received_by="Bo", purpose="lab")
-    assert case.custody() == before, "a failed change must roll back its custody entries too"
+        case.history.record_transfer([memo, 999], released_by="Ann", received_by="Bo", purpose="lab")
+    assert case.history.entries() == before, "a failed change must roll back its custody entries too"
     assert verify(case.path).ok
 
 
 def test_a_read_only_case_refuses_changes(case: Case, memo: int) -> None:
     with Case.open(case.path, read_only=True) as ro:
         with pytest.raises(CaseReadOnly):
-            ro.add_event("x")
+            ro.events.add("x")
         with pytest.raises(CaseReadOnly):
-            ro.record_view(memo)
+            ro.history.record_view(memo)
 
 
 def test_acquisition_records_who_what_hash_and_where_from(case: Case, memo: int) -> None:
-    entry = case.custody(item_id=memo)[0]
-    item = case.item(memo)
+    entry = case.history.entries(item_id=memo)[0]
+    item = case.items.get(memo)
     assert (entry.action, entry.examiner, entry.item_id, entry.item_sha256) == \
         ("acquired", "Ann Examiner", memo, item.sha256)
     assert entry.at_utc.endswith("Z") and len(entry.local_offset) == 5
@@ -108,38 +108,38 @@ def test_acquisition_records_who_what_hash_and_where_from(case: Case, memo: int)
 
 
 def test_a_transfer_names_who_released_and_who_received_with_seal_notes(case: Case, memo: int) -> None:
-    case.record_transfer([memo], released_by="Ann Examiner", received_by="Bo Lab", purpose="analysis",
+    case.history.record_transfer([memo], released_by="Ann Examiner", received_by="Bo Lab", purpose="analysis",
                          condition="evidence bag 42, seal intact")
-    entry = case.custody(item_id=memo)[-1]
+    entry = case.history.entries(item_id=memo)[-1]
     assert (entry.action, entry.released_by, entry.received_by, entry.condition, entry.purpose) == \
         ("transferred", "Ann Examiner", "Bo Lab", "evidence bag 42, seal intact", "analysis")
     with pytest.raises(BadInput):
-        case.record_transfer([memo], released_by=" ", received_by="Bo", purpose="x")
+        case.history.record_transfer([memo], released_by=" ", received_by="Bo", purpose="x")
 
 
 def test_a_derived_copy_points_at_its_original_with_the_reason(case: Case, memo: int) -> None:
-    derived = case.add_derived(memo, b"CLEAR EVERYBODY OUT", name="memo-transcript.txt",
+    derived = case.items.add_derived(memo, b"CLEAR EVERYBODY OUT", name="memo-transcript.txt",
                                reason="transcription of the memo")
     assert (derived.derived_from, derived.derivation_reason) == (memo, "transcription of the memo")
-    assert case.derived_items(memo)[0].id == derived.id
-    entry = case.custody(item_id=derived.id)[0]
+    assert case.items.derived(memo)[0].id == derived.id
+    entry = case.history.entries(item_id=derived.id)[0]
     assert entry.action == "derived" and entry.purpose == "transcription of the memo"
     assert entry.details_dict["item"]["derived_from"] == memo
     with pytest.raises(BadInput):
-        case.add_derived(memo, b"x", name="y", reason="  ")
+        case.items.add_derived(memo, b"x", name="y", reason="  ")
 
 
 def test_an_edit_keeps_the_value_it_replaced(case: Case, memo: int) -> None:
-    case.edit_item(memo, reason="more precise", description="dispatcher memo, photographed at 12:40",
+    case.items.edit(memo, reason="more precise", description="dispatcher memo, photographed at 12:40",
                    kind="scan")
-    item = case.item(memo)
+    item = case.items.get(memo)
     assert (item.description, item.kind) == ("dispatcher memo, photographed at 12:40", "scan")
-    changes = {c.field: c for c in case.metadata_changes("item", memo)}
+    changes = {c.field: c for c in case.history.changes("item", memo)}
     assert (changes["description"].old_value, changes["description"].new_value) == \
         ("dispatcher memo", "dispatcher memo, photographed at 12:40")
     assert (changes["kind"].old_value, changes["kind"].changed_by, changes["kind"].reason) == \
         ("document", "Ann Examiner", "more precise")
-    logged = {e.details_dict["field"]: e.details_dict for e in case.custody(item_id=memo)
+    logged = {e.details_dict["field"]: e.details_dict for e in case.history.entries(item_id=memo)
               if e.action == "metadata_changed"}
     assert logged["description"]["old"] == "dispatcher memo"
     assert logged["kind"] == {"field": "kind", "old": "document", "new": "scan"}
@@ -147,15 +147,15 @@ def test_an_edit_keeps_the_value_it_replaced(case: Case, memo: int) -> None:
 
 
 def test_an_edit_to_the_same_value_logs_nothing(case: Case, memo: int) -> None:
-    before = len(case.custody())
-    case.edit_item(memo, description="dispatcher memo")
-    assert len(case.custody()) == before
+    before = len(case.history.entries())
+    case.items.edit(memo, description="dispatcher memo")
+    assert len(case.history.entries()) == before
 
 
 def test_content_cannot_be_edited(case: Case, memo: int) -> None:
     for field in ("sha256", "size", "acquired_by", "acquired_at"):
         with pytest.raises(BadInput):
-            case.edit_item(memo, **{field: "x"})
+            case.items.edit(memo, **{field: "x"})
 
 
 def test_the_examiner_is_who_the_caller_says_else_the_environment_else_the_case(
@@ -163,19 +163,19 @@ def test_the_examiner_is_who_the_caller_says_else_the_environment_else_the_case(
     path = tmp_path / "case"
     Case.create(path, "Who", "Default Examiner").close()
     with Case.open(path, examiner="Explicit Examiner") as c:
-        assert c.add_claim("a").created_by == "Explicit Examiner"
+        assert c.claims.add("a").created_by == "Explicit Examiner"
     monkeypatch.setenv("EVIDENCE_DESK_EXAMINER", "Env Examiner")
     with Case.open(path) as c:
-        assert c.add_claim("b").created_by == "Env Examiner"
+        assert c.claims.add("b").created_by == "Env Examiner"
     monkeypatch.delenv("EVIDENCE_DESK_EXAMINER")
     with Case.open(path) as c:
-        assert c.add_claim("c").created_by == "Default Examiner"
-        assert [e.examiner for e in c.custody()[-3:]] == ["Explicit Examiner", "Env Examiner",
+        assert c.claims.add("c").created_by == "Default Examiner"
+        assert [e.examiner for e in c.history.entries()[-3:]] == ["Explicit Examiner", "Env Examiner",
                                                           "Default Examiner"]
 
 
 def test_each_entry_chains_to_the_one_before(case: Case, memo: int) -> None:
-    entries = case.custody()
+    entries = case.history.entries()
     assert entries[0].action == "case_created"
     assert entries[0].prev_hash == custody.genesis_hash(case.id)
     for before, after in zip(entries, entries[1:], strict=False):

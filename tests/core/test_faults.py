@@ -43,11 +43,11 @@ def leftovers(case_dir: Path) -> dict[str, list[str]]:
 def assert_whole(case_dir: Path, context: str) -> int:
     """Open (which recovers), then check the case as a reviewer would."""
     with Case.open(case_dir) as case:
-        items = case.items()
-        acquired = {e.item_id for e in case.custody() if e.action == "acquired"}
+        items = case.items.list()
+        acquired = {e.item_id for e in case.history.entries() if e.action == "acquired"}
         for item in items:
             assert item.id in acquired, f"{context}: item {item.id} has no acquisition entry"
-            assert case.object_path(item.id).stat().st_size == item.size, f"{context}: partial item {item.id}"
+            assert case.items.object_path(item.id).stat().st_size == item.size, f"{context}: partial item {item.id}"
     report = verify(case_dir)
     assert report.ok, f"{context}: " + "; ".join(str(f) for f in report.failures)
     assert leftovers(case_dir) == {"tmp": [], "pending": [], "case folder temporaries": []}, context

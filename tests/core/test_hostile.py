@@ -27,7 +27,7 @@ def good_packet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     case = Case.create(base / "case", "Hostile packets", "Alice")
     for name, data in (("a.txt", b"alpha\n"), ("b.txt", b"bravo\n")):
         (base / name).write_bytes(data)
-        case.import_file(base / name)
+        case.items.import_file(base / name)
     packet = export_packet(case, base / "packet")
     case.close()
     return packet
@@ -255,7 +255,7 @@ def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_pa
 
     case = Case.create(tmp_path / "case", "Hostile sender", "Mallory")
     (tmp_path / "a.txt").write_bytes(b"alpha")
-    case.import_file(tmp_path / "a.txt")
+    case.items.import_file(tmp_path / "a.txt")
     packet = export_packet(case, tmp_path / "packet")
     dump_path = packet / "data" / "case.json"
     dump = json.loads(dump_path.read_text("utf-8"))

@@ -37,15 +37,15 @@ def test_schema_1_case_opens_upgrades_and_keeps_its_records(v1_case: Path) -> No
     assert _user_version(v1_case) == 1
     with Case.open(v1_case) as case:
         assert _user_version(v1_case) == store.SCHEMA_VERSION
-        items = case.items()
+        items = case.items.list()
         assert [i.name for i in items] == ["log.txt", "scan.png"]
         assert items[0].sha256 == "5762d47e1f7ebb31455d4f14e5409c65b5153a6de5b9ec5e4e163b98db7f3fbc"
         assert items[0].description == "radio log"
-        assert [c.old_value for c in case.metadata_changes("item", 1)] == [""]
-        event = case.events()[0]
+        assert [c.old_value for c in case.history.changes("item", 1)] == [""]
+        event = case.events.list()[0]
         assert event.time.raw == "04-Oc5-2025/12:34:44"
         assert event.time.start == "2025-10-04T12:34:44-05:00"
-        assert case.sources()[0].reliability == "B"
+        assert case.sources.list()[0].reliability == "B"
     if store.SCHEMA_VERSION > 1:
         assert (v1_case / "case.sqlite.v1.bak").is_file(), "upgrading must keep a backup of the old file"
     report = verify(v1_case)
@@ -57,8 +57,8 @@ def test_upgraded_case_takes_new_work_and_stays_verifiable(v1_case: Path, tmp_pa
     new_file = tmp_path / "later.txt"
     new_file.write_bytes(b"statement received after the upgrade\n")
     with Case.open(v1_case, examiner="Later Examiner") as case:
-        item = case.import_file(new_file, event_ids=[1])
-        assert case.custody(item_id=item.id)[0].examiner == "Later Examiner"
+        item = case.items.import_file(new_file, event_ids=[1])
+        assert case.history.entries(item_id=item.id)[0].examiner == "Later Examiner"
     assert verify(v1_case).ok
 
 

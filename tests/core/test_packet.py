@@ -33,25 +33,25 @@ def make_case(base: Path) -> Case:
     (src / "dispatch.flac").write_bytes(bytes(range(256)) * 4000)
     (src / ".hidden name\u0301.bin").write_bytes(b"\x00\x01hidden")  # not imported by folder walk
     case = Case.create(base / "case", "Stand-down order", "Alice Field")
-    event = case.add_event("Dispatch order", when="04-Oct-2025 12:34", tz="America/Chicago", place="South Side")
-    other = case.add_event("Press statement", when="2025-10-05")
-    memo = case.import_file(src / "memo.txt", event_ids=[event.id], source="CPD dispatcher")
-    case.import_file(src / "Memo.TXT", event_ids=[other.id], source="CPD")
-    audio = case.import_file(src / "dispatch.flac", event_ids=[event.id], source="OEMC")
-    case.add_derived(memo.id, b"transcript: clear everybody out\n", name="../memo transcript.txt",
+    event = case.events.add("Dispatch order", when="04-Oct-2025 12:34", tz="America/Chicago", place="South Side")
+    other = case.events.add("Press statement", when="2025-10-05")
+    memo = case.items.import_file(src / "memo.txt", event_ids=[event.id], source="CPD dispatcher")
+    case.items.import_file(src / "Memo.TXT", event_ids=[other.id], source="CPD")
+    audio = case.items.import_file(src / "dispatch.flac", event_ids=[event.id], source="OEMC")
+    case.items.add_derived(memo.id, b"transcript: clear everybody out\n", name="../memo transcript.txt",
                      reason="typed transcription of the scan")
-    case.edit_item(memo.id, reason="clearer", description="memo with the garbled timestamp")
-    case.grade("source", audio.source_id, "official recording system", reliability="B")
-    case.grade("item", memo.id, "consistent with the audio", credibility="2")
-    statement = case.add_statement("CPD spokesperson", "press release", "officers did in fact respond",
+    case.items.edit(memo.id, reason="clearer", description="memo with the garbled timestamp")
+    case.grades.add("source", audio.source_id, "official recording system", reliability="B")
+    case.grades.add("item", memo.id, "consistent with the audio", credibility="2")
+    statement = case.statements.add("CPD spokesperson", "press release", "officers did in fact respond",
                                    event_ids=[other.id], source="CPD")
-    claim = case.add_claim("CPD units responded")
-    case.link_claim(claim.id, "supports", statement_id=statement.id)
-    case.link_claim(claim.id, "contradicts", item_id=audio.id)
-    case.add_annotation(audio.id, "audio_segment", "clear everybody out", start_s=1.0, end_s=2.5,
+    claim = case.claims.add("CPD units responded")
+    case.claims.link(claim.id, "supports", statement_id=statement.id)
+    case.claims.link(claim.id, "contradicts", item_id=audio.id)
+    case.annotations.add(audio.id, "audio_segment", "clear everybody out", start_s=1.0, end_s=2.5,
                         speaker="dispatcher")
-    case.add_request("Body-worn video", addressed_to="CPD", asked="2025-10-06")
-    case.add_journal_note("memo timestamp looks garbled", item_id=memo.id)
+    case.requests.add("Body-worn video", addressed_to="CPD", asked="2025-10-06")
+    case.journal.add("memo timestamp looks garbled", item_id=memo.id)
     return case
 
 
@@ -63,7 +63,7 @@ def sealed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     case = make_case(base)
     folder = export_packet(case, base / "packet", organisation="Office of Inspector General")
     zipped = export_packet(case, base / "packet.zip", zip=True)
-    out = {"base": base, "case": case, "folder": folder, "zip": zipped, "items": case.items(),
+    out = {"base": base, "case": case, "folder": folder, "zip": zipped, "items": case.items.list(),
            "fingerprint": case.info().fingerprint}
     yield out
     case.close()
@@ -130,7 +130,7 @@ def test_evidence_is_byte_identical_under_safe_unique_names_and_derived_kept_apa
     paths = {row["id"]: row["packet_path"] for row in dump["tables"]["item"]}
     for item in sealed["items"]:
         path = folder / paths[item.id]
-        assert path.read_bytes() == case.read_item_bytes(item.id)
+        assert path.read_bytes() == case.items.read_bytes(item.id)
         assert path.parent.name == ("derived" if item.derived_from else "evidence")
         assert path.name.startswith(f"{item.id}-") and not path.name.split("-", 1)[1].startswith(".")
     assert len({p.lower() for p in paths.values()}) == len(paths)
@@ -153,7 +153,7 @@ def test_custody_jsonl_is_the_chain_exactly_as_hashed(sealed: dict) -> None:
 
 
 def test_export_is_recorded_in_the_case_chain(sealed: dict) -> None:
-    sealed_entries = [e for e in sealed["case"].custody() if e.action == "sealed"]
+    sealed_entries = [e for e in sealed["case"].history.entries() if e.action == "sealed"]
     assert len(sealed_entries) == 2
     details = sealed_entries[0].details_dict
     tagmanifest = (sealed["folder"] / "tagmanifest-sha256.txt").read_bytes()
@@ -224,14 +224,14 @@ def test_resealing_with_another_key_is_caught_by_the_expected_fingerprint(sealed
 
 def test_export_of_one_event_carries_only_what_it_touches(sealed: dict) -> None:
     case = sealed["case"]
-    event = case.events()[0]
+    event = case.events.list()[0]
     out = export_packet(case, sealed["base"] / "event-packet", event_id=event.id)
     report = verify_packet(out)
     assert report.ok, report.failures
     dump = json.loads((out / "data" / "case.json").read_text("utf-8"))
     ids = {r["id"] for r in dump["tables"]["item"]}
-    expected = {i.id for i in case.items(event_id=event.id)}
-    expected |= {i.id for i in case.items() if i.derived_from in expected}
+    expected = {i.id for i in case.items.list(event_id=event.id)}
+    expected |= {i.id for i in case.items.list() if i.derived_from in expected}
     assert ids == expected
     assert [e["id"] for e in dump["tables"]["event"]] == [event.id]
     assert bagit.Bag(str(out)).validate()
@@ -241,20 +241,20 @@ def test_existing_destination_is_refused_and_cancel_leaves_nothing(sealed: dict,
     case = sealed["case"]
     with pytest.raises(PacketError, match="already exists"):
         export_packet(case, sealed["folder"])
-    before = len(case.custody())
+    before = len(case.history.entries())
     with pytest.raises(Cancelled):
         export_packet(case, tmp_path / "cancelled", should_cancel=lambda: True)
     with pytest.raises(Cancelled):
         export_packet(case, tmp_path / "cancelled.zip", zip=True, should_cancel=lambda: True)
     assert list(tmp_path.iterdir()) == []
-    assert len(case.custody()) == before
+    assert len(case.history.entries()) == before
 
 
 def test_damaged_vault_object_is_never_sealed(tmp_path: Path) -> None:
     case = Case.create(tmp_path / "case", "t", "Alice")
     (tmp_path / "f.bin").write_bytes(b"original bytes")
-    item = case.import_file(tmp_path / "f.bin")
-    path = case.object_path(item.id)
+    item = case.items.import_file(tmp_path / "f.bin")
+    path = case.items.object_path(item.id)
     path.chmod(0o644)
     path.write_bytes(b"altered bytes!")
     with pytest.raises(PacketError, match="no longer matches"):
@@ -266,7 +266,7 @@ def test_damaged_vault_object_is_never_sealed(tmp_path: Path) -> None:
 
 def test_cli_export_zip_unpacks_to_a_valid_bag(sealed: dict, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     case_dir = sealed["case"].path
-    event_id = sealed["case"].events()[0].id
+    event_id = sealed["case"].events.list()[0].id
     code, out = run_cli(["export", str(case_dir), "-o", str(tmp_path / "event.zip"), "--event",
                          str(event_id)], capsys)
     assert code == 0, out

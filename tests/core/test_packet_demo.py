@@ -19,7 +19,7 @@ from evidence_desk.core.verify import verify
 
 def test_demo_packet_passes_every_validator_and_transfers(tmp_path: Path) -> None:
     case = build_demo(tmp_path / "demo")
-    items = case.items()
+    items = case.items.list()
     packet = export_packet(case, tmp_path / "demo-packet.zip", zip=True)
     fingerprint = case.info().fingerprint
     case.close()
@@ -42,5 +42,5 @@ def test_demo_packet_passes_every_validator_and_transfers(tmp_path: Path) -> Non
     assert all(item.sha256 in text for item in items)
     assert fingerprint in text
     with Case.open(tmp_path / "office", read_only=True) as office:
-        assert len(office.statements()) > 0 and any(c.contested for c in office.claims())
-        assert [i.sha256 for i in office.items()] == [i.sha256 for i in items]
+        assert len(office.statements.list()) > 0 and any(c.contested for c in office.claims.list())
+        assert [i.sha256 for i in office.items.list()] == [i.sha256 for i in items]

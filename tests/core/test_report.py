@@ -51,27 +51,27 @@ def small_case(tmp_path_factory: pytest.TempPathFactory):
     (files / LONG_NAME).write_bytes(os.urandom(3000))
     (files / "press.txt").write_text("Officers did in fact respond.", "utf-8")
     case = Case.create(root / "case", "South Side <i>stand-down</i>", "Ada Examiner", tz="America/Chicago")
-    order = case.add_event("Dispatch order", when="04-Oc5-2025/12:34:44", place="Chicago")
-    press = case.add_event("CPD press statement", when="2025-10-05")
-    memo = case.import_file(files / "memo.txt", event_ids=[order.id], source="Dispatcher",
+    order = case.events.add("Dispatch order", when="04-Oc5-2025/12:34:44", place="Chicago")
+    press = case.events.add("CPD press statement", when="2025-10-05")
+    memo = case.items.import_file(files / "memo.txt", event_ids=[order.id], source="Dispatcher",
                             description=HOSTILE + " " + "word " * 4000, acquired_from="courier", method="USB")
-    audio = case.import_file(files / "audio.flac", event_ids=[order.id], source="OEMC", kind="audio")
-    odd = case.import_file(files / LONG_NAME, event_ids=[order.id])
-    release = case.import_file(files / "press.txt", event_ids=[press.id], source="CPD", kind="statement")
-    derived = case.add_derived(memo.id, b"transcript of the memo", name="memo-transcript.txt",
+    audio = case.items.import_file(files / "audio.flac", event_ids=[order.id], source="OEMC", kind="audio")
+    odd = case.items.import_file(files / LONG_NAME, event_ids=[order.id])
+    release = case.items.import_file(files / "press.txt", event_ids=[press.id], source="CPD", kind="statement")
+    derived = case.items.add_derived(memo.id, b"transcript of the memo", name="memo-transcript.txt",
                                reason="typed transcription")
-    case.add_annotation(audio.id, "audio_segment", text="clear everybody out", start_s=1.5, end_s=3.0,
+    case.annotations.add(audio.id, "audio_segment", text="clear everybody out", start_s=1.5, end_s=3.0,
                         speaker="Dispatcher")
-    case.record_transfer([memo.id], released_by="Ada Examiner", received_by="Lab", purpose="imaging")
-    case.edit_item(audio.id, reason="channel identified", description="Channel 3")
-    case.grade("source", memo.source_id, "leaked via a known channel", reliability="C")
-    case.grade("item", memo.id, "matches the audio", credibility="2")
-    said = case.add_statement("CPD spokesperson", "press release", "Officers did in fact respond. " + HOSTILE,
+    case.history.record_transfer([memo.id], released_by="Ada Examiner", received_by="Lab", purpose="imaging")
+    case.items.edit(audio.id, reason="channel identified", description="Channel 3")
+    case.grades.add("source", memo.source_id, "leaked via a known channel", reliability="C")
+    case.grades.add("item", memo.id, "matches the audio", credibility="2")
+    said = case.statements.add("CPD spokesperson", "press release", "Officers did in fact respond. " + HOSTILE,
                               affiliation="CPD", event_ids=[press.id], item_id=release.id)
-    claim = case.add_claim("CPD units responded")
-    case.link_claim(claim.id, "supports", statement_id=said.id)
-    case.link_claim(claim.id, "contradicts", item_id=audio.id, note="order to clear out")
-    case.add_request("Body-worn video", addressed_to="CPD", asked="2025-10-06")
+    claim = case.claims.add("CPD units responded")
+    case.claims.link(claim.id, "supports", statement_id=said.id)
+    case.claims.link(claim.id, "contradicts", item_id=audio.id, note="order to clear out")
+    case.requests.add("Body-worn video", addressed_to="CPD", asked="2025-10-06")
     items = {"memo": memo, "audio": audio, "odd": odd, "release": release, "derived": derived}
     yield case, items, {"order": order, "press": press}
     case.close()
@@ -176,8 +176,8 @@ def test_report_states_a_failed_verification_and_names_the_item(tmp_path) -> Non
     src = tmp_path / "exhibit.txt"
     src.write_text("original bytes", "utf-8")
     case = Case.create(tmp_path / "case", "Tamper test", "Ada Examiner")
-    item = case.import_file(src)
-    stored = case.object_path(item.id)
+    item = case.items.import_file(src)
+    stored = case.items.object_path(item.id)
     os.chmod(stored, 0o644)
     stored.write_text("altered bytes!", "utf-8")
     out = report.write_report(case, tmp_path / "r.pdf")
@@ -233,11 +233,11 @@ def test_huge_text_in_every_field_still_renders_whole(tmp_path) -> None:
     src = tmp_path / "a.txt"
     src.write_text("x", "utf-8")
     case = Case.create(tmp_path / "case", "Giant", "Ada Examiner")
-    item = case.import_file(src, description="word " * 3000)
-    case.edit_item(item.id, reason="why " * 1500, description="new " * 3000)
-    case.grade("item", item.id, "because " * 2000, credibility="2")
-    case.add_annotation(item.id, "passage", text="t " * 4000, text_start=0, text_end=1)
-    case.add_event("E" * 2000, notes="n " * 3000)
+    item = case.items.import_file(src, description="word " * 3000)
+    case.items.edit(item.id, reason="why " * 1500, description="new " * 3000)
+    case.grades.add("item", item.id, "because " * 2000, credibility="2")
+    case.annotations.add(item.id, "passage", text="t " * 4000, text_start=0, text_end=1)
+    case.events.add("E" * 2000, notes="n " * 3000)
     out = report.write_report(case, tmp_path / "giant.pdf")
     case.close()
     text = _pdf_text(out)

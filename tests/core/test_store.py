@@ -19,7 +19,7 @@ from evidence_desk.core.verify import verify
 def case_dir(tmp_path: Path) -> Path:
     path = tmp_path / "case"
     with Case.create(path, "Migration", "Ann Examiner") as case:
-        case.add_event("Dispatch order", when="2025-10-04 12:34")
+        case.events.add("Dispatch order", when="2025-10-04 12:34")
     return path
 
 
@@ -65,7 +65,7 @@ def test_an_upgrade_backs_up_the_case_before_changing_it(case_dir: Path, monkeyp
 
     with Case.open(case_dir) as case:
         assert case.db["review_note"].exists()
-        assert [e.title for e in case.events()] == ["Dispatch order"]
+        assert [e.title for e in case.events.list()] == ["Dispatch order"]
     assert user_version(db_file) == old_version + 1
     backup = case_dir / f"case.sqlite.v{old_version}.bak"
     assert user_version(backup) == old_version
@@ -89,7 +89,7 @@ def test_a_failed_upgrade_leaves_the_case_at_its_old_version(case_dir: Path,
     assert user_version(db_file) == old_version
     with Case.open(case_dir) as case:
         assert not case.db["half_done"].exists()
-        assert [e.title for e in case.events()] == ["Dispatch order"]
+        assert [e.title for e in case.events.list()] == ["Dispatch order"]
     assert verify(case_dir).ok
 
 
@@ -97,10 +97,10 @@ def test_a_failed_upgrade_leaves_the_case_at_its_old_version(case_dir: Path,
 @pytest.mark.parametrize("statement", ["UPDATE {table} SET rowid = rowid", "DELETE FROM {table}"])
 def test_append_only_tables_refuse_update_and_delete(tmp_path: Path, table: str, statement: str) -> None:
     with Case.create(tmp_path / "case", "Triggers", "Ann Examiner") as case:
-        item = case.import_file(_file(tmp_path / "memo.txt", b"clear everybody out"))
-        case.grade("item", item.id, "first reading", credibility="3")
-        case.add_journal_note("called OEMC", item_id=item.id)
-        case.edit_item(item.id, reason="typo", description="memo")
+        item = case.items.import_file(_file(tmp_path / "memo.txt", b"clear everybody out"))
+        case.grades.add("item", item.id, "first reading", credibility="3")
+        case.journal.add("called OEMC", item_id=item.id)
+        case.items.edit(item.id, reason="typo", description="memo")
         count = f"SELECT count(*) FROM {table}"
         before = case.db.execute(count).fetchone()[0]
         assert before > 0
@@ -112,7 +112,7 @@ def test_append_only_tables_refuse_update_and_delete(tmp_path: Path, table: str,
 
 def test_content_records_refuse_change(tmp_path: Path) -> None:
     with Case.create(tmp_path / "case", "Triggers", "Ann Examiner") as case:
-        item = case.import_file(_file(tmp_path / "memo.txt", b"clear everybody out"))
+        item = case.items.import_file(_file(tmp_path / "memo.txt", b"clear everybody out"))
         with pytest.raises(sqlite3.IntegrityError, match="immutable"):
             case.db.execute("UPDATE object SET size = 1")
         with pytest.raises(sqlite3.IntegrityError, match="immutable"):

@@ -14,9 +14,9 @@ def test_event_packet_report_names_every_item_the_packet_carries(tmp_path: Path)
     case = build_demo(tmp_path / "demo")
     try:
         # an event whose statements quote items that are not attached to the event itself
-        event = next(e for e in case.events()
-                     if {s.item_id for s in case.statements(event_id=e.id) if s.item_id}
-                     - {i.id for i in case.items(event_id=e.id)})
+        event = next(e for e in case.events.list()
+                     if {s.item_id for s in case.statements.list(event_id=e.id) if s.item_id}
+                     - {i.id for i in case.items.list(event_id=e.id)})
         packet = export_packet(case, tmp_path / "packet", event_id=event.id)
         carried = json.loads((packet / "data" / "case.json").read_text("utf-8"))["tables"]["item"]
         html = (packet / "data" / "report.html").read_text("utf-8")

@@ -32,16 +32,16 @@ from evidence_desk.core.verify import verify
 def field(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("field")
     case = Case.create(base / "field-case", "Stand-down order", "Alice Field", tz="America/Chicago")
-    event = case.add_event("Dispatch order", when="04-Oc5-2025/12:34:44")
+    event = case.events.add("Dispatch order", when="04-Oc5-2025/12:34:44")
     (base / "memo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(5000))
     (base / "audio.flac").write_bytes(b"fLaC" + bytes(range(256)) * 50)
-    memo = case.import_file(base / "memo.png", event_ids=[event.id], source="OEMC", acquired_from="union rep")
-    audio = case.import_file(base / "audio.flac", event_ids=[event.id], source="OEMC")
-    case.add_derived(memo.id, b"12:34 clear everybody out", name="memo.txt", reason="OCR of the scan")
-    case.edit_item(audio.id, reason="more precise", description="dispatch channel 2 recording")
-    case.grade("source", memo.source_id, "official", reliability="B")
-    case.grade("source", memo.source_id, "one record was wrong", reliability="C")
-    case.add_annotation(memo.id, "region", "timestamp", page=1, x=0.1, y=0.1, w=0.2, h=0.05)
+    memo = case.items.import_file(base / "memo.png", event_ids=[event.id], source="OEMC", acquired_from="union rep")
+    audio = case.items.import_file(base / "audio.flac", event_ids=[event.id], source="OEMC")
+    case.items.add_derived(memo.id, b"12:34 clear everybody out", name="memo.txt", reason="OCR of the scan")
+    case.items.edit(audio.id, reason="more precise", description="dispatch channel 2 recording")
+    case.grades.add("source", memo.source_id, "official", reliability="B")
+    case.grades.add("source", memo.source_id, "one record was wrong", reliability="C")
+    case.annotations.add(memo.id, "region", "timestamp", page=1, x=0.1, y=0.1, w=0.2, h=0.05)
     packet = export_packet(case, base / "field.zip", zip=True)
     out = {"base": base, "case": case, "packet": packet, "fingerprint": case.info().fingerprint}
     yield out
@@ -58,28 +58,28 @@ def test_import_continues_the_chain_in_a_new_case(field: dict, tmp_path: Path,
     assert report.ok, [str(f) for f in report.failures]
     with Case.open(tmp_path / "office", read_only=True) as office:
         assert office.id != original.id
-        assert [(i.id, i.sha256, i.name, i.description) for i in office.items()] == \
-               [(i.id, i.sha256, i.name, i.description) for i in original.items()]
-        for item in office.items():
-            assert office.read_item_bytes(item.id) == original.read_item_bytes(item.id)
-        assert [e.time.raw for e in office.events()] == ["04-Oc5-2025/12:34:44"]
-        assert [g.text for g in office.grades("source", 1)] == ["B-", "C-"]
-        assert office.metadata_changes("item", 2)[0].old_value == ""
-        assert office.annotations()[0].text == "timestamp"
-        transfers = [e for e in office.custody() if e.action == "transferred"]
+        assert [(i.id, i.sha256, i.name, i.description) for i in office.items.list()] == \
+               [(i.id, i.sha256, i.name, i.description) for i in original.items.list()]
+        for item in office.items.list():
+            assert office.items.read_bytes(item.id) == original.items.read_bytes(item.id)
+        assert [e.time.raw for e in office.events.list()] == ["04-Oc5-2025/12:34:44"]
+        assert [g.text for g in office.grades.list("source", 1)] == ["B-", "C-"]
+        assert office.history.changes("item", 2)[0].old_value == ""
+        assert office.annotations.list()[0].text == "timestamp"
+        transfers = [e for e in office.history.entries() if e.action == "transferred"]
         assert len(transfers) == 3
-        sealed_head = original.custody()[-1]  # the sealed entry recorded after the export
+        sealed_head = original.history.entries()[-1]  # the sealed entry recorded after the export
         for entry in transfers:
             assert (entry.released_by, entry.received_by) == ("Alice Field", "Bob Office")
             details = entry.details_dict
             assert details["source_fingerprint"] == field["fingerprint"]
-            assert details["custody_head"]["seq"] == sealed_head.seq - len(original.items()) - 1
+            assert details["custody_head"]["seq"] == sealed_head.seq - len(original.items.list()) - 1
     db = sqlite3.connect(tmp_path / "office" / "case.sqlite")
     lines = [r[0] for r in db.execute("SELECT line FROM inherited_custody ORDER BY seq")]
     db.close()
     rows = [json.loads(line) for line in lines]
     assert custody.check_chain(rows, original.id, None) == []
-    assert [r["entry_hash"] for r in rows] == [e.entry_hash for e in original.custody()][:len(rows)]
+    assert [r["entry_hash"] for r in rows] == [e.entry_hash for e in original.history.entries()][:len(rows)]
 
 
 def test_received_chain_tampering_is_caught_by_verify(field: dict, tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_received_chain_tampering_is_caught_by_verify(field: dict, tmp_path: Pat
 def test_a_received_case_travels_on_with_both_chains(field: dict, tmp_path: Path) -> None:
     import_packet(field["packet"], tmp_path / "office", examiner="Bob Office")
     with Case.open(tmp_path / "office", examiner="Bob Office") as office:
-        office.add_journal_note("checked at the office")
+        office.journal.add("checked at the office")
         onward = export_packet(office, tmp_path / "onward")
     report = verify_packet(onward)
     assert report.ok, [str(f) for f in report.failures]
@@ -137,9 +137,9 @@ def test_review_opens_read_only_and_notes_stay_outside_the_packet(field: dict, t
     with open_for_review(packet, tmp_path / "cache", progress=progress.append, reviewer="Rita Review") as session:
         assert session.fingerprint == field["fingerprint"]
         assert session.case.read_only
-        assert [i.sha256 for i in session.case.items()] == [i.sha256 for i in field["case"].items()]
+        assert [i.sha256 for i in session.case.items.list()] == [i.sha256 for i in field["case"].items.list()]
         with pytest.raises(CaseReadOnly):
-            session.case.add_journal_note("should not be possible")
+            session.case.journal.add("should not be possible")
         add_review_note(session, "memo timestamp is garbled", item_id=1)
         add_review_note(session, "the order is audible at 0:01")
         assert [n.text for n in review_notes(session)] == ["memo timestamp is garbled",

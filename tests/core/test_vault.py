@@ -45,16 +45,16 @@ def vault_files(case: Case) -> dict[str, list[str]]:
 def assert_nothing_left(case: Case, items_before: int, custody_before: int) -> None:
     assert vault_files(case)["tmp"] == []
     assert vault_files(case)["pending"] == []
-    assert case.count_items() == items_before
-    assert len(case.custody()) == custody_before
+    assert case.items.count() == items_before
+    assert len(case.history.entries()) == custody_before
     assert verify(case.path).ok
 
 
 def test_import_stores_the_exact_bytes_read_only_at_their_address(case: Case, tmp_path: Path) -> None:
     data = os.urandom(300_000)
-    item = case.import_file(write(tmp_path / "dispatch.bin", data))
+    item = case.items.import_file(write(tmp_path / "dispatch.bin", data))
     sha = hashlib.sha256(data).hexdigest()
-    path = case.object_path(item.id)
+    path = case.items.object_path(item.id)
     assert item.sha256 == sha and item.size == len(data) and item.name == "dispatch.bin"
     assert path == case.path / "vault" / "objects" / sha[:2] / sha
     assert path.read_bytes() == data
@@ -63,23 +63,23 @@ def test_import_stores_the_exact_bytes_read_only_at_their_address(case: Case, tm
 
 
 def test_import_of_an_empty_file_is_an_item_too(case: Case, tmp_path: Path) -> None:
-    item = case.import_file(write(tmp_path / "empty.txt", b""))
+    item = case.items.import_file(write(tmp_path / "empty.txt", b""))
     assert item.sha256 == hashlib.sha256(b"").hexdigest() and item.size == 0
     assert verify(case.path).ok
 
 
 def test_identical_content_is_stored_once_but_each_acquisition_is_its_own_item(case: Case, tmp_path: Path) -> None:
     data = b"memo scan bytes " * 1000
-    first = case.import_file(write(tmp_path / "memo.png", data), source="CPD")
-    second = case.import_file(write(tmp_path / "memo-copy-from-union.png", data), source="FOP")
+    first = case.items.import_file(write(tmp_path / "memo.png", data), source="CPD")
+    second = case.items.import_file(write(tmp_path / "memo-copy-from-union.png", data), source="FOP")
     assert first.id != second.id and first.sha256 == second.sha256
     assert vault_files(case)["objects"] == [first.sha256]
     assert case.db.execute("SELECT count(*) FROM object").fetchone()[0] == 1
-    acquisitions = [e for e in case.custody() if e.action == "acquired"]
+    acquisitions = [e for e in case.history.entries() if e.action == "acquired"]
     assert [(e.item_id, e.item_sha256) for e in acquisitions] == [(first.id, first.sha256),
                                                                   (second.id, second.sha256)]
     assert acquisitions[1].details_dict["identical_content_items"] == [first.id]
-    assert [case.item(i).source_name for i in (first.id, second.id)] == ["CPD", "FOP"]
+    assert [case.items.get(i).source_name for i in (first.id, second.id)] == ["CPD", "FOP"]
     assert verify(case.path).ok
 
 
@@ -91,7 +91,7 @@ def test_memory_stays_bounded_by_the_pipeline_not_the_file(case: Case, tmp_path:
             out.write(os.urandom(small_chunks))
     tracemalloc.start()
     try:
-        case.import_file(big)
+        case.items.import_file(big)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -101,20 +101,20 @@ def test_memory_stays_bounded_by_the_pipeline_not_the_file(case: Case, tmp_path:
 
 def test_a_file_that_vanishes_during_the_copy_leaves_nothing(case: Case, tmp_path: Path, small_chunks: int) -> None:
     source = write(tmp_path / "bodycam.mp4", os.urandom(10 * small_chunks))
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
 
     def delete_source(_done: int) -> None:
         source.unlink(missing_ok=True)
 
     with pytest.raises(ImportFailed, match="vanished"):
-        case.import_file(source, progress=delete_source)
+        case.items.import_file(source, progress=delete_source)
     assert vault_files(case)["objects"] == []
     assert_nothing_left(case, *before)
 
 
 def test_a_file_that_grows_during_the_copy_leaves_nothing(case: Case, tmp_path: Path, small_chunks: int) -> None:
     source = write(tmp_path / "dispatch-log.txt", b"12:34 clear everybody out\n" * 30_000)
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
     calls = []
 
     def append_to_source(_done: int) -> None:
@@ -124,7 +124,7 @@ def test_a_file_that_grows_during_the_copy_leaves_nothing(case: Case, tmp_path: 
                 f.write(b"12:35 late line\n")
 
     with pytest.raises(ImportFailed, match="changed"):
-        case.import_file(source, progress=append_to_source)
+        case.items.import_file(source, progress=append_to_source)
     assert vault_files(case)["objects"] == []
     assert_nothing_left(case, *before)
 
@@ -132,7 +132,7 @@ def test_a_file_that_grows_during_the_copy_leaves_nothing(case: Case, tmp_path: 
 def test_a_file_rewritten_in_place_during_the_copy_leaves_nothing(case: Case, tmp_path: Path,
                                                                   small_chunks: int) -> None:
     source = write(tmp_path / "statement.txt", b"a" * (8 * small_chunks))
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
 
     def overwrite_start(_done: int) -> None:
         with open(source, "r+b") as f:  # same size, new bytes, new mtime
@@ -140,7 +140,7 @@ def test_a_file_rewritten_in_place_during_the_copy_leaves_nothing(case: Case, tm
         os.utime(source, ns=(0, 1))
 
     with pytest.raises(ImportFailed, match="changed"):
-        case.import_file(source, progress=overwrite_start)
+        case.items.import_file(source, progress=overwrite_start)
     assert_nothing_left(case, *before)
 
 
@@ -148,21 +148,21 @@ def test_a_file_replaced_by_another_during_the_copy_leaves_nothing(case: Case, t
                                                                    small_chunks: int) -> None:
     source = write(tmp_path / "scan.png", os.urandom(8 * small_chunks))
     swap = write(tmp_path / "other.png", os.urandom(8 * small_chunks))
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
 
     def replace_source(_done: int) -> None:
         if swap.exists():
             os.replace(swap, source)
 
     with pytest.raises(ImportFailed, match="replaced or changed"):
-        case.import_file(source, progress=replace_source)
+        case.items.import_file(source, progress=replace_source)
     assert_nothing_left(case, *before)
 
 
 def test_a_full_disk_gives_a_clear_error_and_leaves_nothing(case: Case, tmp_path: Path, small_chunks: int,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     source = write(tmp_path / "long.wav", os.urandom(20 * small_chunks))
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
     real_write = os.write
     written = []
 
@@ -175,7 +175,7 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_nothing(case: Case, tmp_path
 
     monkeypatch.setattr(vault.os, "write", write_until_full)
     with pytest.raises(ImportFailed) as failed:
-        case.import_file(source)
+        case.items.import_file(source)
     monkeypatch.undo()
     assert "disk holding the case is full" in str(failed.value) and "long.wav" in str(failed.value)
     assert vault_files(case)["objects"] == []
@@ -184,10 +184,10 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_nothing(case: Case, tmp_path
 
 def test_cancel_during_the_copy_leaves_nothing(case: Case, tmp_path: Path, small_chunks: int) -> None:
     source = write(tmp_path / "video.mp4", os.urandom(20 * small_chunks))
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
     done: list[int] = []
     with pytest.raises(Cancelled):
-        case.import_file(source, progress=done.append, should_cancel=lambda: len(done) >= 3)
+        case.items.import_file(source, progress=done.append, should_cancel=lambda: len(done) >= 3)
     assert sum(done) == 3 * small_chunks, "progress reports byte increments"
     assert vault_files(case)["objects"] == []
     assert_nothing_left(case, *before)
@@ -200,9 +200,9 @@ def test_what_cannot_be_read_as_a_file_is_refused_clearly(case: Case, tmp_path: 
         target.mkdir()
     elif make == "fifo":
         os.mkfifo(target)
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
     with pytest.raises(ImportFailed) as failed:  # a FIFO with no writer must not hang the import
-        case.import_file(target)
+        case.items.import_file(target)
     assert failed.value.path == str(target)
     assert {"missing": "not found", "folder": "folder", "fifo": "not a regular file"}[make] in failed.value.reason
     assert_nothing_left(case, *before)
@@ -213,19 +213,19 @@ def test_an_unreadable_file_is_refused_clearly(case: Case, tmp_path: Path) -> No
     source = write(tmp_path / "sealed.pdf", b"%PDF-1.4")
     source.chmod(0)
     with pytest.raises(ImportFailed, match="permission denied"):
-        case.import_file(source)
+        case.items.import_file(source)
 
 
 def test_a_database_failure_after_placing_removes_the_new_object(case: Case, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    before = (case.count_items(), len(case.custody()))
+    before = (case.items.count(), len(case.history.entries()))
 
     def refuse(*args, **kwargs):
         raise RuntimeError("simulated failure inside the transaction")
 
     monkeypatch.setattr(custody, "append", refuse)
     with pytest.raises(RuntimeError):
-        case.import_file(write(tmp_path / "memo.png", b"\x89PNG\r\n\x1a\n" + os.urandom(1000)))
+        case.items.import_file(write(tmp_path / "memo.png", b"\x89PNG\r\n\x1a\n" + os.urandom(1000)))
     monkeypatch.undo()
     assert vault_files(case)["objects"] == []
     assert_nothing_left(case, *before)
@@ -234,19 +234,19 @@ def test_a_database_failure_after_placing_removes_the_new_object(case: Case, tmp
 def test_a_database_failure_keeps_an_object_other_items_share(case: Case, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     data = os.urandom(5000)
-    kept = case.import_file(write(tmp_path / "a.bin", data))
-    before = (case.count_items(), len(case.custody()))
+    kept = case.items.import_file(write(tmp_path / "a.bin", data))
+    before = (case.items.count(), len(case.history.entries()))
     monkeypatch.setattr(custody, "append", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError):
-        case.import_file(write(tmp_path / "b.bin", data))
+        case.items.import_file(write(tmp_path / "b.bin", data))
     monkeypatch.undo()
-    assert case.read_item_bytes(kept.id) == data
+    assert case.items.read_bytes(kept.id) == data
     assert_nothing_left(case, *before)
 
 
 def test_opening_a_case_cleans_what_a_crash_left_in_the_vault(tmp_path: Path) -> None:
     case = Case.create(tmp_path / "case", "Recovery", "Ann Examiner")
-    kept = case.import_file(write(tmp_path / "kept.txt", b"kept"))
+    kept = case.items.import_file(write(tmp_path / "kept.txt", b"kept"))
     case.close()
     root = tmp_path / "case" / "vault"
     (root / "tmp" / "0123.part").write_bytes(b"half a copy")
@@ -260,7 +260,7 @@ def test_opening_a_case_cleans_what_a_crash_left_in_the_vault(tmp_path: Path) ->
 
     with Case.open(tmp_path / "case") as reopened:
         assert vault_files(reopened) == {"objects": [kept.sha256], "tmp": [], "pending": []}
-        assert reopened.read_item_bytes(kept.id) == b"kept"
+        assert reopened.items.read_bytes(kept.id) == b"kept"
     assert verify(tmp_path / "case").ok
 
 

@@ -42,17 +42,17 @@ def build_case(root: Path) -> Path:
     (files / "memo-again.png").write_bytes((files / "memo.png").read_bytes())  # shares the object
     (files / "statement.txt").write_bytes(b"Officers did in fact respond.\n")
     with Case.create(path, "Stand-down", "Ann Examiner", tz="America/Chicago") as case:
-        event = case.add_event("Dispatch order", when="04-Oc5-2025/12:34:44")
-        items = [case.import_file(files / name, event_ids=[event.id], source="OEMC")
+        event = case.events.add("Dispatch order", when="04-Oc5-2025/12:34:44")
+        items = [case.items.import_file(files / name, event_ids=[event.id], source="OEMC")
                  for name in ("dispatch.wav", "memo.png", "memo-again.png", "statement.txt")]
-        case.add_statement("CPD", "press release", "Officers did in fact respond.", item_id=items[3].id)
-        case.edit_item(items[1].id, reason="clarify", description="dispatcher memo, photographed")
-        case.record_transfer([items[0].id], released_by="Ann Examiner", received_by="Bo Reviewer",
+        case.statements.add("CPD", "press release", "Officers did in fact respond.", item_id=items[3].id)
+        case.items.edit(items[1].id, reason="clarify", description="dispatcher memo, photographed")
+        case.history.record_transfer([items[0].id], released_by="Ann Examiner", received_by="Bo Reviewer",
                              purpose="review", condition="sealed bag 42 intact")
-        case.grade("item", items[0].id, "matches the radio log", credibility="2")
-        case.add_derived(items[1].id, b"CLEAR EVERYBODY OUT", name="memo-transcript.txt",
+        case.grades.add("item", items[0].id, "matches the radio log", credibility="2")
+        case.items.add_derived(items[1].id, b"CLEAR EVERYBODY OUT", name="memo-transcript.txt",
                          reason="transcription of the memo")
-        case.add_journal_note("asked OEMC for the full log", item_id=items[0].id)
+        case.journal.add("asked OEMC for the full log", item_id=items[0].id)
     return path
 
 

@@ -41,16 +41,16 @@ def main() -> int:
     case = Case.open(args.case_dir)
     print("ready", flush=True)
     if args.stall == "copy":
-        case.import_file(args.files[0], progress=lambda _n: stall())
+        case.items.import_file(args.files[0], progress=lambda _n: stall())
     elif args.stall == "commit":
         custody.append = lambda *a, **k: stall()  # the object is placed, the transaction open
-        case.import_file(args.files[0])
+        case.items.import_file(args.files[0])
     round_ = 0
     while True:
         for path in args.files:
             with open(path, "r+b") as f:  # new content for this round, same size
                 f.write(round_.to_bytes(8, "little"))
-            case.import_file(path, description=f"round {round_}")
+            case.items.import_file(path, description=f"round {round_}")
         round_ += 1
 
 

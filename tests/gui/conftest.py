@@ -25,11 +25,11 @@ def case_dir(tmp_path: Path) -> Path:
     """A small real case: two events, one imported memo on the first."""
     path = tmp_path / "case"
     with Case.create(path, "Stand-down inquiry", "Test Examiner", tz="America/Chicago") as case:
-        first = case.add_event("Dispatch order relayed", when="2025-10-04 12:34:44", place="OEMC dispatch")
-        case.add_event("Memo written", when="04-Oc5-2025/12:34:44")
+        first = case.events.add("Dispatch order relayed", when="2025-10-04 12:34:44", place="OEMC dispatch")
+        case.events.add("Memo written", when="04-Oc5-2025/12:34:44")
         memo = tmp_path / "memo.txt"
         memo.write_text("Per chief of patrol: clear everybody out.\n", "utf-8")
-        case.import_file(memo, event_ids=[first.id], source="OEMC", description="dispatcher memo",
+        case.items.import_file(memo, event_ids=[first.id], source="OEMC", description="dispatcher memo",
                          acquired_from="OEMC records clerk", method="handed over on USB")
     return path
 

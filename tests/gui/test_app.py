@@ -39,7 +39,7 @@ def test_items_are_fetched_a_page_at_a_time(qtbot, tmp_path: Path) -> None:
     win.items_view.scrollToBottom()
     qtbot.waitUntil(lambda: win.items_model.rowCount() == 400)
     win.items_view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    last_name = max((i.name for i in win.case.items()), key=str.lower)
+    last_name = max((i.name for i in win.case.items.list()), key=str.lower)
     assert win.items_model.item_at(0).name == last_name  # sorted in SQL over all rows, not the loaded page
     win.search.setText("item-00012")
     qtbot.waitUntil(lambda: win.items_model.total == 10)

@@ -52,14 +52,14 @@ def test_contested_claims_show_evidence_for_and_against(qtbot, demo_window: Main
     assert win.middle_tabs.currentWidget() is win.claims_panel
     rows = claim_rows(win)
     by_text = {row[2]: row for row in rows}
-    assert len(rows) == len(win.case.claims())
+    assert len(rows) == len(win.case.claims.list())
     assert by_text[RESPONDED][0] == "CONTESTED"
     assert by_text["CPD units were ordered not to respond to the federal agents' call for help"][0] == "CONTESTED"
     assert by_text["The agents were boxed in by ten vehicles"][0] == ""  # nothing contradicts it
     assert by_text[RESPONDED][1] == "3"
 
     panel = win.claims_panel
-    claim = next(c for c in win.case.claims() if c.text == RESPONDED)
+    claim = next(c for c in win.case.claims.list() if c.text == RESPONDED)
     panel.select_claim(claim.id)
     assert win.inspector.claim is not None and win.inspector.claim.id == claim.id  # its grade history shows
     assert any("Rests on CPD" in t for t in win.inspector.claim_details.grades.texts())
@@ -82,7 +82,7 @@ def test_contested_claims_show_evidence_for_and_against(qtbot, demo_window: Main
     assert win.inspector.statement_details.text.toPlainText().startswith("did in fact respond")
 
     # a linked item is selected in the item list and the inspector, even if the event filter hid it
-    article = next(i.id for i in win.case.items() if i.name == "news-article.txt")
+    article = next(i.id for i in win.case.items.list() if i.name == "news-article.txt")
     win.select_event_row(0)
     win.kind_filter.setCurrentIndex(win.kind_filter.findData("audio"))
     assert win.items_model.row_of(article) < 0
@@ -99,7 +99,7 @@ def test_statements_and_open_requests_are_listed(qtbot, demo_window: MainWindow)
     win.actions["reveal_statements"].trigger()
     table = win.statements_panel.table
     texts = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
-    assert len(texts) == len(win.case.statements())
+    assert len(texts) == len(win.case.statements.list())
     memo = next(row for row in texts if row[1] == "memo")
     assert "04-Oc5-2025/12:34:44" in memo[2]  # the raw time as the memo gave it, beside its reading
     assert memo[3] == "B2"
@@ -125,6 +125,6 @@ def test_claims_read_the_same_in_review_mode(qtbot, demo_window: MainWindow, tmp
     assert win.actions["export_report"].isEnabled() and not win.actions["export_packet"].isEnabled()
     rows = {row[2]: row for row in claim_rows(win)}
     assert rows[RESPONDED][0] == "CONTESTED"
-    claim = next(c for c in win.case.claims() if c.text == RESPONDED)
+    claim = next(c for c in win.case.claims.list() if c.text == RESPONDED)
     win.claims_panel.select_claim(claim.id)
     assert any("NO UNITS WILL RESPOND" in t for t in win.claims_panel.stance_lists["contradicts"].texts())

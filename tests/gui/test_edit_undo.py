@@ -20,16 +20,16 @@ def test_edit_description_then_ctrl_z_restores_it(qtbot, window) -> None:
     assert details.save.isEnabled()
     qtbot.mouseClick(details.save, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert case.item(item.id).description == "dispatcher memo, page 1 of 2"
+    assert case.items.get(item.id).description == "dispatcher memo, page 1 of 2"
     assert window.items_model.item_at(0).description == "dispatcher memo, page 1 of 2"
 
     window.items_view.setFocus()
     qtbot.keyClick(window.items_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, window)
-    assert case.item(item.id).description == "dispatcher memo"
+    assert case.items.get(item.id).description == "dispatcher memo"
     assert details.description.toPlainText() == "dispatcher memo"
 
-    changes = [e for e in case.custody(item_id=item.id) if e.action == "metadata_changed"]
+    changes = [e for e in case.history.entries(item_id=item.id) if e.action == "metadata_changed"]
     assert [(e.details_dict["field"], e.details_dict["old"], e.details_dict["new"], e.purpose) for e in changes] == [
         ("description", "dispatcher memo", "dispatcher memo, page 1 of 2", "second page found"),
         ("description", "dispatcher memo, page 1 of 2", "dispatcher memo", "undo"),

@@ -22,13 +22,13 @@ def case_dir(tmp_path: Path) -> Path:
     and a recording attached to nothing."""
     path = tmp_path / "case"
     with Case.create(path, "Stand-down inquiry", "Test Examiner", tz="America/Chicago") as case:
-        dispatch = case.add_event("Dispatch order relayed", when="2025-10-05 09:00", place="OEMC dispatch")
-        case.add_event("Memo written", when="early one morning")
+        dispatch = case.events.add("Dispatch order relayed", when="2025-10-05 09:00", place="OEMC dispatch")
+        case.events.add("Memo written", when="early one morning")
         for name, text, events in (("memo.txt", "Per chief of patrol: clear everybody out.\n", [dispatch.id]),
                                    ("radio.txt", "Unit 12 to dispatch: copy, clearing out.\n", [])):
             file = tmp_path / name
             file.write_text(text, "utf-8")
-            case.import_file(file, event_ids=events, source="OEMC", acquired_from="OEMC records clerk")
+            case.items.import_file(file, event_ids=events, source="OEMC", acquired_from="OEMC records clerk")
     return path
 
 
@@ -90,7 +90,7 @@ def test_edit_event_time_through_dialog_then_undo(qtbot, window) -> None:
     assert index.data(EventRole).time.display() == "2025-10-04 12:34:44 America/Chicago"
     assert "2025-10-04 12:34:44" in index.data(Qt.ItemDataRole.AccessibleTextRole)
     assert window.timeline.currentIndex().row() == 0
-    changes = {e.details_dict["field"]: e for e in case.custody(target_type="event", target_id=memo.id)
+    changes = {e.details_dict["field"]: e for e in case.history.entries(target_type="event", target_id=memo.id)
                if e.action == "event_changed"}
     assert changes["title"].details_dict["old"] == "Memo written"
     assert changes["time"].details_dict["old"] == "early one morning @ America/Chicago"
@@ -102,10 +102,10 @@ def test_edit_event_time_through_dialog_then_undo(qtbot, window) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window.timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, window)
-    restored = case.event(memo.id)
+    restored = case.events.get(memo.id)
     assert restored.title == "Memo written" and restored.time.raw == "early one morning"
     assert _event_rows(window) == ["Dispatch order relayed", "Memo written"]
-    undone = [e for e in case.custody(target_type="event", target_id=memo.id)
+    undone = [e for e in case.history.entries(target_type="event", target_id=memo.id)
               if e.action == "event_changed" and e.purpose == "undo"]
     assert {e.details_dict["field"] for e in undone} == {"title", "time"}  # history grows, never erased
 
@@ -113,8 +113,8 @@ def test_edit_event_time_through_dialog_then_undo(qtbot, window) -> None:
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_attach_in_inspector_and_by_drag_then_detach(qtbot, window) -> None:
     case = window.case
-    dispatch = case.events()[0]
-    memo_event = case.events()[1]
+    dispatch = case.events.list()[0]
+    memo_event = case.events.list()[1]
 
     # the inspector's "Grades & events" page: attach the memo to a second event
     memo = _select_item(window, "memo.txt")
@@ -125,8 +125,8 @@ def test_attach_in_inspector_and_by_drag_then_detach(qtbot, window) -> None:
     assert choices == [memo_event.id]  # the event it already belongs to is not offered
     qtbot.mouseClick(inspector.attach_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert [e.id for e in case.events_of_item(memo.id)] == [dispatch.id, memo_event.id]
-    linked = [e for e in case.custody(item_id=memo.id) if e.action == "linked"]
+    assert [e.id for e in case.events.of_item(memo.id)] == [dispatch.id, memo_event.id]
+    linked = [e for e in case.history.entries(item_id=memo.id) if e.action == "linked"]
     assert [e.details_dict["event_id"] for e in linked] == [memo_event.id]
     assert inspector.events.count() == 2
     assert window.events_model.index(1).data(ItemCountRole) == 1
@@ -135,8 +135,8 @@ def test_attach_in_inspector_and_by_drag_then_detach(qtbot, window) -> None:
     radio = _select_item(window, "radio.txt")
     _drop_items(qtbot, window, [window.items_model.row_of(radio.id)], event_row=0)
     wait_idle(qtbot, window)
-    assert [e.id for e in case.events_of_item(radio.id)] == [dispatch.id]
-    assert [e.action for e in case.custody(item_id=radio.id)].count("linked") == 1
+    assert [e.id for e in case.events.of_item(radio.id)] == [dispatch.id]
+    assert [e.action for e in case.history.entries(item_id=radio.id)].count("linked") == 1
     assert window.events_model.index(0).data(ItemCountRole) == 2
 
     # detach it again from the event selected on the timeline
@@ -145,8 +145,8 @@ def test_attach_in_inspector_and_by_drag_then_detach(qtbot, window) -> None:
     window.select_item_row(window.items_model.row_of(radio.id))
     window.actions["detach_event"].trigger()
     wait_idle(qtbot, window)
-    assert case.events_of_item(radio.id) == []
-    unlinked = [e for e in case.custody(item_id=radio.id) if e.action == "unlinked"]
+    assert case.events.of_item(radio.id) == []
+    unlinked = [e for e in case.history.entries(item_id=radio.id) if e.action == "unlinked"]
     assert [e.details_dict["event_id"] for e in unlinked] == [dispatch.id]
     assert window.items_model.total == 1  # the event's list lost it
     assert window.events_model.index(0).data(ItemCountRole) == 1
@@ -156,7 +156,7 @@ def test_attach_in_inspector_and_by_drag_then_detach(qtbot, window) -> None:
     inspector.events.setCurrentRow(1)
     qtbot.mouseClick(inspector.detach_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert [e.id for e in case.events_of_item(memo.id)] == [dispatch.id]
+    assert [e.id for e in case.events.of_item(memo.id)] == [dispatch.id]
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -172,7 +172,7 @@ def test_read_only_and_review_offer_no_event_edits_or_links(qtbot, window, case_
     else:
         assert window.open_case(case_dir, read_only=True)
     case = window.case
-    before = len(case.custody())
+    before = len(case.history.entries())
     for name in ("edit_event", "attach_event", "detach_event"):
         assert not window.actions[name].isEnabled(), name
     assert not window.timeline.writable
@@ -184,6 +184,6 @@ def test_read_only_and_review_offer_no_event_edits_or_links(qtbot, window, case_
     radio = _select_item(window, "radio.txt")
     assert not window.inspector.attach_button.isEnabled() and not window.inspector.detach_button.isEnabled()
     _drop_items(qtbot, window, [window.items_model.row_of(radio.id)], event_row=0)
-    window.link_items([radio.id], case.events()[0].id, True)
+    window.link_items([radio.id], case.events.list()[0].id, True)
     wait_idle(qtbot, window)
-    assert case.events_of_item(radio.id) == [] and len(case.custody()) == before
+    assert case.events.of_item(radio.id) == [] and len(case.history.entries()) == before

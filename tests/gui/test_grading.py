@@ -39,7 +39,7 @@ def test_grading_an_item_and_its_source_through_the_dialog(qtbot, window: MainWi
     _choose(qtbot, dialog.credibility_buttons["2"])
     _ok(qtbot, dialog)
     assert dialog.isVisible() and "rationale" in dialog.problem.text()
-    assert win.case.grades("item", item.id) == []
+    assert win.case.grades.list("item", item.id) == []
 
     _choose(qtbot, dialog.reliability_buttons["B"])
     qtbot.keyClicks(dialog.rationale, "Matches the dispatch audio word for word")
@@ -47,11 +47,11 @@ def test_grading_an_item_and_its_source_through_the_dialog(qtbot, window: MainWi
     wait_idle(qtbot, win)
     assert not dialog.isVisible()
 
-    grade = win.case.grades("item", item.id)[-1]
+    grade = win.case.grades.list("item", item.id)[-1]
     assert (grade.credibility, grade.rationale) == ("2", "Matches the dispatch audio word for word")
-    source_grade = win.case.grades("source", item.source_id)[-1]
+    source_grade = win.case.grades.list("source", item.source_id)[-1]
     assert source_grade.reliability == "B" and source_grade.rationale == grade.rationale
-    entry = win.case.custody(item_id=item.id)[-1]
+    entry = win.case.history.entries(item_id=item.id)[-1]
     assert entry.action == "graded" and entry.details_dict["rationale"] == grade.rationale
     # the list's Grade column and the inspector show it at once
     row = win.items_model.row_of(item.id)
@@ -69,9 +69,9 @@ def test_grading_an_item_and_its_source_through_the_dialog(qtbot, window: MainWi
 def test_grading_a_claim_from_the_claims_panel(qtbot, window: MainWindow) -> None:
     win = window
     case = win.case
-    statement = case.add_statement("Chief of patrol", "radio", "Clear everybody out.")
-    claim = case.add_claim("Units were told to stay away")
-    case.link_claim(claim.id, "supports", statement_id=statement.id, note="the order itself")
+    statement = case.statements.add("Chief of patrol", "radio", "Clear everybody out.")
+    claim = case.claims.add("Units were told to stay away")
+    case.claims.link(claim.id, "supports", statement_id=statement.id, note="the order itself")
     win.claims_panel.reload()
     win.statements_panel.reload()
     win.actions["reveal_claims"].trigger()
@@ -84,8 +84,8 @@ def test_grading_a_claim_from_the_claims_panel(qtbot, window: MainWindow) -> Non
     qtbot.keyClicks(dialog.rationale, "One radio voice; no log yet")
     _ok(qtbot, dialog)
     wait_idle(qtbot, win)
-    assert case.claim(claim.id).credibility == "3"
+    assert case.claims.get(claim.id).credibility == "3"
     row = next(r for r in range(win.claims_panel.claim_list.topLevelItemCount())
                if win.claims_panel.claim_list.topLevelItem(r).text(2) == claim.text)
     assert win.claims_panel.claim_list.topLevelItem(row).text(1) == "3"
-    assert case.custody(target_type="claim", target_id=claim.id)[-1].action == "graded"
+    assert case.history.entries(target_type="claim", target_id=claim.id)[-1].action == "graded"

@@ -53,15 +53,15 @@ def test_drop_on_event_imports_files_with_custody(qtbot, window, tmp_path: Path)
     qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
 
-    items = {i.name: i for i in case.items(event_id=target.id)}
+    items = {i.name: i for i in case.items.list(event_id=target.id)}
     assert set(items) == {"radio.wav", "scan.png"}
     assert items["radio.wav"].kind == "audio" and items["scan.png"].kind == "scan"
     for path in (audio, scan):
         item = items[path.name]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert item.sha256 == digest
-        assert case.object_path(item.id).read_bytes() == path.read_bytes()
-        entries = case.custody(item_id=item.id)
+        assert case.items.object_path(item.id).read_bytes() == path.read_bytes()
+        entries = case.history.entries(item_id=item.id)
         assert [e.action for e in entries] == ["acquired"]
         entry = entries[0]
         assert entry.item_sha256 == digest
@@ -88,7 +88,7 @@ def test_unreadable_file_is_listed_and_the_others_import(qtbot, window, tmp_path
     assert "not found" in result.failures[0].reason
     assert window.intake_message is not None and "gone.txt" in window.intake_message.informativeText()
     window.intake_message.close()
-    assert window.case.count_items() == 2
+    assert window.case.items.count() == 2
 
 
 def test_cancelling_an_import_leaves_the_case_as_before(qtbot, window, tmp_path: Path) -> None:

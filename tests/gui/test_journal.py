@@ -14,10 +14,10 @@ def test_a_note_on_the_selected_event_is_custody_logged(qtbot, window) -> None:
     qtbot.keyClick(window.journal.entry, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, window)
 
-    notes = window.case.journal()
+    notes = window.case.journal.list()
     assert [(n.text, n.event_id, n.author) for n in notes] == [
         ("Memo time reads 04-Oc5-2025: ask OEMC for the CAD log.", event.id, "Test Examiner")]
-    entry = window.case.custody()[-1]
+    entry = window.case.history.entries()[-1]
     assert entry.action == "journal_note" and entry.details_dict["event_id"] == event.id
     assert window.journal.entry.toPlainText() == ""
     shown = window.journal.notes.item(0).text()

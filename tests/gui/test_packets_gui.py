@@ -36,7 +36,7 @@ def test_export_packet_from_the_menu_verifies(qtbot, window: MainWindow, tmp_pat
     report = verify_packet(out)
     assert report.ok, [str(f) for f in report.failures]
     assert report.fingerprint == window.case.info().fingerprint
-    assert window.case.custody()[-1].action == "sealed"
+    assert window.case.history.entries()[-1].action == "sealed"
     message = window.export_message
     assert str(out) in message.text() and window.case.info().fingerprint in message.informativeText()
 
@@ -50,7 +50,7 @@ def test_export_packet_from_the_menu_verifies(qtbot, window: MainWindow, tmp_pat
 
 def test_import_packet_opens_the_received_case(qtbot, window: MainWindow, tmp_path: Path) -> None:
     packet = export_packet(window.case, tmp_path / "sealed.zip", zip=True)
-    sent = {(i.name, i.sha256) for i in window.case.items()}
+    sent = {(i.name, i.sha256) for i in window.case.items.list()}
     received = tmp_path / "received case"
     window.actions["import_packet"].trigger()
     dialog = window.import_packet_dialog
@@ -61,9 +61,9 @@ def test_import_packet_opens_the_received_case(qtbot, window: MainWindow, tmp_pa
     _click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: window.case is not None and window.case.path == received, timeout=30_000)
     wait_idle(qtbot, window)
-    assert {(i.name, i.sha256) for i in window.case.items()} == sent
+    assert {(i.name, i.sha256) for i in window.case.items.list()} == sent
     assert window.items_model.total == len(sent)
-    transfers = [e for e in window.case.custody() if e.action == "transferred"]
+    transfers = [e for e in window.case.history.entries() if e.action == "transferred"]
     assert transfers and all(e.released_by == "R. Courier" for e in transfers)
 
 

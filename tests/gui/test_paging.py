@@ -44,14 +44,15 @@ def _scroll_to_end(qtbot, window) -> None:
 def test_scroll_to_the_end_shows_every_item_in_order(qtbot, window) -> None:
     case = window.case
     cursors: list[object] = []
-    items = case.items
+    items = case.items.list
 
     def recording_items(**kw):
         cursors.append((kw.get("after"), kw.get("offset", 0)))
         return items(**kw)
 
-    window.items_model.case = type("Spy", (), {"items": staticmethod(recording_items),
-                                               "count_items": staticmethod(case.count_items)})()
+    spy_items = type("Items", (), {"list": staticmethod(recording_items),
+                                   "count": staticmethod(case.items.count)})()
+    window.items_model.case = type("Spy", (), {"items": spy_items})()
     try:
         for column, key, order in ((4, "acquired_at", Qt.SortOrder.AscendingOrder),
                                    (1, "name", Qt.SortOrder.DescendingOrder)):

@@ -33,9 +33,9 @@ def test_export_report_writes_a_pdf_with_every_hash(qtbot, window: MainWindow, t
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     flat = "".join(text.split())
-    for item in window.case.items():
+    for item in window.case.items.list():
         assert item.sha256 in flat, item.name
-    entry = window.case.custody()[-1]
+    entry = window.case.history.entries()[-1]
     assert entry.action == "exported" and entry.target_type == "case"
     assert entry.details_dict["report"] == str(out)
     assert entry.details_dict["report_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()

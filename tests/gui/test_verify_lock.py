@@ -15,8 +15,8 @@ from .conftest import wait_idle
 
 def test_verify_shows_the_altered_item_and_exports_the_list(qtbot, window, tmp_path: Path) -> None:
     case = window.case
-    item = case.items()[0]
-    obj = case.object_path(item.id)
+    item = case.items.list()[0]
+    obj = case.items.object_path(item.id)
     os.chmod(obj, stat.S_IRUSR | stat.S_IWUSR)
     obj.write_bytes(b"Per chief of patrol: stay on scene.\n")  # tampering
 
@@ -40,7 +40,7 @@ def test_intact_case_verifies_and_records_it(qtbot, window) -> None:
     qtbot.waitUntil(lambda: window.verify_dialog is not None, timeout=10_000)
     assert window.verify_dialog.report.ok
     wait_idle(qtbot, window)
-    assert window.case.custody()[-1].action == "verified"
+    assert window.case.history.entries()[-1].action == "verified"
     window.verify_dialog.close()
 
 

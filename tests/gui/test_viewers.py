@@ -105,7 +105,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Case:
 
 
 def demo_item(demo: Case, name: str) -> int:
-    return next(i.id for i in demo.items() if i.name == name)
+    return next(i.id for i in demo.items.list() if i.name == name)
 
 
 def show(qtbot, viewer):
@@ -161,9 +161,9 @@ def test_demo_audio_lists_its_lines_and_plays_from_the_one_clicked(qtbot, demo: 
 
 
 def test_wav_recording_seeks_by_waveform_click_and_pauses(qtbot, case: Case, tmp_path: Path) -> None:
-    item = case.import_file(make_wav(tmp_path / "call.wav"))
-    case.add_annotation(item.id, "audio_segment", "first burst", start_s=0.2, end_s=1.0, speaker="A <b>x</b>")
-    case.add_annotation(item.id, "audio_segment", "second burst", start_s=1.5, end_s=2.5, speaker="B")
+    item = case.items.import_file(make_wav(tmp_path / "call.wav"))
+    case.annotations.add(item.id, "audio_segment", "first burst", start_s=0.2, end_s=1.0, speaker="A <b>x</b>")
+    case.annotations.add(item.id, "audio_segment", "second burst", start_s=1.5, end_s=2.5, speaker="B")
     viewer = show(qtbot, create_viewer(case, item.id))
     qtbot.waitUntil(lambda: viewer.player.duration() > 0)
     assert viewer.player.duration() == pytest.approx(3000, abs=50)
@@ -185,7 +185,7 @@ def test_truncated_flac_says_it_is_damaged(qtbot, case: Case, tmp_path: Path) ->
     data = resource("demo", "dispatch-audio.flac").read_bytes()
     half = tmp_path / "half.flac"
     half.write_bytes(data[:len(data) // 2])
-    item = case.import_file(half)
+    item = case.items.import_file(half)
     viewer = show(qtbot, create_viewer(case, item.id))
     qtbot.waitUntil(lambda: "damaged" in viewer.problem or "truncated" in viewer.problem)
     assert "of 0:31.87" in viewer.problem or "declared 0:31.87" in viewer.problem
@@ -194,7 +194,7 @@ def test_truncated_flac_says_it_is_damaged(qtbot, case: Case, tmp_path: Path) ->
 def test_unplayable_audio_shows_a_message_not_a_blank(qtbot, case: Case, tmp_path: Path) -> None:
     stub = tmp_path / "stub.flac"
     stub.write_bytes(resource("demo", "dispatch-audio.flac").read_bytes()[:100])
-    item = case.import_file(stub)
+    item = case.items.import_file(stub)
     viewer = show(qtbot, create_viewer(case, item.id))
     qtbot.waitUntil(lambda: "cannot be played" in viewer.problem)
     assert viewer.banner.isVisible()
@@ -202,8 +202,8 @@ def test_unplayable_audio_shows_a_message_not_a_blank(qtbot, case: Case, tmp_pat
 
 
 def test_video_loads_and_plays_from_a_segment(qtbot, case: Case, tmp_path: Path) -> None:
-    item = case.import_file(make_avi(tmp_path / "bodycam.avi"))
-    case.add_annotation(item.id, "audio_segment", "officer speaks", start_s=1.2, end_s=1.8, speaker="Officer")
+    item = case.items.import_file(make_avi(tmp_path / "bodycam.avi"))
+    case.annotations.add(item.id, "audio_segment", "officer speaks", start_s=1.2, end_s=1.8, speaker="Officer")
     viewer = show(qtbot, create_viewer(case, item.id))
     assert isinstance(viewer, VideoViewer)
     qtbot.waitUntil(lambda: viewer.player.duration() > 0)
@@ -239,9 +239,9 @@ def test_demo_memo_scan_beside_its_transcription(qtbot, demo: Case) -> None:
 
 
 def test_scan_zooms_and_draws_regions_in_page_fractions(qtbot, case: Case, tmp_path: Path) -> None:
-    item = case.import_file(make_png(tmp_path / "memo.png"))
-    case.add_annotation(item.id, "region", "the boxed line", page=1, x=0.25, y=0.5, w=0.5, h=0.25)
-    case.add_annotation(item.id, "region", "on page two", page=2, x=0.1, y=0.1, w=0.2, h=0.2)
+    item = case.items.import_file(make_png(tmp_path / "memo.png"))
+    case.annotations.add(item.id, "region", "the boxed line", page=1, x=0.25, y=0.5, w=0.5, h=0.25)
+    case.annotations.add(item.id, "region", "on page two", page=2, x=0.1, y=0.1, w=0.2, h=0.2)
     viewer = show(qtbot, create_viewer(case, item.id))
     qtbot.waitUntil(lambda: viewer.page_loaded)
     first, second = viewer.regions
@@ -273,8 +273,8 @@ def test_scan_zooms_and_draws_regions_in_page_fractions(qtbot, case: Case, tmp_p
 def test_garbage_image_shows_a_message(qtbot, case: Case, tmp_path: Path, content: bytes) -> None:
     bad = tmp_path / "scan.png"
     bad.write_bytes(content)
-    item = case.import_file(bad, kind="scan")
-    case.add_derived(item.id, b"what the memo said", name="memo.txt", reason="typed from the paper original")
+    item = case.items.import_file(bad, kind="scan")
+    case.items.add_derived(item.id, b"what the memo said", name="memo.txt", reason="typed from the paper original")
     viewer = show(qtbot, create_viewer(case, item.id))
     assert isinstance(viewer, ScanViewer)
     qtbot.waitUntil(lambda: "cannot be displayed" in viewer.problem)
@@ -288,11 +288,11 @@ def test_hostile_html_is_shown_as_literal_text(qtbot, case: Case, tmp_path: Path
     path = tmp_path / "<img src=x onerror=alert(1)>statement.txt"
     text = HOSTILE + "Line two 😀 with\r\nCRLF and the quoted words here.\n"
     path.write_bytes(text.encode("utf-8"))
-    item = case.import_file(path, kind="statement")
+    item = case.items.import_file(path, kind="statement")
     start = text.index("the quoted words")
-    case.add_annotation(item.id, "passage", "key quote", text_start=start, text_end=start + len("the quoted words"))
+    case.annotations.add(item.id, "passage", "key quote", text_start=start, text_end=start + len("the quoted words"))
     script = text.index("<script>")
-    case.add_annotation(item.id, "passage", "", text_start=script, text_end=text.index("&amp;"))
+    case.annotations.add(item.id, "passage", "", text_start=script, text_end=text.index("&amp;"))
     viewer = show(qtbot, create_viewer(case, item.id))
     assert isinstance(viewer, TextViewer)
     shown = viewer.editor.toPlainText()
@@ -325,7 +325,7 @@ def _blocks(document):
 def test_text_that_is_not_utf8_falls_back_to_latin1(qtbot, case: Case, tmp_path: Path) -> None:
     path = tmp_path / "note.txt"
     path.write_bytes("Café au lait, reçu à 12h30\n".encode("latin-1"))
-    item = case.import_file(path)
+    item = case.items.import_file(path)
     viewer = show(qtbot, create_viewer(case, item.id))
     assert viewer.editor.toPlainText().startswith("Café au lait, reçu à 12h30")
     assert "Latin-1" in viewer.encoding_label.text()
@@ -351,7 +351,7 @@ def test_demo_statement_passages_are_highlighted(qtbot, demo: Case) -> None:
 def test_pdf_gets_facts_hex_and_a_logged_external_copy(qtbot, case: Case, tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(MINIMAL_PDF)
-    item = case.import_file(path)
+    item = case.items.import_file(path)
     opened: list[tuple[int, Path]] = []
     launched: list[Path] = []
     viewer = create_viewer(case, item.id, on_opened_externally=lambda i, p: opened.append((i, p)))
@@ -372,7 +372,7 @@ def test_pdf_gets_facts_hex_and_a_logged_external_copy(qtbot, case: Case, tmp_pa
 def test_external_open_is_not_offered_when_it_cannot_be_logged(qtbot, case: Case, tmp_path: Path) -> None:
     path = tmp_path / "blob.bin"
     path.write_bytes(bytes(range(256)) * 20)
-    item = case.import_file(path)
+    item = case.items.import_file(path)
     viewer = show(qtbot, create_viewer(case, item.id))
     assert not viewer.open_button.isEnabled()
     assert len(viewer.hex_view.toPlainText().splitlines()) == 4096 // 16
@@ -380,8 +380,8 @@ def test_external_open_is_not_offered_when_it_cannot_be_logged(qtbot, case: Case
 
 
 def test_missing_stored_copy_is_explained(qtbot, case: Case, tmp_path: Path) -> None:
-    item = case.import_file(make_png(tmp_path / "gone.png"))
-    stored = case.object_path(item.id)
+    item = case.items.import_file(make_png(tmp_path / "gone.png"))
+    stored = case.items.object_path(item.id)
     os.chmod(stored.parent, 0o700)
     os.chmod(stored, 0o600)
     stored.unlink()
@@ -390,8 +390,8 @@ def test_missing_stored_copy_is_explained(qtbot, case: Case, tmp_path: Path) -> 
 
 
 def test_viewing_reports_once_and_writes_nothing(qtbot, demo: Case) -> None:
-    before = len(demo.custody())
-    for item in demo.items():
+    before = len(demo.history.entries())
+    for item in demo.items.list():
         seen: list[int] = []
         viewer = create_viewer(demo, item.id, on_viewed=seen.append)
         qtbot.addWidget(viewer)
@@ -402,15 +402,15 @@ def test_viewing_reports_once_and_writes_nothing(qtbot, demo: Case) -> None:
         assert seen == [item.id], item.name
         assert viewer.header.sha256.text() == item.sha256
         viewer.close()
-    assert len(demo.custody()) == before
+    assert len(demo.history.entries()) == before
 
 
 def test_truncated_png_decodes_off_the_gui_thread_and_says_so(qtbot, case: Case, tmp_path: Path) -> None:
     good = make_png(tmp_path / "whole.png", size=(600, 400)).read_bytes()
     cut = tmp_path / "cut.png"
     cut.write_bytes(good[:len(good) // 2])
-    item = case.import_file(cut)
-    case.add_annotation(item.id, "region", "still placed", page=1, x=0.5, y=0.5, w=0.1, h=0.1)
+    item = case.items.import_file(cut)
+    case.annotations.add(item.id, "region", "still placed", page=1, x=0.5, y=0.5, w=0.1, h=0.1)
     viewer = show(qtbot, create_viewer(case, item.id))
     assert viewer.page_size == (600, 400)  # from the header, before decoding
     assert viewer.regions[0].rect().getRect() == pytest.approx((300, 200, 60, 40))

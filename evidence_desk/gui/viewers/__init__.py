@@ -57,7 +57,7 @@ def create_viewer(case: Case, item_id: int, parent: QWidget | None = None,
     temporary copy in another program, so the caller can log
     ``case.record_export``; without it that button is disabled.
     """
-    item = case.item(item_id)
+    item = case.items.get(item_id)
     cls = viewer_class_for(item)
     if cls is FallbackViewer:
         return FallbackViewer(case, item, parent, on_viewed, on_opened_externally=on_opened_externally)

@@ -191,7 +191,7 @@ class EvidenceViewer(QWidget):
         self.item = item
         self._on_viewed = on_viewed
         self._view_reported = False
-        self.path: Path = case.object_path(item.id)
+        self.path: Path = case.items.object_path(item.id)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(6)

@@ -190,7 +190,7 @@ class MediaViewer(EvidenceViewer):
         transport.addSpacing(8)
         transport.addWidget(self.status)
 
-        segments = [a for a in case.annotations(item.id) if a.kind == "audio_segment"]
+        segments = [a for a in case.annotations.list(item.id) if a.kind == "audio_segment"]
         self.segment_model = SegmentModel(segments, self)
         self.segment_table = SegmentTable(self.segment_model)
         self.segment_table.setObjectName("segmentTable")

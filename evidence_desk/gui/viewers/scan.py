@@ -244,7 +244,7 @@ class ScanViewer(EvidenceViewer):
         layout.addWidget(self.splitter)
 
         self._load_page()
-        self._add_regions([a for a in case.annotations(item.id) if a.kind == "region"])
+        self._add_regions([a for a in case.annotations.list(item.id) if a.kind == "region"])
         self._add_transcriptions()
         self.view.regionClicked.connect(self.select_region)
 
@@ -330,7 +330,7 @@ class ScanViewer(EvidenceViewer):
                                    "Regions — none annotated on this scan")
 
     def _add_transcriptions(self) -> None:
-        derived = self.case.derived_items(self.item.id)
+        derived = self.case.items.derived(self.item.id)
         if not derived:
             empty = QLabel("No transcription or OCR text has been derived from this scan.")
             empty.setTextFormat(Qt.TextFormat.PlainText)
@@ -345,7 +345,7 @@ class ScanViewer(EvidenceViewer):
             edit.setObjectName(f"transcription-{record.id}")
             if record.media_type.startswith("text/") or record.media_type == "application/json":
                 try:
-                    text, _ = decode_evidence_text(self.case.read_item_bytes(record.id))
+                    text, _ = decode_evidence_text(self.case.items.read_bytes(record.id))
                 except OSError as exc:
                     text = f"[the derived record cannot be read: {exc.strerror or exc}]"
             else:

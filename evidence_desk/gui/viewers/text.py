@@ -98,7 +98,7 @@ class TextViewer(EvidenceViewer):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
-        self.passages = [a for a in case.annotations(item.id) if a.kind == "passage"]
+        self.passages = [a for a in case.annotations.list(item.id) if a.kind == "passage"]
         self._load()
 
     def _load(self) -> None:

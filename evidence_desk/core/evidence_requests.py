@@ -1,0 +1,65 @@
+"""Evidence requests: what was asked of whom, and the items each produced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from . import sqlparts as q
+from . import store
+from . import uncertain_time as utime
+from .errors import BadInput, UnknownRecord
+from .records import Request
+from .sqlparts import now_text
+
+if TYPE_CHECKING:
+    from .case import Case
+
+class Requests:
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    def add(self, title: str, *, addressed_to: str = "", asked: str | None = None,
+                    due: str | None = None, tz: str | None = None, description: str = "",
+                    status: str = "open") -> Request:
+        if not title.strip():
+            raise BadInput("a request needs a title")
+        q.check_choice("status", status, store.REQUEST_STATUSES)
+        zone = tz or self.case.info().default_tz
+        row = {"title": title.strip(), "description": description, "addressed_to": addressed_to,
+               **q.time_row("asked", utime.parse(asked, zone)), **q.time_row("due", utime.parse(due, zone)),
+               "status": status, "created_at": now_text(), "created_by": self.case.examiner}
+        with self.case.change():
+            request_id = self.case.db["request"].insert(row).last_pk
+            self.case.log("request_added", target_type="request", target_id=request_id,
+                      details={k: v for k, v in row.items() if k not in ("created_at", "created_by")})
+        return self.list(ids=[request_id])[0]
+
+    def set_status(self, request_id: int, status: str, item_ids: Iterable[int] = (),
+                           reason: str = "") -> Request:
+        q.check_choice("status", status, store.REQUEST_STATUSES)
+        found = self.list(ids=[request_id])
+        if not found:
+            raise UnknownRecord(f"no request with id {request_id}")
+        item_ids = [i for i in item_ids if i not in found[0].item_ids]
+        for item_id in item_ids:
+            self.case.items.row(item_id)
+        with self.case.change():
+            if status != found[0].status:
+                self.case.db["request"].update(request_id, {"status": status})
+                self.case.history.record_changes("request", request_id, {"status": (found[0].status, status)}, reason)
+            for item_id in item_ids:
+                self.case.db["request_item"].insert({"request_id": request_id, "item_id": item_id})
+                self.case.log("request_changed", target_type="request", target_id=request_id, item_id=item_id,
+                          details={"resulting_item": item_id})
+        return self.list(ids=[request_id])[0]
+
+    def list(self, ids: Sequence[int] | None = None) -> list[Request]:
+        where, params = q.where(q.among("id", ids))
+        rows = self.case.rows(f"""SELECT request.*, (SELECT group_concat(item_id) FROM request_item
+                   WHERE request_id = request.id) AS items FROM request {where} ORDER BY id""", params)
+        return [Request(id=r["id"], title=r["title"], description=r["description"],
+                        addressed_to=r["addressed_to"], asked=q.time_of(r, "asked"), due=q.time_of(r, "due"),
+                        status=r["status"],
+                        item_ids=tuple(sorted(int(x) for x in (r["items"] or "").split(",") if x)),
+                        created_at=r["created_at"], created_by=r["created_by"]) for r in rows]
