@@ -1,7 +1,7 @@
 """File ▸ Export Report… and File ▸ Export Review Packet…: what to export, and where.
 
 The work itself is core's (:func:`core.report.write_report`,
-:func:`core.packet.export_packet`); this module asks the scope (the whole
+:func:`core.packet.export.export_packet`); this module asks the scope (the whole
 case or the selected event) and the destination, and runs the report export
 as one task: verify the case (progress in bytes, Cancel), render the report
 from that verification, and log a case-level ``exported`` custody entry

@@ -1,7 +1,7 @@
 """Receiving a review packet (File ▸ Import Packet…) and showing a packet check.
 
 Core verifies the packet before anything is imported
-(:func:`core.packet_transfer.import_packet`); a refused packet comes back
+(:func:`core.packet.transfer.import_packet`); a refused packet comes back
 with every failure named, and :class:`PacketCheckDialog` lists them — the
 same dialog shows the result of checking a packet just sealed.
 """

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from evidence_desk.core.case import Case
-from evidence_desk.core.packet import export_packet
-from evidence_desk.core.packet_verify import verify_packet
+from evidence_desk.core.packet.export import export_packet
+from evidence_desk.core.packet.verify import verify_packet
 from evidence_desk.gui.main_window import MainWindow
 
 from .conftest import wait_idle

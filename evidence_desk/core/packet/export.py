@@ -17,7 +17,7 @@ Layout of a packet::
 The tag manifest covers bagit.txt, bag-info.txt, the payload manifest and
 the public key files, so one signature over it seals every byte. The
 signature file cannot be listed in what it signs; BagIt allows tag files the
-tag manifest does not list, and :mod:`packet_verify` accepts that one only.
+tag manifest does not list, and :mod:`.verify` accepts that one only.
 
 Evidence is copied with a single read that hashes and writes, checked
 against the catalogued hash (a packet never carries bytes that differ from
@@ -43,13 +43,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import custody, signing
-from .case import Case
-from .errors import Cancelled, EvidenceDeskError
-from .fsutil import fsync_dir
-from .packet_names import evidence_names
-from .vault import Progress, ShouldCancel
-from .verify import VerifyReport
+from .. import custody, signing
+from ..case import Case
+from ..errors import Cancelled, EvidenceDeskError
+from ..fsutil import fsync_dir
+from ..vault import Progress, ShouldCancel
+from ..verify import VerifyReport
+from .names import evidence_names
 
 log = logging.getLogger("evidence_desk.packet")
 
@@ -204,7 +204,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     from .caseuco import case_graph
 
     put(CASE_JSONLD, json.dumps(case_graph(dump, chain), indent=1, ensure_ascii=False).encode("utf-8"))
-    from .verify import verify
+    from ..verify import verify
 
     # The report states what verification found at the moment of sealing.
     verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
@@ -251,7 +251,7 @@ def _write_reports(case: Case, work: Path, event_id: int | None, fingerprint: st
                    verification: VerifyReport) -> None:
     """Both editions from one model, so the PDF and the HTML state the same
     report hash. ``work`` is the temporary bag, already atomic as a whole."""
-    from .report import build_report_model, render_html, render_pdf
+    from ..report import build_report_model, render_html, render_pdf
 
     # The report scopes an event the same way the packet does (its items,
     # their derived records, its statements and their claims).
@@ -512,6 +512,6 @@ def _one_line(value: Any) -> str:
 
 
 def _version() -> str:
-    from .. import __version__
+    from ... import __version__
 
     return __version__

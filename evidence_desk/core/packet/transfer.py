@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import ITEM_RECORD_FIELDS, Case, now_text
-from .errors import BadInput, CaseExists, EvidenceDeskError
-from .fsutil import fsync_dir
-from .packet_verify import PacketReport, verify_bag
-from .packet_zip import OpenedPacket, PacketLimits
-from .vault import Progress, ShouldCancel
+from ..case import ITEM_RECORD_FIELDS, Case, now_text
+from ..errors import BadInput, CaseExists, EvidenceDeskError
+from ..fsutil import fsync_dir
+from ..vault import Progress, ShouldCancel
+from .archive import OpenedPacket, PacketLimits
+from .verify import PacketReport, verify_bag
 
 log = logging.getLogger("evidence_desk.transfer")
 

@@ -20,8 +20,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import Cancelled, EvidenceDeskError
-from .vault import Progress, ShouldCancel
+from ..errors import Cancelled, EvidenceDeskError
+from ..vault import Progress, ShouldCancel
 
 CHUNK = 1024 * 1024
 

@@ -22,10 +22,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import custody, packet, signing
-from .errors import Cancelled
-from .packet_zip import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
-from .vault import Progress, ShouldCancel
+from .. import custody, signing
+from ..errors import Cancelled
+from ..vault import Progress, ShouldCancel
+from . import export as packet
+from .archive import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
 
 CHUNK = 4 * 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -351,7 +352,7 @@ def _load_json(root: Path, rel: str, files: dict[str, int], report: PacketReport
 
 def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str, str],
                 actual: dict[str, str], bag_info: dict[str, str], report: PacketReport) -> None:
-    from .verify import Failure, _replay_item
+    from ..verify import Failure, _replay_item
 
     try:
         case = dump["case"]

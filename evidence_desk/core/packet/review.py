@@ -24,14 +24,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import custody, signing
-from .case import Case
-from .errors import BadInput, EvidenceDeskError
-from .fsutil import atomic_write_bytes
-from .packet_transfer import PacketRejected, import_packet
-from .packet_verify import PacketReport, verify_packet
-from .packet_zip import PacketLimits
-from .vault import Progress, ShouldCancel
+from .. import custody, signing
+from ..case import Case
+from ..errors import BadInput, EvidenceDeskError
+from ..fsutil import atomic_write_bytes
+from ..vault import Progress, ShouldCancel
+from .archive import PacketLimits
+from .transfer import PacketRejected, import_packet
+from .verify import PacketReport, verify_packet
 
 NOTES_FORMAT = "evidence-desk-review-notes"
 NOTES_SUFFIX = ".review-notes.jsonl"
