@@ -727,11 +727,12 @@ class MainWindow(QMainWindow):
     def export_review_notes(self, target: str | None = None) -> Path | None:
         if self.review is None:
             return None
+        from ..core.packet.format import SIGNED_NOTES_SUFFIX
         from ..core.packet.review import export_review_notes
 
         if not target:
             target, _ = QFileDialog.getSaveFileName(self, "Export your signed review notes",
-                                                    f"{self.review.packet.name}.review-notes.signed.json",
+                                                    f"{self.review.packet.name}{SIGNED_NOTES_SUFFIX}",
                                                     "Signed review notes (*.json)")
         if not target:
             return None

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.packet import format as packet_format
 from .tasks import human_bytes
 
 BAG_INFO_LIMIT = 64 * 1024
@@ -40,22 +41,17 @@ def packet_bag_info(packet: Path) -> dict[str, str]:
     the import verifies the packet itself."""
     try:
         if packet.is_dir():
-            raw = (packet / "bag-info.txt").read_bytes()[:BAG_INFO_LIMIT]
+            raw = (packet / packet_format.BAG_INFO).read_bytes()[:BAG_INFO_LIMIT]
         else:
             with zipfile.ZipFile(packet) as archive:
-                names = [n for n in archive.namelist() if n.count("/") <= 1 and n.endswith("bag-info.txt")]
+                names = [n for n in archive.namelist() if n.count("/") <= 1 and n.endswith(packet_format.BAG_INFO)]
                 if not names:
                     return {}
                 with archive.open(min(names, key=len)) as f:
                     raw = f.read(BAG_INFO_LIMIT)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return {}
-    fields: dict[str, str] = {}
-    for line in raw.decode("utf-8", "replace").splitlines():
-        key, sep, value = line.partition(":")
-        if sep and not line[:1].isspace():
-            fields.setdefault(key.strip(), value.strip())
-    return fields
+    return packet_format.parse_bag_info(raw.decode("utf-8", "replace"))
 
 
 class ImportPacketDialog(QDialog):
@@ -142,13 +138,13 @@ class ImportPacketDialog(QDialog):
             return
         packet = Path(text).expanduser()
         info = packet_bag_info(packet)
-        sender = info.get("Contact-Name", "")
+        sender = info.get(packet_format.CONTACT_NAME, "")
         if sender and not self.released_by.text().strip():
             self.released_by.setText(sender)
         if info:
             self.sealed_by.setText(f"Says it was sealed by {sender or 'an unnamed sender'}"
-                                   + (f", key {info['Evidence-Desk-Key-Fingerprint']}"
-                                      if info.get("Evidence-Desk-Key-Fingerprint") else "")
+                                   + (f", key {info[packet_format.KEY_FINGERPRINT]}"
+                                      if info.get(packet_format.KEY_FINGERPRINT) else "")
                                    + " (checked when imported)")
         if not self.case_dir.text().strip():
             stem = packet.name[:-4] if packet.name.lower().endswith(".zip") else packet.name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.packet import format as packet_format
 from ..core.records import JournalNote
 
 
@@ -22,7 +23,7 @@ def review_cache_dir() -> Path:
 def packet_path_from_choice(chosen: str) -> Path:
     """A chosen ``bagit.txt`` stands for its folder; a zip is the packet itself."""
     path = Path(chosen)
-    return path.parent if path.name == "bagit.txt" else path
+    return path.parent if path.name == packet_format.BAGIT else path
 
 
 def notes_for_pane(session) -> list[JournalNote]:  # noqa: ANN001 - ReviewSession, imported lazily
