@@ -127,10 +127,13 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
         if sha not in on_disk:
             bad_objects[sha] = "its content is missing from the vault"
             continue
-        actual = rehashed.get(sha) or hash_file(on_disk[sha], progress, should_cancel)
+        actual = rehashed.get(sha)
         if actual is None:
-            bad_objects[sha] = "its content cannot be read from the vault"
-            continue
+            try:
+                actual = hash_file(on_disk[sha], progress, should_cancel).sha256
+            except (FileNotFoundError, PermissionError, IsADirectoryError):
+                bad_objects[sha] = "its content cannot be read from the vault"
+                continue
         report.bytes_hashed += on_disk[sha].stat().st_size
         if actual != sha:
             bad_objects[sha] = f"content altered: SHA-256 is now {actual}, catalogued as {sha}"

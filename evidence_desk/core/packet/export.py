@@ -28,7 +28,7 @@ from .. import custody, signing
 from ..case import Case
 from ..errors import Cancelled, EvidenceDeskError
 from ..fsutil import fsync_dir
-from ..vault import Progress, ShouldCancel
+from ..vault import Digest, Progress, ShouldCancel, hash_file
 from ..verify import VerifyReport
 from . import format
 from .names import evidence_names
@@ -174,7 +174,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
     _write_reports(case, work, event_id, fingerprint, verification)
     for rel in (format.REPORT_PDF, format.REPORT_HTML):
-        payload[rel] = _sha256_file(work / rel)
+        payload[rel] = hash_file(work / rel).sha256
     if should_cancel is not None and should_cancel():
         raise Cancelled("packet export cancelled")
 
@@ -199,7 +199,8 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     _write_bytes(work / format.PUBLIC_PEM, signing.public_pem(public_key))
     _write_text(work / format.PUBLIC_HEX, info.public_key_hex + "\n")
     _write_text(work / format.FINGERPRINT, fingerprint + "\n")
-    tagmanifest = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(format.SIGNED_TAG_FILES)).encode()
+    tagmanifest = "".join(f"{hash_file(work / rel).sha256}  {rel}\n"
+                          for rel in sorted(format.SIGNED_TAG_FILES)).encode()
     _write_bytes(work / format.TAGMANIFEST, tagmanifest)
     _write_bytes(work / format.SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
     if syncing is not None:
@@ -299,7 +300,7 @@ def _copy_evidence(case: Case, work: Path, items: list[dict[str, Any]], progress
                    should_cancel: ShouldCancel | None) -> dict[str, tuple[str, int]]:
     """Copy each item into the bag folder; return bag path -> (sha256, size) of the copy."""
     first_copy: dict[str, str] = {}  # sha256 -> bag path of its first copy
-    hashing: list[tuple[str, Future[tuple[str, int]]]] = []
+    hashing: list[tuple[str, Future[Digest]]] = []
     # The kernel copies one file while two threads hash the copies before it
     # (hashing is slower than copying; hashlib releases the GIL).
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="packet-hash") as hasher:
@@ -311,7 +312,7 @@ def _copy_evidence(case: Case, work: Path, items: list[dict[str, Any]], progress
                 else:
                     copy_file(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
                     first_copy[row["sha256"]] = row["packet_path"]
-                hashing.append((row["packet_path"], hasher.submit(hash_file_size, target)))
+                hashing.append((row["packet_path"], hasher.submit(hash_file, target)))
         except BaseException:
             for _, future in hashing:
                 future.cancel()
@@ -379,7 +380,7 @@ def copy_file(source: Path, target: Path, progress: Progress | None = None,
     the disk after every file would serialise copying behind write-back, so
     the bag is made durable in one pass before it is renamed into place.
 
-    The caller hashes the *copy* (:func:`hash_file_size`) while it is still in
+    The caller hashes the *copy* (:func:`~evidence_desk.core.vault.hash_file`) while it is still in
     the page cache, so the hash vouches for the bytes actually in the packet."""
     try:
         src = open(source, "rb", buffering=0)
@@ -393,19 +394,6 @@ def copy_file(source: Path, target: Path, progress: Progress | None = None,
         finally:
             os.close(out_fd)
     return size
-
-
-def hash_file_size(path: Path) -> tuple[str, int]:
-    """SHA-256 and size of the file at ``path``."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb", buffering=0) as f:
-        buf = bytearray(CHUNK)
-        view = memoryview(buf)
-        while n := f.readinto(buf):
-            digest.update(view[:n])
-            size += n
-    return digest.hexdigest(), size
 
 
 def _kernel_copy(src: int, dst: int, size: int, progress: Progress | None,
@@ -449,14 +437,6 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

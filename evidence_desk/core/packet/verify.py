@@ -23,12 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import custody, signing
-from ..errors import Cancelled
-from ..vault import Progress, ShouldCancel
+from ..vault import Progress, ShouldCancel, hash_file
 from . import format
 from .archive import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
 
-CHUNK = 4 * 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
@@ -124,7 +122,7 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
         if rel not in files:
             report.fail("tag", f"{rel} is listed in {format.TAGMANIFEST} but is not in the packet", path=rel)
             continue
-        actual = _hash(root / rel, None, should_cancel)
+        actual = hash_file(root / rel, should_cancel=should_cancel).sha256
         if actual != expected:
             report.fail("tag", f"{rel} was altered after sealing: SHA-256 is {actual}, the signed tag manifest "
                                f"says {expected}", path=rel)
@@ -146,7 +144,7 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
         on_total(sum(files[rel] for rel in present))
     actual_hashes: dict[str, str] = {}
     for rel in present:
-        actual = _hash(root / rel, progress, should_cancel)
+        actual = hash_file(root / rel, progress, should_cancel).sha256
         report.files_hashed += 1
         report.bytes_hashed += files[rel]
         actual_hashes[rel] = actual
@@ -445,17 +443,3 @@ def _read_chain(root: Path, rel: str, files: dict[str, int], report: PacketRepor
                                        "edited", path=rel, seq=row["seq"])
             rows.append(row)
     return rows
-
-
-def _hash(path: Path, progress: Progress | None, should_cancel: ShouldCancel | None) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as f:
-        buf = bytearray(CHUNK)
-        view = memoryview(buf)
-        while n := f.readinto(buf):
-            digest.update(view[:n])
-            if progress is not None:
-                progress(n)
-            if should_cancel is not None and should_cancel():
-                raise Cancelled("packet verification cancelled")
-    return digest.hexdigest()
