@@ -18,12 +18,13 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import custody, signing
 from ..vault import Progress, ShouldCancel, hash_file
+from ..verify import CaseFailure, Failure, Verification, _replay_item
 from . import format
 from .archive import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
 
@@ -31,21 +32,18 @@ _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 @dataclass(frozen=True)
-class PacketFailure:
-    """One thing in the packet that does not hold, named so a reviewer can find it."""
+class PacketFailure(Failure):
+    """One thing in the packet that does not hold, naming the file in the packet."""
 
-    what: str  # "structure", "payload", "tag", "signature", "custody", "item", "limits"
-    message: str
     path: str = ""
-    item_id: int | None = None
-    seq: int | None = None
 
-    def __str__(self) -> str:
-        return self.message
+    @property
+    def where(self) -> str:
+        return self.path
 
 
 @dataclass
-class PacketReport:
+class PacketReport(Verification):
     packet: str
     fingerprint: str = ""
     public_key_hex: str = ""
@@ -58,14 +56,9 @@ class PacketReport:
     custody_head: dict[str, Any] | None = None
     tagmanifest_sha256: str = ""
     signature_valid: bool = False
-    failures: list[PacketFailure] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-    def fail(self, what: str, message: str, **where: Any) -> None:
-        self.failures.append(PacketFailure(what, message, **where))
+    failures: list[Failure] = field(default_factory=list)
+    FAILURE: ClassVar[type[Failure]] = PacketFailure
+    WHERE: ClassVar[str] = "File"
 
     def summary(self) -> str:
         if self.ok:
@@ -73,12 +66,6 @@ class PacketReport:
                     f"{self.files_hashed} files ({self.bytes_hashed} bytes) rehashed, {self.items} items match "
                     f"their catalogue and custody records, {self.custody_entries} custody entries chained")
         return f"{len(self.failures)} failure(s) in packet {self.packet}"
-
-    def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["ok"] = self.ok
-        out["failures"] = [{**asdict(f), "text": str(f)} for f in self.failures]
-        return out
 
 
 def verify_packet(path: Path | str, *, expect_fingerprint: str | None = None, limits: PacketLimits | None = None,
@@ -347,8 +334,6 @@ def _load_json(root: Path, rel: str, files: dict[str, int], report: PacketReport
 
 def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str, str],
                 actual: dict[str, str], bag_info: dict[str, str], report: PacketReport) -> None:
-    from ..verify import Failure, _replay_item
-
     try:
         case = dump["case"]
         items = list(dump["tables"]["item"])
@@ -406,7 +391,7 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
         elif rel in actual and actual[rel] != sha:
             report.fail("item", f"{label}: {rel} has SHA-256 {actual[rel]}, the catalogue says {sha}", path=rel,
                         item_id=item_id)
-        problems: list[Failure] = []
+        problems: list[CaseFailure] = []
         _replay_item(item, by_item.get(item_id, []), problems.append)
         for problem in problems:
             report.fail("item", f"{label}: {problem.message}", item_id=item_id, seq=problem.seq, path=rel)
