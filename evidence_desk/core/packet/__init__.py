@@ -3,6 +3,7 @@
 One module per job; each is imported from where it lives (there is no
 catch-all re-export here)::
 
+    format    every name, key and encoding of a packet on disk  MANIFEST, CASE_JSON, ...
     export    seal a case (or one event) into a packet          export_packet
     verify    check a packet without trusting its sender        verify_packet
     transfer  receive a verified packet as a new case           import_packet

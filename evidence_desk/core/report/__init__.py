@@ -6,6 +6,9 @@ that same model; :func:`write_report` does both steps and writes the file
 atomically, so a failed render never leaves a partial report behind.
 :func:`write_reports` writes several editions of one model (a review packet
 carries the PDF, the HTML and the JSON of the same report, with one hash).
+
+The package: this module is the way in; :mod:`.model` builds the plain-data
+:class:`ReportModel` and its hash, :mod:`.pdf` and :mod:`.html` draw it.
 """
 
 from __future__ import annotations
