@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evidence_desk.core.case import Case  # noqa: E402
-from evidence_desk.core.packet import export_packet  # noqa: E402
+from evidence_desk.core.packet.export import export_packet  # noqa: E402
 
 
 def build_case(base: Path, items: int, size: int) -> Case:

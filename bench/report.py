@@ -7,7 +7,7 @@ which rehashes every object) and rendering the PDF and the HTML. Goal: the PDF
 renders in under 10 s.
 
 Also times building a review packet against ``cp -r`` of the case folder when
-``evidence_desk.core.packet.export_packet`` exists (see :func:`bench_packet`).
+``evidence_desk.core.packet.export.export_packet`` exists (see :func:`bench_packet`).
 
     PYTHONPATH=. python bench/report.py [--items 1000] [--keep DIR]
 """
@@ -69,10 +69,10 @@ def bench_packet(case: Case, work: Path) -> tuple[float, float] | None:
     """HOOK for the packet helper / lead: time packet export against ``cp -r``.
 
     Returns (seconds to export the packet, seconds to ``cp -r`` the case folder),
-    or None while ``evidence_desk.core.packet.export_packet`` does not exist.
+    or None while ``evidence_desk.core.packet.export.export_packet`` does not exist.
     """
     try:
-        from evidence_desk.core.packet import export_packet  # type: ignore[attr-defined]
+        from evidence_desk.core.packet.export import export_packet  # type: ignore[attr-defined]
     except ImportError:
         return None
     started = time.perf_counter()
@@ -115,7 +115,7 @@ def main() -> int:
         print(f"model + PDF: {t_model + t_pdf:.2f} s")
         packet = bench_packet(case, work)
         if packet is None:
-            print("packet vs cp -r: skipped (evidence_desk.core.packet.export_packet not available)")
+            print("packet vs cp -r: skipped (evidence_desk.core.packet.export.export_packet not available)")
         else:
             ratio = packet[1] / packet[0]
             print(f"packet export: {packet[0]:.2f} s; cp -r of the case folder: {packet[1]:.2f} s; "

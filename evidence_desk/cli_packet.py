@@ -15,7 +15,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .cli import _open
-    from .core.packet import export_packet
+    from .core.packet.export import export_packet
 
     with _open(args) as case:
         out = export_packet(case, Path(args.out), zip=args.zip or args.out.lower().endswith(".zip"),
@@ -28,7 +28,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_verify_packet(args: argparse.Namespace) -> int:
     from .cli import _print_json
-    from .core.packet_verify import verify_packet
+    from .core.packet.verify import verify_packet
 
     report = verify_packet(Path(args.packet), expect_fingerprint=args.expect_fingerprint)
     if args.json:
@@ -45,7 +45,7 @@ def cmd_verify_packet(args: argparse.Namespace) -> int:
 
 def cmd_import_packet(args: argparse.Namespace) -> int:
     from .core.case import resolve_examiner
-    from .core.packet_transfer import PacketRejected, import_packet
+    from .core.packet.transfer import PacketRejected, import_packet
 
     examiner = resolve_examiner(args.examiner)
     try:
@@ -63,7 +63,7 @@ def cmd_import_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_notes(args: argparse.Namespace) -> int:
-    from .core.packet_review import verify_review_notes
+    from .core.packet.review import verify_review_notes
 
     check = verify_review_notes(Path(args.notes), expect_fingerprint=args.expect_fingerprint)
     print(check.message, file=sys.stdout if check.ok else sys.stderr)

@@ -113,7 +113,7 @@ def main() -> int:
     window.close()
     # review mode: the demo sealed into a packet and opened as oversight staff would
     from evidence_desk.core.case import Case
-    from evidence_desk.core.packet import export_packet
+    from evidence_desk.core.packet.export import export_packet
 
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
     os.environ["XDG_DATA_HOME"] = str(work / "data")

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from . import custody
 from .case import DB_FILE, VAULT_DIR
@@ -23,17 +23,73 @@ from .errors import CaseNotFound
 from .items import ITEM_RECORD_FIELDS
 from .vault import Progress, ShouldCancel, Vault, hash_file
 
+# --- what a verification found: shared with packet verification ---------------------
 
 @dataclass(frozen=True)
 class Failure:
-    """One thing that does not hold, named so a person can find it."""
+    """One thing that does not hold, named so a person can find it.
 
-    what: str  # "object", "item", "custody", "case"
+    A case's verification adds the item's name and hash (:class:`CaseFailure`),
+    a packet's the file in the packet (:class:`~evidence_desk.core.packet.verify.PacketFailure`);
+    :attr:`where` is that place as text, so both are shown the same way."""
+
+    what: str  # "case", "object", "item", "custody"; in a packet also "structure", "payload", "tag", ...
     message: str
     item_id: int | None = None
+    seq: int | None = None  # the custody entry
+
+    @property
+    def where(self) -> str:
+        return ""
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "text": str(self)}
+
+
+class Verification:
+    """What a verification found: every failure, a one-line summary, a JSON form.
+
+    The base of :class:`VerifyReport` (a case) and
+    :class:`~evidence_desk.core.packet.verify.PacketReport` (a packet), so the
+    command line and the GUI present either through this interface alone.
+    Subclasses are dataclasses holding ``failures`` and their counts."""
+
+    failures: list[Failure]
+    FAILURE: ClassVar[type[Failure]] = Failure
+    WHERE: ClassVar[str] = "Where"  # what :attr:`Failure.where` holds, as a column heading
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def fail(self, what: str, message: str, **where: Any) -> None:
+        self.failures.append(self.FAILURE(what, message, **where))
+
+    def summary(self) -> str:
+        raise NotImplementedError
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)  # every subclass is a dataclass
+        out["ok"] = self.ok
+        out["failures"] = [f.to_json() for f in self.failures]
+        return out
+
+
+# --- a case ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseFailure(Failure):
+    """A failure in a case, naming the item by id and original file name."""
+
     item_name: str = ""
-    seq: int | None = None
     sha256: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.item_name
 
     def __str__(self) -> str:
         if self.item_id is not None:
@@ -42,29 +98,21 @@ class Failure:
 
 
 @dataclass
-class VerifyReport:
+class VerifyReport(Verification):
     case_dir: str
     items: int = 0
     objects: int = 0
     bytes_hashed: int = 0
     custody_entries: int = 0
     failures: list[Failure] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
+    FAILURE: ClassVar[type[Failure]] = CaseFailure
+    WHERE: ClassVar[str] = "Name"
 
     def summary(self) -> str:
         if self.ok:
             return (f"intact: {self.items} items, {self.objects} objects ({self.bytes_hashed} bytes) rehashed, "
                     f"{self.custody_entries} custody entries chained")
         return f"{len(self.failures)} failure(s) in {self.case_dir}"
-
-    def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["ok"] = self.ok
-        out["failures"] = [{**asdict(f), "text": str(f)} for f in self.failures]
-        return out
 
 
 def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
@@ -99,7 +147,7 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
     fail = report.failures.append
     info = _rows(conn, "SELECT id FROM case_info")
     if len(info) != 1:
-        fail(Failure("case", "the case record is missing or duplicated"))
+        fail(CaseFailure("case", "the case record is missing or duplicated"))
         return
     case_id = info[0]["id"]
     items = _rows(conn, "SELECT * FROM item ORDER BY id")
@@ -110,8 +158,8 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
 
     # 1. the chain
     for problem in custody.check_chain(chain, case_id, custody.read_head(case_dir)):
-        fail(Failure("custody", problem.message, item_id=problem.item_id,
-                     item_name=names.get(problem.item_id, ""), seq=problem.seq))
+        fail(CaseFailure("custody", problem.message, item_id=problem.item_id,
+                         item_name=names.get(problem.item_id, ""), seq=problem.seq))
 
     # 2. content: every object rehashed, every item has its object, every object an item
     vault = Vault(case_dir / VAULT_DIR)
@@ -124,30 +172,34 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
     bad_objects: dict[str, str] = {}
     for sha, row in sorted(objects.items()):
         if sha not in items_by_sha:
-            fail(Failure("object", f"vault object {sha} is recorded but belongs to no item", sha256=sha))
+            fail(CaseFailure("object", f"vault object {sha} is recorded but belongs to no item", sha256=sha))
         if sha not in on_disk:
             bad_objects[sha] = "its content is missing from the vault"
             continue
-        actual = rehashed.get(sha) or hash_file(on_disk[sha], progress, should_cancel)
+        actual = rehashed.get(sha)
         if actual is None:
-            bad_objects[sha] = "its content cannot be read from the vault"
-            continue
+            try:
+                actual = hash_file(on_disk[sha], progress, should_cancel).sha256
+            except (FileNotFoundError, PermissionError, IsADirectoryError):
+                bad_objects[sha] = "its content cannot be read from the vault"
+                continue
         report.bytes_hashed += on_disk[sha].stat().st_size
         if actual != sha:
             bad_objects[sha] = f"content altered: SHA-256 is now {actual}, catalogued as {sha}"
         elif on_disk[sha].stat().st_size != row["size"]:
             bad_objects[sha] = f"size is {on_disk[sha].stat().st_size}, catalogued as {row['size']}"
     for sha in sorted(set(on_disk) - set(objects)):
-        fail(Failure("object", f"vault object {sha} is not in the catalogue (added outside Evidence Desk, "
-                               "or its record was deleted)", sha256=sha))
+        fail(CaseFailure("object", f"vault object {sha} is not in the catalogue (added outside Evidence Desk, "
+                                   "or its record was deleted)", sha256=sha))
     for item in items:
         sha = item["sha256"]
         if sha not in objects:
             reason = bad_objects.get(sha) or (
                 "its content is missing from the vault" if sha not in on_disk else "its object record is missing")
-            fail(Failure("item", reason, item["id"], item["original_name"], sha256=sha))
+            fail(CaseFailure("item", reason, item_id=item["id"], item_name=item["original_name"], sha256=sha))
         elif sha in bad_objects:
-            fail(Failure("item", bad_objects[sha], item["id"], item["original_name"], sha256=sha))
+            fail(CaseFailure("item", bad_objects[sha], item_id=item["id"], item_name=item["original_name"],
+                             sha256=sha))
 
     # 2b. chains received with review packets, re-walked against the sender's case
     _verify_inherited(conn, fail)
@@ -165,11 +217,11 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
         first = entries[0]
         if item_id not in known_ids and first["action"] in ("acquired", "derived", "transferred") \
                 and first["target_type"] == "item":
-            fail(Failure("item", f"custody entry #{first['seq']} records item {item_id}, which is no longer in "
-                                 "the catalogue (deleted)", item_id=item_id, item_name="?", seq=first["seq"]))
+            fail(CaseFailure("item", f"custody entry #{first['seq']} records item {item_id}, which is no longer in "
+                                     "the catalogue (deleted)", item_id=item_id, item_name="?", seq=first["seq"]))
 
 
-def _verify_inherited(conn: sqlite3.Connection, fail: Callable[[Failure], None]) -> None:
+def _verify_inherited(conn: sqlite3.Connection, fail: Callable[[CaseFailure], None]) -> None:
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'inherited_custody'").fetchone() is None:
         return
     for transfer in _rows(conn, "SELECT * FROM transfer_in ORDER BY id"):
@@ -182,38 +234,40 @@ def _verify_inherited(conn: sqlite3.Connection, fail: Callable[[Failure], None])
                 row = None
             if not isinstance(row, dict) or custody.canonical(row) != stored["line"] \
                     or row.get("entry_hash") != stored["entry_hash"]:
-                fail(Failure("custody", f"received custody entry #{stored['seq']} of case "
-                                        f"{stored['source_case_id']} was altered", seq=stored["seq"]))
+                fail(CaseFailure("custody", f"received custody entry #{stored['seq']} of case "
+                                            f"{stored['source_case_id']} was altered", seq=stored["seq"]))
                 continue
             if stored["source_case_id"] == transfer["source_case_id"]:
                 rows.append(row)
         head = (transfer["custody_head_seq"], transfer["custody_head_hash"])
         for problem in custody.check_chain(rows, transfer["source_case_id"], head):
-            fail(Failure("custody", f"custody chain received from case {transfer['source_case_id']} "
-                                    f"(packet {transfer['packet_name']}): {problem.message}", seq=problem.seq))
+            fail(CaseFailure("custody", f"custody chain received from case {transfer['source_case_id']} "
+                                        f"(packet {transfer['packet_name']}): {problem.message}", seq=problem.seq))
 
 
-def _replay_item(item: dict[str, Any], entries: list[dict[str, Any]], fail: Callable[[Failure], None]) -> None:
+def _replay_item(item: dict[str, Any], entries: list[dict[str, Any]], fail: Callable[[CaseFailure], None]) -> None:
     intake = next((e for e in entries if e["action"] in ("acquired", "derived")
                    or (e["action"] == "transferred" and "item" in _details(e))), None)
     name = item["original_name"]
     if intake is None:
-        fail(Failure("item", "has no acquisition entry in the custody chain", item["id"], name))
+        fail(CaseFailure("item", "has no acquisition entry in the custody chain", item_id=item["id"],
+                         item_name=name))
         return
     expected = dict(_details(intake).get("item", {}))
     for entry in entries:
         if entry.get("item_sha256") not in (None, item["sha256"]):
-            fail(Failure("item", f"custody entry #{entry['seq']} records SHA-256 {entry['item_sha256']}, "
-                                 f"the catalogue says {item['sha256']}", item["id"], name, seq=entry["seq"]))
+            fail(CaseFailure("item", f"custody entry #{entry['seq']} records SHA-256 {entry['item_sha256']}, "
+                                     f"the catalogue says {item['sha256']}", item_id=item["id"], item_name=name,
+                                     seq=entry["seq"]))
         if entry["action"] == "metadata_changed" and entry["seq"] > intake["seq"]:
             d = _details(entry)
             if "field" in d:
                 expected[d["field"]] = d.get("new")
     for field_name in ITEM_RECORD_FIELDS:
         if field_name in expected and expected[field_name] != item.get(field_name):
-            fail(Failure("item", f"{field_name} is {item.get(field_name)!r} but the custody chain records "
-                                 f"{expected[field_name]!r}: changed without a custody entry",
-                         item["id"], name))
+            fail(CaseFailure("item", f"{field_name} is {item.get(field_name)!r} but the custody chain records "
+                                     f"{expected[field_name]!r}: changed without a custody entry",
+                             item_id=item["id"], item_name=name))
 
 
 def _details(entry: dict[str, Any]) -> dict[str, Any]:

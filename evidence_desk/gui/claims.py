@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core.case import Case
 from ..core.records import Claim, ClaimLink, Item, Statement
-from ..core.report_model import CREDIBILITY_MEANING
+from ..core.report.model import CREDIBILITY_MEANING
 
 ClaimRole = Qt.ItemDataRole.UserRole + 10
 LinkRole = Qt.ItemDataRole.UserRole + 11  # ("statement" | "item", id)

@@ -1,7 +1,7 @@
 """File ▸ Export Report… and File ▸ Export Review Packet…: what to export, and where.
 
 The work itself is core's (:func:`core.report.write_report`,
-:func:`core.packet.export_packet`); this module asks the scope (the whole
+:func:`core.packet.export.export_packet`); this module asks the scope (the whole
 case or the selected event) and the destination, and runs the report export
 as one task: verify the case (progress in bytes, Cancel), render the report
 from that verification, and log a case-level ``exported`` custody entry
@@ -10,7 +10,6 @@ naming the file and its SHA-256.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core.case import Case
 from ..core.records import Event
+from ..core.vault import hash_file
 from .tasks import Task
 
 REPORT_FILTERS = "PDF report (*.pdf);;HTML report (*.html)"
@@ -50,14 +50,6 @@ class ReportExported:
     logged: bool
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def export_report(case: Case, request: ExportRequest, task: Task) -> ReportExported:
     """Verify, write the report, log the export. Runs on the case's writer thread."""
     from ..core.report import write_report_model
@@ -67,7 +59,7 @@ def export_report(case: Case, request: ExportRequest, task: Task) -> ReportExpor
     verification = verify(case.path, task.progress, task.should_cancel, task.set_total)
     task.set_stage(f"Writing {request.out.name}…", cancellable=False)
     model = write_report_model(case, request.out, event_id=request.event_id, verification=verification)
-    sha = _sha256(request.out)
+    sha = hash_file(request.out).sha256
     logged = not case.read_only
     if logged:
         scope = "case" if request.event_id is None else f"event {request.event_id}"

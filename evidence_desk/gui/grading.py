@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..core import store
 from ..core.case import Case
 from ..core.records import Claim, Grade, Item, Statement
-from ..core.report_model import CREDIBILITY_MEANING, RELIABILITY_MEANING
+from ..core.report.model import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from .record_details import fill_grades, grades_table
 
 KEEP = ""  # the "leave as it is" choice

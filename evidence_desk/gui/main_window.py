@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.case: Case | None = None
         self.lock: case_lock.CaseLock | None = None
         self.lock_holder: case_lock.LockHolder | None = None
-        self.review: Any = None  # a core.packet_review.ReviewSession in review mode
+        self.review: Any = None  # a core.packet.review.ReviewSession in review mode
         self.setWindowIcon(icon("app"))
         self.setAcceptDrops(True)
         self.errors = ErrorPresenter(self, self.crash.report)
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
         item = self.inspector.item if link else None
         event = self.selected_event if link and item is None else None
         if case is not None and self.review is not None:  # a reviewer's note: beside the packet, not in it
-            from ..core.packet_review import add_review_note
+            from ..core.packet.review import add_review_note
 
             try:
                 add_review_note(self.review, text, item_id=item.id if item else None,
@@ -710,7 +710,7 @@ class MainWindow(QMainWindow):
 
     def open_packet(self, packet: Path) -> None:
         """Verify ``packet`` off the GUI thread, then show it read-only in review mode."""
-        from ..core.packet_review import open_for_review
+        from ..core.packet.review import open_for_review
         from .review import review_cache_dir
 
         reviewer = settings.examiner() or None
@@ -727,11 +727,12 @@ class MainWindow(QMainWindow):
     def export_review_notes(self, target: str | None = None) -> Path | None:
         if self.review is None:
             return None
-        from ..core.packet_review import export_review_notes
+        from ..core.packet.format import SIGNED_NOTES_SUFFIX
+        from ..core.packet.review import export_review_notes
 
         if not target:
             target, _ = QFileDialog.getSaveFileName(self, "Export your signed review notes",
-                                                    f"{self.review.packet.name}.review-notes.signed.json",
+                                                    f"{self.review.packet.name}{SIGNED_NOTES_SUFFIX}",
                                                     "Signed review notes (*.json)")
         if not target:
             return None
@@ -994,7 +995,7 @@ class MainWindow(QMainWindow):
     def start_packet_export(self, request: Any) -> None:
         case = self.case
         assert case is not None
-        from ..core.packet import export_packet
+        from ..core.packet.export import export_packet
 
         out, zipped = request.out, request.out.suffix.lower() == ".zip"
         self.runner.write(f"Sealing the review packet {out.name}: copying and hashing the evidence",
@@ -1025,7 +1026,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def verify_packet_file(self, packet: Path) -> None:
-        from ..core.packet_verify import verify_packet
+        from ..core.packet.verify import verify_packet
         from .packets import PacketCheckDialog
 
         def show(report: Any) -> None:
@@ -1055,7 +1056,7 @@ class MainWindow(QMainWindow):
         if not examiner:
             return
         settings.remember_examiner(examiner)
-        from ..core.packet_transfer import import_packet
+        from ..core.packet.transfer import import_packet
 
         self.runner.read(f"Verifying and importing the packet {packet.name}",
                          lambda task: import_packet(packet, case_dir, examiner=examiner, released_by=released_by,
@@ -1067,7 +1068,7 @@ class MainWindow(QMainWindow):
                              "Packet import cancelled: no case was created", 6000))
 
     def _packet_import_failed(self, packet: Path, exc: BaseException) -> None:
-        from ..core.packet_transfer import PacketRejected
+        from ..core.packet.transfer import PacketRejected
         from .packets import PacketCheckDialog
 
         if isinstance(exc, PacketRejected):

@@ -1,7 +1,7 @@
 """Receiving a review packet (File ▸ Import Packet…) and showing a packet check.
 
 Core verifies the packet before anything is imported
-(:func:`core.packet_transfer.import_packet`); a refused packet comes back
+(:func:`core.packet.transfer.import_packet`); a refused packet comes back
 with every failure named, and :class:`PacketCheckDialog` lists them — the
 same dialog shows the result of checking a packet just sealed.
 """
@@ -9,26 +9,26 @@ same dialog shows the result of checking a packet just sealed.
 from __future__ import annotations
 
 import zipfile
+from html import escape
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core.packet import format as packet_format
+from ..core.packet.verify import PacketReport
 from .tasks import human_bytes
+from .verify_dialog import VerificationDialog, heading
 
 BAG_INFO_LIMIT = 64 * 1024
 
@@ -40,22 +40,17 @@ def packet_bag_info(packet: Path) -> dict[str, str]:
     the import verifies the packet itself."""
     try:
         if packet.is_dir():
-            raw = (packet / "bag-info.txt").read_bytes()[:BAG_INFO_LIMIT]
+            raw = (packet / packet_format.BAG_INFO).read_bytes()[:BAG_INFO_LIMIT]
         else:
             with zipfile.ZipFile(packet) as archive:
-                names = [n for n in archive.namelist() if n.count("/") <= 1 and n.endswith("bag-info.txt")]
+                names = [n for n in archive.namelist() if n.count("/") <= 1 and n.endswith(packet_format.BAG_INFO)]
                 if not names:
                     return {}
                 with archive.open(min(names, key=len)) as f:
                     raw = f.read(BAG_INFO_LIMIT)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return {}
-    fields: dict[str, str] = {}
-    for line in raw.decode("utf-8", "replace").splitlines():
-        key, sep, value = line.partition(":")
-        if sep and not line[:1].isspace():
-            fields.setdefault(key.strip(), value.strip())
-    return fields
+    return packet_format.parse_bag_info(raw.decode("utf-8", "replace"))
 
 
 class ImportPacketDialog(QDialog):
@@ -142,13 +137,13 @@ class ImportPacketDialog(QDialog):
             return
         packet = Path(text).expanduser()
         info = packet_bag_info(packet)
-        sender = info.get("Contact-Name", "")
+        sender = info.get(packet_format.CONTACT_NAME, "")
         if sender and not self.released_by.text().strip():
             self.released_by.setText(sender)
         if info:
             self.sealed_by.setText(f"Says it was sealed by {sender or 'an unnamed sender'}"
-                                   + (f", key {info['Evidence-Desk-Key-Fingerprint']}"
-                                      if info.get("Evidence-Desk-Key-Fingerprint") else "")
+                                   + (f", key {info[packet_format.KEY_FINGERPRINT]}"
+                                      if info.get(packet_format.KEY_FINGERPRINT) else "")
                                    + " (checked when imported)")
         if not self.case_dir.text().strip():
             stem = packet.name[:-4] if packet.name.lower().endswith(".zip") else packet.name
@@ -172,52 +167,16 @@ class ImportPacketDialog(QDialog):
         self.accept()
 
 
-COLUMNS = ("What", "File", "Item", "Custody entry", "Problem")
-
-
-class PacketCheckDialog(QDialog):
+class PacketCheckDialog(VerificationDialog):
     """A packet's verification: intact with its key fingerprint, or every failure by name."""
 
-    def __init__(self, parent: QWidget | None, report, title: str, refused: bool = False) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.report = report
-        self.setWindowTitle(title)
-        self.resize(900, 420 if report.failures else 220)
-        layout = QVBoxLayout(self)
+    def __init__(self, parent: QWidget | None, report: PacketReport, title: str, refused: bool = False) -> None:
         if report.ok:
-            headline = QLabel(f"<h3 style='color:#1f7a4a'>✔ The packet is intact</h3>"
-                              f"Signature valid, signed by the case key <tt>{report.fingerprint}</tt>. "
-                              f"{report.files_hashed} files ({human_bytes(report.bytes_hashed)}) rehashed; "
-                              f"{report.items} items match their catalogue; {report.custody_entries} custody "
-                              "entries chained. Compare the fingerprint with the report cover or a value you "
-                              "trust.")
+            body = (f"Signature valid, signed by the case key <tt>{escape(report.fingerprint)}</tt>. "
+                    f"{report.files_hashed} files ({human_bytes(report.bytes_hashed)}) rehashed; "
+                    f"{report.items} items match their catalogue; {report.custody_entries} custody "
+                    "entries chained. Compare the fingerprint with the report cover or a value you trust.")
         else:
-            n = len(report.failures)
             lead = "The packet was refused; nothing was imported." if refused else "The packet does not verify."
-            headline = QLabel(f"<h3 style='color:#b00020'>✘ {n} problem{'s' if n != 1 else ''} found</h3>"
-                              f"{lead} Each row names what does not hold in <i>{report.packet}</i>.")
-        headline.setWordWrap(True)
-        layout.addWidget(headline)
-        self.table = QTableWidget(len(report.failures), len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        for row, f in enumerate(report.failures):
-            for col, text in enumerate((f.what, f.path, "" if f.item_id is None else str(f.item_id),
-                                        "" if f.seq is None else f"#{f.seq}", f.message)):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
-                self.table.setItem(row, col, cell)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeRowsToContents()
-        self.table.setVisible(bool(report.failures))
-        layout.addWidget(self.table, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def rows(self) -> list[list[str]]:
-        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
-                for r in range(self.table.rowCount())]
+            body = f"{lead} Each row names what does not hold in <i>{escape(report.packet)}</i>."
+        super().__init__(parent, report, title, heading(report, "The packet is intact") + body)

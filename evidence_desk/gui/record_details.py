@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..core.case import Case
 from ..core.records import Claim, Grade, Statement
-from ..core.report_model import CREDIBILITY_MEANING, RELIABILITY_MEANING
+from ..core.report.model import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from .claims import STANCE_TITLES, credibility_text, evidence_counts
 from .models import utc_short
 from .statements import time_text

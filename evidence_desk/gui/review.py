@@ -3,13 +3,14 @@
 The packet is verified first (signature, every hash, the custody chain) and
 opened from a cache as a read-only case; the reviewer's own notes are kept
 beside the packet, never inside it, and can be exported signed with the
-reviewer's key. The core work is in :mod:`evidence_desk.core.packet_review`.
+reviewer's key. The core work is in :mod:`evidence_desk.core.packet.review`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.packet import format as packet_format
 from ..core.records import JournalNote
 
 
@@ -22,12 +23,12 @@ def review_cache_dir() -> Path:
 def packet_path_from_choice(chosen: str) -> Path:
     """A chosen ``bagit.txt`` stands for its folder; a zip is the packet itself."""
     path = Path(chosen)
-    return path.parent if path.name == "bagit.txt" else path
+    return path.parent if path.name == packet_format.BAGIT else path
 
 
 def notes_for_pane(session) -> list[JournalNote]:  # noqa: ANN001 - ReviewSession, imported lazily
     """The case's journal and the reviewer's notes, in time order, for the journal pane."""
-    from ..core.packet_review import review_notes
+    from ..core.packet.review import review_notes
 
     notes = list(session.case.journal.list())
     notes += [JournalNote(id=0, at=n.at, author=f"{n.reviewer} (review note)", text=n.text,

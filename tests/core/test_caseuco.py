@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from evidence_desk.core.case import Case
-from evidence_desk.core.caseuco import case_graph
-from evidence_desk.core.packet import scoped_tables
+from evidence_desk.core.packet.caseuco import case_graph
+from evidence_desk.core.packet.export import scoped_tables
 
 
 def _dump(case: Case) -> dict:

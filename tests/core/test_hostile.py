@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from evidence_desk.core.case import Case
-from evidence_desk.core.packet import export_packet
-from evidence_desk.core.packet_transfer import PacketRejected, import_packet
-from evidence_desk.core.packet_verify import verify_packet
-from evidence_desk.core.packet_zip import PacketLimits, PacketRefused, extract_zip
+from evidence_desk.core.packet.archive import PacketLimits, PacketRefused, extract_zip
+from evidence_desk.core.packet.export import export_packet
+from evidence_desk.core.packet.transfer import PacketRejected, import_packet
+from evidence_desk.core.packet.verify import verify_packet
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,9 @@ def test_no_module_under_core_imports_qt() -> None:
 
 
 def test_importing_every_core_module_loads_no_qt() -> None:
-    modules = [f"evidence_desk.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__"]
+    modules = [".".join(("evidence_desk", "core", *p.relative_to(CORE).with_suffix("").parts)).removesuffix(".__init__")
+               for p in sorted(CORE.rglob("*.py"))]
+    assert {"evidence_desk.core.packet.export", "evidence_desk.core.report.pdf"} <= set(modules)  # subpackages too
     code = ("import importlib, sys\n"
             f"for m in {modules!r}: importlib.import_module(m)\n"
             "print(sorted(m for m in sys.modules if m.startswith('PySide6')))")

@@ -17,8 +17,8 @@ from evidence_desk.cli import main
 from evidence_desk.core import custody
 from evidence_desk.core.case import Case
 from evidence_desk.core.errors import Cancelled
-from evidence_desk.core.packet import PacketError, export_packet
-from evidence_desk.core.packet_verify import verify_packet
+from evidence_desk.core.packet.export import PacketError, export_packet
+from evidence_desk.core.packet.verify import verify_packet
 
 CASE_VALIDATE = Path(sys.executable).with_name("case_validate")
 

@@ -12,8 +12,8 @@ import bagit
 
 from evidence_desk.core.case import Case
 from evidence_desk.core.demo import build_demo
-from evidence_desk.core.packet import export_packet
-from evidence_desk.core.packet_transfer import import_packet
+from evidence_desk.core.packet.export import export_packet
+from evidence_desk.core.packet.transfer import import_packet
 from evidence_desk.core.verify import verify
 
 

@@ -8,8 +8,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evidence_desk.core.packet_names import MAX_NAME_BYTES, evidence_names, fold, sanitise
-from evidence_desk.core.packet_zip import PacketLimits, check_member_name
+from evidence_desk.core.packet.archive import PacketLimits, check_member_name
+from evidence_desk.core.packet.names import MAX_NAME_BYTES, evidence_names, fold, sanitise
 
 
 @given(st.text(max_size=400))

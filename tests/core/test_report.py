@@ -19,9 +19,10 @@ import pytest
 from markupsafe import escape
 
 from evidence_desk.cli import main
-from evidence_desk.core import report, report_pdf
+from evidence_desk.core import report
 from evidence_desk.core.case import Case
 from evidence_desk.core.custody import canonical
+from evidence_desk.core.report import pdf as report_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
 

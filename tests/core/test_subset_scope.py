@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from evidence_desk.core.demo import build_demo
-from evidence_desk.core.packet import export_packet
+from evidence_desk.core.packet.export import export_packet
 
 
 def test_event_packet_report_names_every_item_the_packet_carries(tmp_path: Path) -> None:

@@ -15,16 +15,16 @@ from evidence_desk.cli import main
 from evidence_desk.core import custody
 from evidence_desk.core.case import Case
 from evidence_desk.core.errors import CaseExists, CaseReadOnly
-from evidence_desk.core.packet import export_packet
-from evidence_desk.core.packet_review import (
+from evidence_desk.core.packet.export import export_packet
+from evidence_desk.core.packet.review import (
     add_review_note,
     export_review_notes,
     open_for_review,
     review_notes,
     verify_review_notes,
 )
-from evidence_desk.core.packet_transfer import PacketRejected, import_packet
-from evidence_desk.core.packet_verify import verify_packet
+from evidence_desk.core.packet.transfer import PacketRejected, import_packet
+from evidence_desk.core.packet.verify import verify_packet
 from evidence_desk.core.verify import verify
 
 

@@ -275,3 +275,19 @@ def test_an_object_without_intent_or_item_is_not_deleted_but_reported(tmp_path: 
     report = verify(tmp_path / "case")
     assert not report.ok
     assert any(stray in str(f) and "not in the catalogue" in str(f) for f in report.failures)
+
+
+def test_hash_file_reads_once_for_hash_size_and_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+    data = os.urandom(3 * vault.IO_SLICE + 17)  # several reads and a short last one
+    path = tmp_path / "evidence.bin"
+    path.write_bytes(data)
+    seen: list[int] = []
+    digest = vault.hash_file(path, seen.append)
+    assert digest == (hashlib.sha256(data).hexdigest(), len(data))
+    assert sum(seen) == len(data) and len(seen) == 4
+    (tmp_path / "empty.bin").write_bytes(b"")
+    assert vault.hash_file(tmp_path / "empty.bin") == (hashlib.sha256(b"").hexdigest(), 0)
+    with pytest.raises(Cancelled):
+        vault.hash_file(path, should_cancel=lambda: True)
+    with pytest.raises(FileNotFoundError):
+        vault.hash_file(tmp_path / "missing.bin")

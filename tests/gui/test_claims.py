@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from evidence_desk.core.case import Case
 from evidence_desk.core.demo import build_demo
-from evidence_desk.core.packet import export_packet
+from evidence_desk.core.packet.export import export_packet
 from evidence_desk.gui.main_window import MainWindow
 
 from .conftest import wait_idle

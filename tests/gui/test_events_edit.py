@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from evidence_desk.core.case import Case
-from evidence_desk.core.packet import export_packet
+from evidence_desk.core.packet.export import export_packet
 from evidence_desk.gui.models import EventRole, ItemCountRole
 
 from .conftest import wait_idle

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from evidence_desk.core.case import Case
-from evidence_desk.core.packet import export_packet
-from evidence_desk.core.packet_verify import verify_packet
+from evidence_desk.core.packet.export import export_packet
+from evidence_desk.core.packet.verify import verify_packet
 from evidence_desk.gui.main_window import MainWindow
 
 from .conftest import wait_idle
@@ -77,8 +78,15 @@ def test_a_tampered_packet_is_refused_naming_the_failure(qtbot, window: MainWind
     received = tmp_path / "received"
     window.start_packet_import(packet, received)
     qtbot.waitUntil(lambda: window.packet_check_dialog is not None, timeout=30_000)
-    rows = window.packet_check_dialog.rows()
+    dialog = window.packet_check_dialog
+    rows = dialog.rows()
     assert any(evidence.name in " ".join(row) for row in rows)
+    # shown as a case's verification is: the same columns, "where" holding the file in the packet
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    assert headers == ["What", "Item", "File", "Custody entry", "Problem"]
+    with open(dialog.export(str(tmp_path / "problems.csv")), newline="", encoding="utf-8") as f:
+        exported = list(csv.DictReader(f))
+    assert any(r["path"] == f"data/evidence/{evidence.name}" and "content altered" in r["text"] for r in exported)
     assert not received.exists()
     assert window.case is None
     window.packet_check_dialog.close()

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from evidence_desk.core.case import Case
-from evidence_desk.core.packet import export_packet
-from evidence_desk.core.packet_review import verify_review_notes
+from evidence_desk.core.packet.export import export_packet
+from evidence_desk.core.packet.review import verify_review_notes
 
 from .conftest import wait_idle
 

@@ -26,6 +26,7 @@ def test_verify_shows_the_altered_item_and_exports_the_list(qtbot, window, tmp_p
     rows = [[dialog.table.item(r, c).text() for c in range(dialog.table.columnCount())]
             for r in range(dialog.table.rowCount())]
     assert any(row[1] == str(item.id) and row[2] == "memo.txt" and "altered" in row[4] for row in rows)
+    assert dialog.table.horizontalHeaderItem(2).text() == "Name"
     out = dialog.export(str(tmp_path / "problems.csv"))
     with open(out, newline="", encoding="utf-8") as f:
         exported = list(csv.DictReader(f))

@@ -5,7 +5,6 @@ system's own viewer.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import stat
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLay
 
 from evidence_desk.core.case import Case
 from evidence_desk.core.records import Item
+from evidence_desk.core.vault import hash_file
 
 from .base import EvidenceViewer, monospace_font, plain_label
 
@@ -104,8 +104,7 @@ class FallbackViewer(EvidenceViewer):
         try:
             shutil.copyfile(self.path, target)
             os.chmod(target, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            with open(target, "rb") as f:
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            digest = hash_file(target).sha256
         except OSError as exc:
             self.report_problem(f"Could not make the temporary copy: {exc.strerror or exc}.")
             return None

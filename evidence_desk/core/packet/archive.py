@@ -20,8 +20,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import Cancelled, EvidenceDeskError
-from .vault import Progress, ShouldCancel
+from ..errors import Cancelled, EvidenceDeskError
+from ..vault import Progress, ShouldCancel
+from .format import BAGIT
 
 CHUNK = 1024 * 1024
 
@@ -183,13 +184,13 @@ def extract_zip(path: Path, into: Path, limits: PacketLimits | None = None,
 
 
 def bag_root(folder: Path) -> Path:
-    if (folder / "bagit.txt").is_file():
+    if (folder / BAGIT).is_file():
         return folder
     children = [p for p in folder.iterdir()]
     if len(children) == 1 and children[0].is_dir() and not children[0].is_symlink() \
-            and (children[0] / "bagit.txt").is_file():
+            and (children[0] / BAGIT).is_file():
         return children[0]
-    raise PacketRefused("no bagit.txt at the top of the packet: it is not a BagIt packet")
+    raise PacketRefused(f"no {BAGIT} at the top of the packet: it is not a BagIt packet")
 
 
 class OpenedPacket:

@@ -38,7 +38,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .report_model import (
+from ..resources import resource
+from .model import (
     REPORT_HASH_EXPLANATION,
     CustodyLine,
     EvidenceLine,
@@ -48,7 +49,6 @@ from .report_model import (
     TimeText,
     report_hash,
 )
-from .resources import resource
 
 SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", \
     "DejaVuSans-BoldOblique"

@@ -6,6 +6,9 @@ that same model; :func:`write_report` does both steps and writes the file
 atomically, so a failed render never leaves a partial report behind.
 :func:`write_reports` writes several editions of one model (a review packet
 carries the PDF, the HTML and the JSON of the same report, with one hash).
+
+The package: this module is the way in; :mod:`.model` builds the plain-data
+:class:`ReportModel` and its hash, :mod:`.pdf` and :mod:`.html` draw it.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BadInput
-from .fsutil import fsync_dir
-from .report_model import ReportModel, build_report_model, model_json, report_hash
+from ..errors import BadInput
+from ..fsutil import fsync_dir
+from .model import ReportModel, build_report_model, model_json, report_hash
 
 if TYPE_CHECKING:
-    from .case import Case
-    from .verify import VerifyReport
+    from ..case import Case
+    from ..verify import VerifyReport
 
 __all__ = ["FORMATS", "ReportModel", "build_report_model", "model_json", "render_html", "render_pdf",
            "report_hash", "write_edition", "write_report",
@@ -33,14 +36,14 @@ FORMATS = ("pdf", "html", "json")
 
 def render_pdf(model: ReportModel, out: Path) -> Path:
     """Write the PDF edition of ``model`` to ``out``."""
-    from .report_pdf import render_pdf as _render
+    from .pdf import render_pdf as _render
 
     return _render(model, Path(out))
 
 
 def render_html(model: ReportModel, out: Path) -> Path:
     """Write the self-contained HTML edition of ``model`` to ``out``."""
-    from .report_html import render_html as _render
+    from .html import render_html as _render
 
     return _render(model, Path(out))
 

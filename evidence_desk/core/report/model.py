@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
-from .custody import CustodyEntry, canonical
-from .records import Claim, Grade, Item, Statement
-from .uncertain_time import UncertainTime
+from ... import __version__
+from ..custody import CustodyEntry, canonical
+from ..records import Claim, Grade, Item, Statement
+from ..uncertain_time import UncertainTime
 
 if TYPE_CHECKING:
-    from .case import Case
-    from .verify import VerifyReport
+    from ..case import Case
+    from ..verify import VerifyReport
 
 RELIABILITY_MEANING = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
                        "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
@@ -401,11 +401,11 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     report states what held at the moment of export.
     """
     if event_id is not None and item_ids is not None:
-        from .errors import BadInput
+        from ..errors import BadInput
 
         raise BadInput("a report subset is either one event or a list of items, not both")
     if verification is None:
-        from .verify import verify
+        from ..verify import verify
 
         verification = verify(case.path)
     info = case.info()
@@ -430,7 +430,7 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     elif item_ids is not None:
         missing = [i for i in item_ids if i not in all_items]
         if missing:
-            from .errors import UnknownRecord
+            from ..errors import UnknownRecord
 
             raise UnknownRecord("no item with id " + ", ".join(str(i) for i in missing))
         chosen = _with_derived(set(item_ids), all_items)
@@ -563,7 +563,7 @@ def _local_generated(now: datetime, case_tz: str) -> str:
     local = now.astimezone()
     text = local.strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)")
     try:
-        from .uncertain_time import zone
+        from ..uncertain_time import zone
 
         in_case = now.astimezone(zone(case_tz))
     except Exception:  # a stored zone this machine's tz database lacks: the machine time suffices

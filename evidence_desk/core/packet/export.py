@@ -1,23 +1,5 @@
-"""Review packets: a signed BagIt bag (RFC 8493) a reviewer can check without
-trusting the sender.
-
-Layout of a packet::
-
-    bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
-    seal/public-key.pem  seal/public-key.hex  seal/fingerprint.txt
-    seal/tagmanifest-sha256.txt.sig   Ed25519 signature of tagmanifest-sha256.txt
-    data/evidence/<id>-<name>         original items, byte for byte
-    data/derived/<id>-<name>          transcripts, OCR and other derived records
-    data/report.pdf  data/report.html the chain-of-custody report
-    data/custody.jsonl                the custody chain, one entry per line as hashed
-    data/case.json                    every case record, to rebuild the case elsewhere
-    data/case.jsonld                  the same provenance as a CASE/UCO graph
-    data/inherited/<case id>.custody.jsonl   chains of cases this one received
-
-The tag manifest covers bagit.txt, bag-info.txt, the payload manifest and
-the public key files, so one signature over it seals every byte. The
-signature file cannot be listed in what it signs; BagIt allows tag files the
-tag manifest does not list, and :mod:`packet_verify` accepts that one only.
+"""Sealing a review packet: a signed BagIt bag (RFC 8493) a reviewer can check
+without trusting the sender. What goes where is defined in :mod:`.format`.
 
 Evidence is copied with a single read that hashes and writes, checked
 against the catalogued hash (a packet never carries bytes that differ from
@@ -29,7 +11,6 @@ renamed into place, so a half packet never exists at the destination.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import queue
@@ -43,34 +24,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import custody, signing
-from .case import Case
-from .errors import Cancelled, EvidenceDeskError
-from .fsutil import fsync_dir
-from .packet_names import evidence_names
-from .vault import Progress, ShouldCancel
-from .verify import VerifyReport
+from .. import custody, signing
+from ..case import Case
+from ..errors import Cancelled, EvidenceDeskError
+from ..fsutil import fsync_dir
+from ..vault import Digest, Progress, ShouldCancel, hash_file
+from ..verify import VerifyReport
+from . import format
+from .names import evidence_names
 
 log = logging.getLogger("evidence_desk.packet")
 
-PACKET_FORMAT = "evidence-desk-case"
-FORMAT_VERSION = 1
-BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-MANIFEST = "manifest-sha256.txt"
-TAGMANIFEST = "tagmanifest-sha256.txt"
-PUBLIC_PEM = "seal/public-key.pem"
-PUBLIC_HEX = "seal/public-key.hex"
-FINGERPRINT = "seal/fingerprint.txt"
-SIGNATURE = "seal/tagmanifest-sha256.txt.sig"
-CASE_JSON = "data/case.json"
-CASE_JSONLD = "data/case.jsonld"
-CUSTODY_JSONL = "data/custody.jsonl"
-REPORT_PDF = "data/report.pdf"
-REPORT_HTML = "data/report.html"
-EVIDENCE_DIR = "data/evidence"
-DERIVED_DIR = "data/derived"
-INHERITED_DIR = "data/inherited"
-SOFTWARE = "Evidence Desk"
 CHUNK = 4 * 1024 * 1024
 
 
@@ -143,7 +107,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     items = tables["item"]
     names = evidence_names([(r["id"], r["original_name"]) for r in items])
     for row in items:
-        folder = DERIVED_DIR if row["derived_from"] is not None else EVIDENCE_DIR
+        folder = format.DERIVED_DIR if row["derived_from"] is not None else format.EVIDENCE_DIR
         row["packet_path"] = f"{folder}/{names[row['id']]}"
     if on_total is not None:  # copying the packet's items, then verifying the rest of the case
         in_packet = {r["sha256"] for r in items}
@@ -152,8 +116,8 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
 
     payload: dict[str, str] = {}  # bag path -> sha256
     sizes: dict[str, int] = {}  # bag path -> size, for files not in ``work``
-    (work / EVIDENCE_DIR).mkdir(parents=True)
-    (work / DERIVED_DIR).mkdir(parents=True)
+    (work / format.EVIDENCE_DIR).mkdir(parents=True)
+    (work / format.DERIVED_DIR).mkdir(parents=True)
     syncing: Future[None] | None = None
     if archive is None:
         found = _copy_evidence(case, work, items, progress, should_cancel)
@@ -183,65 +147,66 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
         payload[rel] = hashlib.sha256(data).hexdigest()
 
     now = custody.utc_text(datetime.now(UTC))
-    put(CUSTODY_JSONL, b"".join(custody.canonical(row).encode("utf-8") + b"\n" for row in chain))
+    put(format.CUSTODY_JSONL, b"".join(format.canonical_line(row) for row in chain))
     inherited = tables.pop("inherited_custody", [])
     by_source: dict[str, list[str]] = {}
     for row in inherited:
         by_source.setdefault(row["source_case_id"], []).append(row["line"])
     for source_case_id, lines in sorted(by_source.items()):
-        put(f"{INHERITED_DIR}/{source_case_id}.custody.jsonl", "".join(f"{line}\n" for line in lines).encode())
+        put(format.inherited_chain(source_case_id), "".join(f"{line}\n" for line in lines).encode())
     dump = {
-        "format": PACKET_FORMAT, "format_version": FORMAT_VERSION, "exported_at": now,
-        "exported_by": case.examiner, "software": SOFTWARE, "scope": {"event_id": event_id},
+        "format": format.PACKET_FORMAT, "format_version": format.FORMAT_VERSION, "exported_at": now,
+        "exported_by": case.examiner, "software": format.SOFTWARE, "scope": {"event_id": event_id},
         "case": {"id": info.id, "title": info.title, "description": info.description,
                  "created_at": info.created_at, "created_by": info.created_by,
                  "default_examiner": info.default_examiner, "default_tz": info.default_tz,
                  "public_key_hex": info.public_key_hex, "fingerprint": fingerprint},
         "custody_head": head, "tables": tables,
-        "inherited_custody": {k: f"{INHERITED_DIR}/{k}.custody.jsonl" for k in sorted(by_source)},
+        "inherited_custody": {k: format.inherited_chain(k) for k in sorted(by_source)},
     }
-    put(CASE_JSON, json.dumps(dump, indent=1, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    put(format.CASE_JSON, format.readable_json(dump))
     from .caseuco import case_graph
 
-    put(CASE_JSONLD, json.dumps(case_graph(dump, chain), indent=1, ensure_ascii=False).encode("utf-8"))
-    from .verify import verify
+    put(format.CASE_JSONLD, format.readable_json(case_graph(dump, chain), sort_keys=False))
+    from ..verify import verify
 
     # The report states what verification found at the moment of sealing.
     verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
     _write_reports(case, work, event_id, fingerprint, verification)
-    for rel in (REPORT_PDF, REPORT_HTML):
-        payload[rel] = _sha256_file(work / rel)
+    for rel in (format.REPORT_PDF, format.REPORT_HTML):
+        payload[rel] = hash_file(work / rel).sha256
     if should_cancel is not None and should_cancel():
         raise Cancelled("packet export cancelled")
 
     oxum_bytes = sum(sizes[rel] if rel in sizes else (work / rel).stat().st_size for rel in payload)
-    _write_text(work / MANIFEST, "".join(f"{sha}  {rel}\n" for rel, sha in sorted(payload.items())))
-    _write_text(work / "bagit.txt", BAGIT_TXT)
+    _write_text(work / format.MANIFEST, "".join(f"{sha}  {rel}\n" for rel, sha in sorted(payload.items())))
+    _write_text(work / format.BAGIT, format.BAGIT_DECLARATION)
     bag_info = {
-        "Source-Organization": organisation.strip() or os.environ.get("EVIDENCE_DESK_ORGANISATION", "")
+        format.SOURCE_ORGANIZATION: organisation.strip() or os.environ.get("EVIDENCE_DESK_ORGANISATION", "")
         or "not stated",
-        "Contact-Name": contact.strip() or case.examiner,
-        "Bagging-Date": date.today().isoformat(),
-        "External-Identifier": info.id,
-        "External-Description": _one_line(description or f"Evidence Desk review packet: {info.title}"
-                                          + (f" (event {event_id})" if event_id is not None else "")),
-        "Bag-Software-Agent": f"{SOFTWARE} {_version()}",
-        "Payload-Oxum": f"{oxum_bytes}.{len(payload)}",
-        "Internal-Sender-Identifier": packet_name,
-        "Evidence-Desk-Key-Fingerprint": fingerprint,
-        "Evidence-Desk-Custody-Head": f"{head['seq']} {head['entry_hash']}" if head else "none",
+        format.CONTACT_NAME: contact.strip() or case.examiner,
+        format.BAGGING_DATE: date.today().isoformat(),
+        format.EXTERNAL_IDENTIFIER: info.id,
+        format.EXTERNAL_DESCRIPTION: description or f"{format.SOFTWARE} review packet: {info.title}"
+        + (f" (event {event_id})" if event_id is not None else ""),
+        format.BAG_SOFTWARE_AGENT: f"{format.SOFTWARE} {_version()}",
+        format.PAYLOAD_OXUM: f"{oxum_bytes}.{len(payload)}",
+        format.INTERNAL_SENDER_IDENTIFIER: packet_name,
+        format.KEY_FINGERPRINT: fingerprint,
+        format.CUSTODY_HEAD: f"{head['seq']} {head['entry_hash']}" if head else "none",
     }
-    _write_text(work / "bag-info.txt", "".join(f"{k}: {_one_line(v)}\n" for k, v in sorted(bag_info.items())))
-    _write_bytes(work / PUBLIC_PEM, signing.public_pem(public_key))
-    _write_text(work / PUBLIC_HEX, info.public_key_hex + "\n")
-    _write_text(work / FINGERPRINT, fingerprint + "\n")
-    tag_files = ["bag-info.txt", "bagit.txt", MANIFEST, FINGERPRINT, PUBLIC_HEX, PUBLIC_PEM]
-    tagmanifest = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(tag_files)).encode()
-    _write_bytes(work / TAGMANIFEST, tagmanifest)
-    _write_bytes(work / SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
+    _write_text(work / format.BAG_INFO, format.bag_info_text(bag_info))
+    _write_bytes(work / format.PUBLIC_PEM, signing.public_pem(public_key))
+    _write_text(work / format.PUBLIC_HEX, info.public_key_hex + "\n")
+    _write_text(work / format.FINGERPRINT, fingerprint + "\n")
+    tagmanifest = "".join(f"{hash_file(work / rel).sha256}  {rel}\n"
+                          for rel in sorted(format.SIGNED_TAG_FILES)).encode()
+    _write_bytes(work / format.TAGMANIFEST, tagmanifest)
+    _write_bytes(work / format.SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
     if syncing is not None:
         syncing.result()
-    for folder in (work / EVIDENCE_DIR, work / DERIVED_DIR, work / "data", work / "seal", work):
+    for folder in (work / format.EVIDENCE_DIR, work / format.DERIVED_DIR, work / format.PAYLOAD_DIR,
+                   work / format.SEAL_DIR, work):
         fsync_dir(folder)
     return {"item_ids": [r["id"] for r in items], "fingerprint": fingerprint, "custody_head": head,
             "tagmanifest_sha256": hashlib.sha256(tagmanifest).hexdigest()}
@@ -251,15 +216,15 @@ def _write_reports(case: Case, work: Path, event_id: int | None, fingerprint: st
                    verification: VerifyReport) -> None:
     """Both editions from one model, so the PDF and the HTML state the same
     report hash. ``work`` is the temporary bag, already atomic as a whole."""
-    from .report import build_report_model, render_html, render_pdf
+    from ..report import build_report_model, render_html, render_pdf
 
     # The report scopes an event the same way the packet does (its items,
     # their derived records, its statements and their claims).
     model = build_report_model(case, event_id=event_id, verification=verification,
                                packet_fingerprint=fingerprint)
-    render_pdf(model, work / REPORT_PDF)
-    render_html(model, work / REPORT_HTML)
-    for rel in (REPORT_PDF, REPORT_HTML):
+    render_pdf(model, work / format.REPORT_PDF)
+    render_html(model, work / format.REPORT_HTML)
+    for rel in (format.REPORT_PDF, format.REPORT_HTML):
         _fsync_file(work / rel)
 
 
@@ -335,7 +300,7 @@ def _copy_evidence(case: Case, work: Path, items: list[dict[str, Any]], progress
                    should_cancel: ShouldCancel | None) -> dict[str, tuple[str, int]]:
     """Copy each item into the bag folder; return bag path -> (sha256, size) of the copy."""
     first_copy: dict[str, str] = {}  # sha256 -> bag path of its first copy
-    hashing: list[tuple[str, Future[tuple[str, int]]]] = []
+    hashing: list[tuple[str, Future[Digest]]] = []
     # The kernel copies one file while two threads hash the copies before it
     # (hashing is slower than copying; hashlib releases the GIL).
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="packet-hash") as hasher:
@@ -347,7 +312,7 @@ def _copy_evidence(case: Case, work: Path, items: list[dict[str, Any]], progress
                 else:
                     copy_file(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
                     first_copy[row["sha256"]] = row["packet_path"]
-                hashing.append((row["packet_path"], hasher.submit(hash_file_size, target)))
+                hashing.append((row["packet_path"], hasher.submit(hash_file, target)))
         except BaseException:
             for _, future in hashing:
                 future.cancel()
@@ -415,7 +380,7 @@ def copy_file(source: Path, target: Path, progress: Progress | None = None,
     the disk after every file would serialise copying behind write-back, so
     the bag is made durable in one pass before it is renamed into place.
 
-    The caller hashes the *copy* (:func:`hash_file_size`) while it is still in
+    The caller hashes the *copy* (:func:`~evidence_desk.core.vault.hash_file`) while it is still in
     the page cache, so the hash vouches for the bytes actually in the packet."""
     try:
         src = open(source, "rb", buffering=0)
@@ -429,19 +394,6 @@ def copy_file(source: Path, target: Path, progress: Progress | None = None,
         finally:
             os.close(out_fd)
     return size
-
-
-def hash_file_size(path: Path) -> tuple[str, int]:
-    """SHA-256 and size of the file at ``path``."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb", buffering=0) as f:
-        buf = bytearray(CHUNK)
-        view = memoryview(buf)
-        while n := f.readinto(buf):
-            digest.update(view[:n])
-            size += n
-    return digest.hexdigest(), size
 
 
 def _kernel_copy(src: int, dst: int, size: int, progress: Progress | None,
@@ -487,14 +439,6 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
@@ -507,11 +451,7 @@ def _write_text(path: Path, text: str) -> None:
     _write_bytes(path, text.encode("utf-8"))
 
 
-def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())
-
-
 def _version() -> str:
-    from .. import __version__
+    from ... import __version__
 
     return __version__

@@ -18,35 +18,32 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from . import custody, packet, signing
-from .errors import Cancelled
-from .packet_zip import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
-from .vault import Progress, ShouldCancel
+from .. import custody, signing
+from ..vault import Progress, ShouldCancel, hash_file
+from ..verify import CaseFailure, Failure, Verification, _replay_item
+from . import format
+from .archive import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
 
-CHUNK = 4 * 1024 * 1024
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 @dataclass(frozen=True)
-class PacketFailure:
-    """One thing in the packet that does not hold, named so a reviewer can find it."""
+class PacketFailure(Failure):
+    """One thing in the packet that does not hold, naming the file in the packet."""
 
-    what: str  # "structure", "payload", "tag", "signature", "custody", "item", "limits"
-    message: str
     path: str = ""
-    item_id: int | None = None
-    seq: int | None = None
 
-    def __str__(self) -> str:
-        return self.message
+    @property
+    def where(self) -> str:
+        return self.path
 
 
 @dataclass
-class PacketReport:
+class PacketReport(Verification):
     packet: str
     fingerprint: str = ""
     public_key_hex: str = ""
@@ -59,14 +56,9 @@ class PacketReport:
     custody_head: dict[str, Any] | None = None
     tagmanifest_sha256: str = ""
     signature_valid: bool = False
-    failures: list[PacketFailure] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-    def fail(self, what: str, message: str, **where: Any) -> None:
-        self.failures.append(PacketFailure(what, message, **where))
+    failures: list[Failure] = field(default_factory=list)
+    FAILURE: ClassVar[type[Failure]] = PacketFailure
+    WHERE: ClassVar[str] = "File"
 
     def summary(self) -> str:
         if self.ok:
@@ -74,12 +66,6 @@ class PacketReport:
                     f"{self.files_hashed} files ({self.bytes_hashed} bytes) rehashed, {self.items} items match "
                     f"their catalogue and custody records, {self.custody_entries} custody entries chained")
         return f"{len(self.failures)} failure(s) in packet {self.packet}"
-
-    def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["ok"] = self.ok
-        out["failures"] = [{**asdict(f), "text": str(f)} for f in self.failures]
-        return out
 
 
 def verify_packet(path: Path | str, *, expect_fingerprint: str | None = None, limits: PacketLimits | None = None,
@@ -107,29 +93,29 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
     if files is None:
         return None
     _check_bagit_txt(root, files, report)
-    manifest = _read_manifest(root, packet.MANIFEST, files, report, limits, payload=True)
-    tagmanifest = _read_manifest(root, packet.TAGMANIFEST, files, report, limits, payload=False)
+    manifest = _read_manifest(root, format.MANIFEST, files, report, limits, payload=True)
+    tagmanifest = _read_manifest(root, format.TAGMANIFEST, files, report, limits, payload=False)
     if manifest is None or tagmanifest is None:
         return None
     _check_signature(root, files, report, expect_fingerprint)
     bag_info = _bag_info(root, files)
 
     # tag files: every one listed must match; every one present must be listed
-    for rel in ("bagit.txt", "bag-info.txt", packet.MANIFEST, packet.PUBLIC_HEX):
+    for rel in (format.BAGIT, format.BAG_INFO, format.MANIFEST, format.PUBLIC_HEX):
         if rel not in tagmanifest:
-            report.fail("tag", f"{rel} is not listed in {packet.TAGMANIFEST}, so the signature does not cover it",
+            report.fail("tag", f"{rel} is not listed in {format.TAGMANIFEST}, so the signature does not cover it",
                         path=rel)
     for rel, expected in sorted(tagmanifest.items()):
         if rel not in files:
-            report.fail("tag", f"{rel} is listed in {packet.TAGMANIFEST} but is not in the packet", path=rel)
+            report.fail("tag", f"{rel} is listed in {format.TAGMANIFEST} but is not in the packet", path=rel)
             continue
-        actual = _hash(root / rel, None, should_cancel)
+        actual = hash_file(root / rel, should_cancel=should_cancel).sha256
         if actual != expected:
             report.fail("tag", f"{rel} was altered after sealing: SHA-256 is {actual}, the signed tag manifest "
                                f"says {expected}", path=rel)
     for rel in sorted(files):
-        if not rel.startswith("data/") and rel not in tagmanifest and rel not in (packet.TAGMANIFEST,
-                                                                                   packet.SIGNATURE):
+        if not format.is_payload(rel) and rel not in tagmanifest and rel not in (format.TAGMANIFEST,
+                                                                                   format.SIGNATURE):
             report.fail("tag", f"{rel} is in the packet but not covered by the signed tag manifest", path=rel)
 
     # payload: complete, nothing extra, every byte as listed
@@ -137,7 +123,7 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
         if rel not in files:
             report.fail("payload", f"{rel} is listed in the manifest but is not in the packet", path=rel)
     for rel in sorted(files):
-        if rel.startswith("data/") and rel not in manifest:
+        if format.is_payload(rel) and rel not in manifest:
             report.fail("payload", f"{rel} is in the packet but not in the manifest (added after sealing)",
                         path=rel)
     present = [rel for rel in sorted(manifest) if rel in files]
@@ -145,35 +131,35 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
         on_total(sum(files[rel] for rel in present))
     actual_hashes: dict[str, str] = {}
     for rel in present:
-        actual = _hash(root / rel, progress, should_cancel)
+        actual = hash_file(root / rel, progress, should_cancel).sha256
         report.files_hashed += 1
         report.bytes_hashed += files[rel]
         actual_hashes[rel] = actual
         if actual != manifest[rel]:
             report.fail("payload", f"{rel}: content altered: SHA-256 is {actual}, the manifest says "
                                    f"{manifest[rel]}", path=rel)
-    oxum = bag_info.get("Payload-Oxum", "")
+    oxum = bag_info.get(format.PAYLOAD_OXUM, "")
     if oxum:
         expected_oxum = f"{sum(files[r] for r in present)}.{len(present)}"
         if oxum != expected_oxum and not any(f.what == "payload" for f in report.failures):
-            report.fail("payload", f"Payload-Oxum in bag-info.txt is {oxum}, the payload is {expected_oxum}")
+            report.fail("payload", f"{format.PAYLOAD_OXUM} in {format.BAG_INFO} is {oxum}, the payload is {expected_oxum}")
 
     if not any(f.what in ("structure", "payload") for f in report.failures):
         _bagit_completeness(root, report)
 
-    if files.get(packet.CASE_JSON, 0) > limits.max_records_bytes:
-        report.fail("limits", f"{packet.CASE_JSON} is {files[packet.CASE_JSON]:,} bytes, over the "
+    if files.get(format.CASE_JSON, 0) > limits.max_records_bytes:
+        report.fail("limits", f"{format.CASE_JSON} is {files[format.CASE_JSON]:,} bytes, over the "
                               f"{limits.max_records_bytes:,}-byte limit; its records were not read",
-                    path=packet.CASE_JSON)
+                    path=format.CASE_JSON)
         return None
-    dump = _load_json(root, packet.CASE_JSON, files, report)
+    dump = _load_json(root, format.CASE_JSON, files, report)
     if dump is None:
         return None
     try:
         _check_case(root, files, dump, manifest, actual_hashes, bag_info, report)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a hostile or broken case.json
-        report.fail("item", f"{packet.CASE_JSON} is malformed ({type(exc).__name__}: {exc}); its records cannot "
-                            "be checked", path=packet.CASE_JSON)
+        report.fail("item", f"{format.CASE_JSON} is malformed ({type(exc).__name__}: {exc}); its records cannot "
+                            "be checked", path=format.CASE_JSON)
         return None
     return dump
 
@@ -232,12 +218,13 @@ def _bagit_completeness(root: Path, report: PacketReport) -> None:
 
 
 def _check_bagit_txt(root: Path, files: dict[str, int], report: PacketReport) -> None:
-    if "bagit.txt" not in files:
-        report.fail("structure", "bagit.txt is missing: this is not a BagIt bag", path="bagit.txt")
+    if format.BAGIT not in files:
+        report.fail("structure", f"{format.BAGIT} is missing: this is not a BagIt bag", path=format.BAGIT)
         return
-    text = (root / "bagit.txt").read_bytes()[:4096]
+    text = (root / format.BAGIT).read_bytes()[:4096]
     if not text.startswith(b"BagIt-Version: ") or b"Tag-File-Character-Encoding: UTF-8" not in text:
-        report.fail("structure", "bagit.txt does not declare a BagIt version and UTF-8 tag files", path="bagit.txt")
+        report.fail("structure", f"{format.BAGIT} does not declare a BagIt version and UTF-8 tag files",
+                    path=format.BAGIT)
 
 
 def _read_manifest(root: Path, name: str, files: dict[str, int], report: PacketReport, limits: PacketLimits,
@@ -268,10 +255,10 @@ def _read_manifest(root: Path, name: str, files: dict[str, int], report: PacketR
             report.fail("structure", f"{name} line {number} is not '<sha256>  <path>'", path=name)
             continue
         problem = check_member_name(rel, limits)
-        if problem is None and payload and not rel.startswith("data/"):
-            problem = "a payload path outside data/"
-        if problem is None and not payload and (rel.startswith("data/") or rel == name):
-            problem = "a tag path inside data/ or the tag manifest itself"
+        if problem is None and payload and not format.is_payload(rel):
+            problem = f"a payload path outside {format.PAYLOAD_DIR}/"
+        if problem is None and not payload and (format.is_payload(rel) or rel == name):
+            problem = f"a tag path inside {format.PAYLOAD_DIR}/ or the tag manifest itself"
         if problem is None and any(part in ("", ".") for part in rel.split("/")):
             problem = "an empty or '.' path component"
         if problem:
@@ -289,51 +276,47 @@ def _read_manifest(root: Path, name: str, files: dict[str, int], report: PacketR
 
 def _check_signature(root: Path, files: dict[str, int], report: PacketReport,
                      expect_fingerprint: str | None) -> None:
-    for rel in (packet.PUBLIC_HEX, packet.SIGNATURE):
+    for rel in (format.PUBLIC_HEX, format.SIGNATURE):
         if rel not in files:
             report.fail("signature", f"{rel} is missing: the packet is not signed", path=rel)
             return
-    key_text = (root / packet.PUBLIC_HEX).read_bytes()[:200].decode("ascii", "replace").strip()
+    key_text = (root / format.PUBLIC_HEX).read_bytes()[:200].decode("ascii", "replace").strip()
     try:
         public_key = bytes.fromhex(key_text)
     except ValueError:
         public_key = b""
     if len(public_key) != signing.KEY_BYTES:
-        report.fail("signature", f"{packet.PUBLIC_HEX} does not hold an Ed25519 public key", path=packet.PUBLIC_HEX)
+        report.fail("signature", f"{format.PUBLIC_HEX} does not hold an Ed25519 public key", path=format.PUBLIC_HEX)
         return
     report.public_key_hex = public_key.hex()
     report.fingerprint = signing.fingerprint(public_key)
-    if packet.PUBLIC_PEM in files:
+    if format.PUBLIC_PEM in files:
         try:
-            pem_key = signing.public_from_pem((root / packet.PUBLIC_PEM).read_bytes()[:4096])
+            pem_key = signing.public_from_pem((root / format.PUBLIC_PEM).read_bytes()[:4096])
         except signing.BadKey:
             pem_key = b""
         if pem_key != public_key:
-            report.fail("signature", f"{packet.PUBLIC_PEM} and {packet.PUBLIC_HEX} hold different keys",
-                        path=packet.PUBLIC_PEM)
-    if packet.TAGMANIFEST not in files:
+            report.fail("signature", f"{format.PUBLIC_PEM} and {format.PUBLIC_HEX} hold different keys",
+                        path=format.PUBLIC_PEM)
+    if format.TAGMANIFEST not in files:
         return
-    tagmanifest = (root / packet.TAGMANIFEST).read_bytes()
+    tagmanifest = (root / format.TAGMANIFEST).read_bytes()
     report.tagmanifest_sha256 = hashlib.sha256(tagmanifest).hexdigest()
-    signature = (root / packet.SIGNATURE).read_bytes()[:1024]
+    signature = (root / format.SIGNATURE).read_bytes()[:1024]
     report.signature_valid = signing.verify(public_key, signature, tagmanifest)
     if not report.signature_valid:
-        report.fail("signature", f"the signature {packet.SIGNATURE} does not match {packet.TAGMANIFEST} under the "
+        report.fail("signature", f"the signature {format.SIGNATURE} does not match {format.TAGMANIFEST} under the "
                                  f"packet's key {report.fingerprint}: the packet was altered after sealing or the "
-                                 "signature is damaged", path=packet.SIGNATURE)
+                                 "signature is damaged", path=format.SIGNATURE)
     if expect_fingerprint and signing.normalise_fingerprint(expect_fingerprint) != report.fingerprint:
         report.fail("signature", f"the packet is signed by key {report.fingerprint}, not by the expected "
-                                 f"{signing.normalise_fingerprint(expect_fingerprint)}", path=packet.PUBLIC_HEX)
+                                 f"{signing.normalise_fingerprint(expect_fingerprint)}", path=format.PUBLIC_HEX)
 
 
 def _bag_info(root: Path, files: dict[str, int]) -> dict[str, str]:
-    info: dict[str, str] = {}
-    if "bag-info.txt" in files:
-        for line in (root / "bag-info.txt").read_text("utf-8", "replace").splitlines()[:1000]:
-            key, sep, value = line.partition(":")
-            if sep and not line[:1].isspace():
-                info.setdefault(key.strip(), value.strip())
-    return info
+    if format.BAG_INFO not in files:
+        return {}
+    return format.parse_bag_info((root / format.BAG_INFO).read_text("utf-8", "replace"), max_lines=1000)
 
 
 def _load_json(root: Path, rel: str, files: dict[str, int], report: PacketReport) -> Any:
@@ -351,35 +334,33 @@ def _load_json(root: Path, rel: str, files: dict[str, int], report: PacketReport
 
 def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str, str],
                 actual: dict[str, str], bag_info: dict[str, str], report: PacketReport) -> None:
-    from .verify import Failure, _replay_item
-
     try:
         case = dump["case"]
         items = list(dump["tables"]["item"])
         case_id = str(case["id"])
     except (KeyError, TypeError):
-        report.fail("item", f"{packet.CASE_JSON} lacks the case record or its items", path=packet.CASE_JSON)
+        report.fail("item", f"{format.CASE_JSON} lacks the case record or its items", path=format.CASE_JSON)
         return
     report.case_id, report.case_title = case_id, str(case.get("title", ""))
     report.items = len(items)
     report.custody_head = dump.get("custody_head")
     if report.public_key_hex and case.get("public_key_hex") != report.public_key_hex:
-        report.fail("signature", f"{packet.CASE_JSON} names key {case.get('public_key_hex')}, but the packet is "
-                                 f"sealed with {report.public_key_hex}", path=packet.CASE_JSON)
-    if bag_info.get("External-Identifier") not in (None, case_id):
-        report.fail("tag", f"bag-info.txt names case {bag_info.get('External-Identifier')}, case.json {case_id}",
-                    path="bag-info.txt")
+        report.fail("signature", f"{format.CASE_JSON} names key {case.get('public_key_hex')}, but the packet is "
+                                 f"sealed with {report.public_key_hex}", path=format.CASE_JSON)
+    if bag_info.get(format.EXTERNAL_IDENTIFIER) not in (None, case_id):
+        report.fail("tag", f"{format.BAG_INFO} names case {bag_info.get(format.EXTERNAL_IDENTIFIER)}, "
+                           f"{format.CASE_JSON} {case_id}", path=format.BAG_INFO)
 
-    chain = _read_chain(root, packet.CUSTODY_JSONL, files, report)
+    chain = _read_chain(root, format.CUSTODY_JSONL, files, report)
     report.custody_entries = len(chain)
     head = dump.get("custody_head")
     head_pair = (int(head["seq"]), str(head["entry_hash"])) if isinstance(head, dict) else None
     for problem in custody.check_chain(chain, case_id, head_pair):
-        report.fail("custody", f"{packet.CUSTODY_JSONL}: {problem.message}", path=packet.CUSTODY_JSONL,
+        report.fail("custody", f"{format.CUSTODY_JSONL}: {problem.message}", path=format.CUSTODY_JSONL,
                     seq=problem.seq, item_id=problem.item_id)
     if head_pair and chain and (chain[-1]["seq"], chain[-1]["entry_hash"]) != head_pair:
-        report.fail("custody", f"{packet.CUSTODY_JSONL} ends at entry #{chain[-1]['seq']}, but the case was sealed "
-                               f"at entry #{head_pair[0]}", path=packet.CUSTODY_JSONL)
+        report.fail("custody", f"{format.CUSTODY_JSONL} ends at entry #{chain[-1]['seq']}, but the case was sealed "
+                               f"at entry #{head_pair[0]}", path=format.CUSTODY_JSONL)
 
     if chain and chain[0].get("action") == "case_created" and report.public_key_hex:
         try:
@@ -389,7 +370,7 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
         if opened_with != report.public_key_hex:
             report.fail("signature", f"the packet is sealed with key {report.fingerprint}, but custody entry #1 "
                                      f"records that the case was opened with key {opened_with}: it was re-sealed "
-                                     "by someone else", path=packet.PUBLIC_HEX, seq=chain[0].get("seq"))
+                                     "by someone else", path=format.PUBLIC_HEX, seq=chain[0].get("seq"))
 
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:
@@ -399,7 +380,7 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
         try:
             item_id, name, sha, rel = item["id"], item["original_name"], item["sha256"], item["packet_path"]
         except (KeyError, TypeError):
-            report.fail("item", f"{packet.CASE_JSON} holds an item record without id, name, hash or path")
+            report.fail("item", f"{format.CASE_JSON} holds an item record without id, name, hash or path")
             continue
         label = f"item {item_id} ({name})"
         if rel not in manifest:
@@ -410,7 +391,7 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
         elif rel in actual and actual[rel] != sha:
             report.fail("item", f"{label}: {rel} has SHA-256 {actual[rel]}, the catalogue says {sha}", path=rel,
                         item_id=item_id)
-        problems: list[Failure] = []
+        problems: list[CaseFailure] = []
         _replay_item(item, by_item.get(item_id, []), problems.append)
         for problem in problems:
             report.fail("item", f"{label}: {problem.message}", item_id=item_id, seq=problem.seq, path=rel)
@@ -442,22 +423,8 @@ def _read_chain(root: Path, rel: str, files: dict[str, int], report: PacketRepor
             except (ValueError, TypeError):
                 report.fail("custody", f"{rel} line {number} is not a custody entry", path=rel)
                 continue
-            if custody.canonical(row) != line:
+            if format.canonical(row) != line:
                 report.fail("custody", f"{rel} line {number} (entry #{row['seq']}) is not in canonical form: it was "
                                        "edited", path=rel, seq=row["seq"])
             rows.append(row)
     return rows
-
-
-def _hash(path: Path, progress: Progress | None, should_cancel: ShouldCancel | None) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as f:
-        buf = bytearray(CHUNK)
-        view = memoryview(buf)
-        while n := f.readinto(buf):
-            digest.update(view[:n])
-            if progress is not None:
-                progress(n)
-            if should_cancel is not None and should_cancel():
-                raise Cancelled("packet verification cancelled")
-    return digest.hexdigest()

@@ -31,14 +31,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import Case
-from .errors import BadInput, CaseExists, EvidenceDeskError
-from .fsutil import fsync_dir
-from .items import ITEM_RECORD_FIELDS
-from .packet_verify import PacketReport, verify_bag
-from .packet_zip import OpenedPacket, PacketLimits
-from .sqlparts import now_text
-from .vault import Progress, ShouldCancel
+from ..case import Case
+from ..errors import BadInput, CaseExists, EvidenceDeskError
+from ..fsutil import fsync_dir
+from ..items import ITEM_RECORD_FIELDS
+from ..sqlparts import now_text
+from ..vault import Progress, ShouldCancel
+from . import format
+from .archive import OpenedPacket, PacketLimits
+from .verify import PacketReport, verify_bag
 
 log = logging.getLogger("evidence_desk.transfer")
 
@@ -135,7 +136,7 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
 
 def _evidence_bytes(root: Path) -> int:
     total = 0
-    for folder in ("data/evidence", "data/derived"):
+    for folder in (format.EVIDENCE_DIR, format.DERIVED_DIR):
         try:
             entries = list(os.scandir(root / folder))
         except OSError:
@@ -162,7 +163,7 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
                 raise EvidenceDeskError(f"item {row['id']} changed while it was being received; import again")
             staged[row["sha256"]] = copy
     head = dump.get("custody_head") or {}
-    chain_lines = (root / "data" / "custody.jsonl").read_text("utf-8").splitlines()
+    chain_lines = (root / format.CUSTODY_JSONL).read_text("utf-8").splitlines()
     inherited: list[tuple[str, str]] = [(dump["case"]["id"], line) for line in chain_lines]
     for source_case_id, rel in (dump.get("inherited_custody") or {}).items():
         inherited += [(source_case_id, line) for line in (root / rel).read_text("utf-8").splitlines()]
@@ -183,7 +184,7 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
                 "source_public_key": report.public_key_hex, "source_fingerprint": report.fingerprint,
                 "custody_head_seq": head.get("seq", 0), "custody_head_hash": head.get("entry_hash", "0" * 64),
                 "tagmanifest_sha256": report.tagmanifest_sha256,
-                "signature": (root / "seal" / "tagmanifest-sha256.txt.sig").read_bytes().hex(),
+                "signature": (root / format.SIGNATURE).read_bytes().hex(),
                 "packet_name": packet_name, "released_by": released_by, "received_by": received_by,
                 "received_at": now_text()}).last_pk
             # Packets the sender had itself received travel on with their records.

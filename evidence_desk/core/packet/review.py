@@ -24,17 +24,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import custody, signing
-from .case import Case
-from .errors import BadInput, EvidenceDeskError
-from .fsutil import atomic_write_bytes
-from .packet_transfer import PacketRejected, import_packet
-from .packet_verify import PacketReport, verify_packet
-from .packet_zip import PacketLimits
-from .vault import Progress, ShouldCancel
+from .. import custody, signing
+from ..case import Case
+from ..errors import BadInput, EvidenceDeskError
+from ..fsutil import atomic_write_bytes
+from ..vault import Progress, ShouldCancel
+from . import format
+from .archive import PacketLimits
+from .transfer import PacketRejected, import_packet
+from .verify import PacketReport, verify_packet
 
-NOTES_FORMAT = "evidence-desk-review-notes"
-NOTES_SUFFIX = ".review-notes.jsonl"
 _COMPLETE = "review-cache.json"
 
 
@@ -120,7 +119,7 @@ def open_for_review(packet: Path | str, workdir: Path | str, progress: Progress 
         import_packet(packet, cache, examiner=f"{name} (review)", purpose="opened for review",
                       expect_fingerprint=report.fingerprint, limits=limits, progress=progress,
                       should_cancel=should_cancel, on_total=on_total)
-        atomic_write_bytes(cache / _COMPLETE, custody.canonical({
+        atomic_write_bytes(cache / _COMPLETE, format.canonical({
             "packet": str(packet), "tagmanifest_sha256": report.tagmanifest_sha256}).encode())
     case = Case.open(cache, read_only=True, examiner=name)
     return ReviewSession(packet, case, report, notes_path_for(packet), name)
@@ -129,7 +128,7 @@ def open_for_review(packet: Path | str, workdir: Path | str, progress: Progress 
 def notes_path_for(packet: Path) -> Path:
     """Where a packet's review notes live: beside it, never inside."""
     packet = Path(packet).resolve()
-    return packet.with_name(packet.name + NOTES_SUFFIX)
+    return packet.with_name(packet.name + format.NOTES_SUFFIX)
 
 
 def add_review_note(session: ReviewSession, text: str, *, item_id: int | None = None,
@@ -142,7 +141,7 @@ def add_review_note(session: ReviewSession, text: str, *, item_id: int | None = 
         session.case.events.get(event_id)
     note = ReviewNote(id=str(uuid.uuid4()), at=custody.utc_text(datetime.now(UTC)), reviewer=session.reviewer,
                       text=text.strip(), item_id=item_id, event_id=event_id, item_sha256=sha)
-    line = custody.canonical(asdict(note)).encode("utf-8") + b"\n"
+    line = format.canonical_line(asdict(note))
     try:
         with open(session.notes_path, "ab") as f:
             f.write(line)
@@ -188,7 +187,7 @@ def export_review_notes(session: ReviewSession, out: Path | str, *, key_path: Pa
     public = signing.public_key_of(private)
     report = session.report
     body = {
-        "format": NOTES_FORMAT, "format_version": 1,
+        "format": format.NOTES_FORMAT, "format_version": format.NOTES_FORMAT_VERSION,
         "exported_at": custody.utc_text(datetime.now(UTC)),
         "packet": {"name": session.packet.name, "case_id": report.case_id, "case_title": report.case_title,
                    "fingerprint": report.fingerprint, "tagmanifest_sha256": report.tagmanifest_sha256,
@@ -197,9 +196,9 @@ def export_review_notes(session: ReviewSession, out: Path | str, *, key_path: Pa
                      "fingerprint": signing.fingerprint(public)},
         "notes": [asdict(n) for n in review_notes(session)],
     }
-    signature = signing.sign(private, custody.canonical(body).encode("utf-8"))
+    signature = signing.sign(private, format.canonical(body).encode("utf-8"))
     document = {"signed": body, "signature_ed25519": signature.hex()}
-    atomic_write_bytes(out, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8"))
+    atomic_write_bytes(out, format.readable_json(document, sort_keys=False))
     return out
 
 
@@ -219,7 +218,7 @@ def verify_review_notes(path: Path | str, expect_fingerprint: str | None = None)
     packet = body.get("packet") or {}
     facts = {"reviewer": str(body["reviewer"].get("name", "")), "fingerprint": fp, "notes": len(notes),
              "packet_case_id": str(packet.get("case_id", "")), "packet_fingerprint": str(packet.get("fingerprint", ""))}
-    if not signing.verify(public, signature, custody.canonical(body).encode("utf-8")):
+    if not signing.verify(public, signature, format.canonical(body).encode("utf-8")):
         return NotesCheck(False, f"{path}: the signature does not match the notes: they were altered after "
                                  f"signing or the signature is damaged (key {fp})", **facts)
     if expect_fingerprint and signing.normalise_fingerprint(expect_fingerprint) != fp:

@@ -15,9 +15,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .fsutil import atomic_write_text
-from .report_model import REPORT_HASH_EXPLANATION, ReportModel, model_json, report_hash
-from .resources import resource
+from ..fsutil import atomic_write_text
+from ..resources import resource
+from .model import REPORT_HASH_EXPLANATION, ReportModel, model_json, report_hash
 
 
 @functools.cache
