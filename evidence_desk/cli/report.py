@@ -1,6 +1,6 @@
-"""Command-line commands for the report layer, registered into :mod:`evidence_desk.cli`.
+"""The chain-of-custody report: ``report``.
 
-Keep imports of heavy modules inside the command functions: the CLI must start fast.
+Heavy modules are imported inside the command function: the CLI must start fast.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .common import EXIT_OK, add_command, open_case
+
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, _open
-    from .core.report import format_for, report_hash, write_report_model
+    from ..core.report import format_for, report_hash, write_report_model
 
     fmt = format_for(args.output)  # an unsupported extension fails before any work
-    with _open(args, read_only=True) as case:
+    with open_case(args, read_only=True) as case:
         if args.event is not None:
             case.event(args.event)  # an unknown id fails with one line, before verification runs
         model = write_report_model(case, args.output, fmt=fmt, event_id=args.event,
@@ -29,11 +30,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    """Add this layer's subcommands to the CLI's subparsers."""
-    from .cli import _command
-
-    p = _command(sub, "report", cmd_report,
-                 "write the chain-of-custody report as PDF, HTML or JSON (format from the file extension)")
+    p = add_command(sub, "report", cmd_report,
+                    "write the chain-of-custody report as PDF, HTML or JSON (format from the file extension)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf|FILE.html|FILE.json")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--event", type=int, metavar="ID", help="only this event's items, statements and claims")
