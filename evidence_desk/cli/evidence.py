@@ -10,24 +10,18 @@ from .common import EXIT_OK, EXIT_USAGE, add_command, error, open_case
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..core.case import expand_paths
-    from ..core.errors import ImportFailed
-
-    status = EXIT_OK
+    """Import every file given (folders recursively); a file that fails is named and the rest imported."""
     with open_case(args) as case:
         for event_id in args.event or []:
             case.event(event_id)  # unknown id: fail before copying anything
-        for path in expand_paths(args.files):
-            try:
-                item = case.import_file(path, kind=args.kind, event_ids=args.event or [], source=args.source,
-                                        description=args.description, acquired_from=args.acquired_from,
-                                        method=args.method, purpose=args.purpose)
-            except ImportFailed as exc:
-                error(f"{exc.path}: {exc.reason} (nothing imported)")
-                status = EXIT_USAGE
-                continue
-            print(f"{item.id}\t{item.sha256}\t{item.name}", flush=True)
-    return status
+        imported = case.import_files(args.files, kind=args.kind, event_ids=args.event or [], source=args.source,
+                                     description=args.description, acquired_from=args.acquired_from,
+                                     method=args.method, purpose=args.purpose)
+    for item in imported.items:
+        print(f"{item.id}\t{item.sha256}\t{item.name}")
+    for failure in imported.failures:
+        error(f"{failure.path}: {failure.reason} (nothing imported)")
+    return EXIT_USAGE if imported.failures else EXIT_OK
 
 
 def cmd_edit(args: argparse.Namespace) -> int:

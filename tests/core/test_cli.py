@@ -188,6 +188,40 @@ def test_a_bad_file_among_good_ones_is_reported_and_the_good_ones_kept(case_dir:
     assert err.count("\n") == 1 and "gone.wav" in err and "nothing imported" in err
 
 
+def test_add_imports_every_good_file_in_one_import_and_names_the_missing_one(
+        case_dir: Path, files: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence_desk.core.case import Case
+
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "log.txt").write_bytes(b"12:34 clear everybody out\n")
+    (folder / ".hidden").write_bytes(b"skipped")
+    calls: list[list[str]] = []
+    real = Case.import_files
+
+    def spy(self: Case, paths, **options):  # type: ignore[no-untyped-def]
+        calls.append([str(p) for p in paths])
+        return real(self, paths, **options)
+
+    monkeypatch.setattr(Case, "import_files", spy)
+    given = [files[0], tmp_path / "gone.wav", folder, files[2]]
+    code, out, err = run(capsys, "add", case_dir, *given, "--source", "OEMC")
+    assert code == 2
+    assert calls == [[str(p) for p in given]], "one import for all the paths given"
+    assert err.count("\n") == 1 and str(tmp_path / "gone.wav") in err and "nothing imported" in err
+    good = [files[0], folder / "sub" / "log.txt", files[2]]
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert rows == [[str(i + 1), hashlib.sha256(f.read_bytes()).hexdigest(), f.name] for i, f in enumerate(good)]
+    for (_, sha, _), source in zip(rows, good, strict=True):
+        assert (case_dir / "vault" / "objects" / sha[:2] / sha).read_bytes() == source.read_bytes()
+    code, out, _ = run(capsys, "list", case_dir, "custody", "--json")
+    acquired = [(e["item_id"], e["item_sha256"]) for e in json.loads(out) if e["action"] == "acquired"]
+    assert acquired == [(int(n), sha) for n, sha, _ in rows]
+    code, out, _ = run(capsys, "list", case_dir, "items", "--json")
+    assert [(i["name"], i["source_name"]) for i in json.loads(out)] == [(f.name, "OEMC") for f in good]
+
+
 def subprocess_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     return subprocess.run([sys.executable, "-m", "evidence_desk", *args], capture_output=True, text=True,
