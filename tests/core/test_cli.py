@@ -188,6 +188,75 @@ def test_a_bad_file_among_good_ones_is_reported_and_the_good_ones_kept(case_dir:
     assert err.count("\n") == 1 and "gone.wav" in err and "nothing imported" in err
 
 
+def test_add_imports_every_good_file_in_one_import_and_names_the_missing_one(
+        case_dir: Path, files: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "log.txt").write_bytes(b"12:34 clear everybody out\n")
+    (folder / ".hidden").write_bytes(b"skipped")
+    calls: list[list[str]] = []
+    from evidence_desk.core.items import Items
+
+    real = Items.import_files
+
+    def spy(self: Items, paths, **options):  # type: ignore[no-untyped-def]
+        calls.append([str(p) for p in paths])
+        return real(self, paths, **options)
+
+    monkeypatch.setattr(Items, "import_files", spy)
+    given = [files[0], tmp_path / "gone.wav", folder, files[2]]
+    code, out, err = run(capsys, "add", case_dir, *given, "--source", "OEMC")
+    assert code == 2
+    assert calls == [[str(p) for p in given]], "one import for all the paths given"
+    assert err.count("\n") == 1 and str(tmp_path / "gone.wav") in err and "nothing imported" in err
+    good = [files[0], folder / "sub" / "log.txt", files[2]]
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert rows == [[str(i + 1), hashlib.sha256(f.read_bytes()).hexdigest(), f.name] for i, f in enumerate(good)]
+    for (_, sha, _), source in zip(rows, good, strict=True):
+        assert (case_dir / "vault" / "objects" / sha[:2] / sha).read_bytes() == source.read_bytes()
+    code, out, _ = run(capsys, "list", case_dir, "custody", "--json")
+    acquired = [(e["item_id"], e["item_sha256"]) for e in json.loads(out) if e["action"] == "acquired"]
+    assert acquired == [(int(n), sha) for n, sha, _ in rows]
+    code, out, _ = run(capsys, "list", case_dir, "items", "--json")
+    assert [(i["name"], i["source_name"]) for i in json.loads(out)] == [(f.name, "OEMC") for f in good]
+
+
+def test_report_is_logged_in_custody_naming_the_file_and_its_hash(case_dir: Path, files: list[Path],
+                                                                   tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    run(capsys, "event", "add", case_dir, "--title", "Dispatch order")
+    run(capsys, "add", case_dir, *files[:2], "--event", "1")
+    run(capsys, "add", case_dir, files[2])
+    before = custody_rows(case_dir)
+    out = tmp_path / "reports" / "custody report.json"
+    code, printed, _ = run(capsys, "report", case_dir, "-o", out, "--event", "1", "--examiner", "Di Reviewer")
+    assert code == 0 and printed.startswith(f"wrote {out} (subset: event): 2 item(s); report SHA-256 ")
+    code, listed, _ = run(capsys, "list", case_dir, "custody", "--json")
+    entries = json.loads(listed)
+    assert len(entries) == before + 1
+    entry = entries[-1]
+    assert (entry["action"], entry["target_type"], entry["item_id"], entry["examiner"]) == \
+        ("exported", "case", None, "Di Reviewer")
+    assert entry["purpose"] == "chain-of-custody report (event 1) written to custody report.json"
+    assert entry["details"] == {"report": str(out), "report_sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+                                "event_id": 1, "items": len(json.loads(out.read_text("utf-8"))["items"])}
+    assert entry["details"]["items"] == 2
+
+    monkeypatch.setenv("EVIDENCE_DESK_EXAMINER", "Ed Env")
+    code, _, _ = run(capsys, "report", case_dir, "-o", tmp_path / "two.json", "--item", "3", "--item", "1")
+    entry = json.loads(run(capsys, "list", case_dir, "custody", "--json")[1])[-1]
+    assert code == 0 and entry["purpose"] == "chain-of-custody report (items 1, 3) written to two.json"
+    assert (entry["details"]["item_ids"], entry["examiner"]) == ([1, 3], "Ed Env")
+    assert run(capsys, "verify", case_dir)[0] == 0, "the export entry is part of an intact chain"
+
+    code, _, err = run(capsys, "report", case_dir, "-o", tmp_path / "r.pdf", "--event", "9")
+    assert code == 2 and "no event with id 9" in err
+    assert custody_rows(case_dir) == before + 2, "a report that was not written is not logged"
+
+
 def subprocess_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     return subprocess.run([sys.executable, "-m", "evidence_desk", *args], capture_output=True, text=True,

@@ -32,3 +32,64 @@ def test_importing_every_core_module_loads_no_qt() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('PySide6')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+CLI = CORE.parent / "cli"
+
+
+def cli_imports() -> dict[str, set[tuple[str, str]]]:
+    """For each module of the cli package, the (module, name) pairs it imports, lazy imports included."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for path in sorted(CLI.glob("*.py")):
+        package = ["evidence_desk", "cli"]
+        pairs: set[tuple[str, str]] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                pairs |= {(a.name, "") for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = package[:len(package) - node.level + 1] if node.level else []
+                module = ".".join(base + ([node.module] if node.module else []))
+                for alias in node.names:
+                    # ``from . import events`` imports a module; ``from .common import run`` a name
+                    sub = f"{module}.{alias.name}"
+                    if (CLI / f"{alias.name}.py").exists() and module == "evidence_desk.cli":
+                        pairs.add((sub, ""))
+                    else:
+                        pairs.add((module, alias.name))
+        found[f"evidence_desk.cli.{path.stem}" if path.stem != "__init__" else "evidence_desk.cli"] = pairs
+    return found
+
+
+def test_cli_command_modules_share_only_common_and_import_no_private_names() -> None:
+    imports = cli_imports()
+    commands = {m for m in imports if m.rsplit(".", 1)[-1] not in ("cli", "common", "__main__")}
+    assert {"evidence_desk.cli.cases", "evidence_desk.cli.evidence", "evidence_desk.cli.report"} <= commands
+    problems = []
+    for module, pairs in imports.items():
+        for target, name in pairs:
+            if not target.startswith("evidence_desk.cli"):
+                continue
+            if name.startswith("_"):
+                problems.append(f"{module} imports the private {target}.{name}")
+            if module in commands and target != "evidence_desk.cli.common":
+                problems.append(f"command module {module} imports {target}; share code through cli.common")
+            if module == "evidence_desk.cli.common":
+                problems.append(f"cli.common imports {target}")
+    assert problems == []
+
+
+def test_cli_modules_import_each_other_without_a_cycle() -> None:
+    imports = cli_imports()
+    graph = {m: {t for t, _ in pairs if t in imports} - {m} for m, pairs in imports.items()}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module in done:
+            return
+        for target in graph[module]:
+            visit(target, (*path, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())

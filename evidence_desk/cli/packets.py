@@ -1,4 +1,4 @@
-"""Command-line commands for review packets, registered into :mod:`evidence_desk.cli`.
+"""Review packets: ``export``, ``verify-packet``, ``import-packet`` and ``verify-review-notes``.
 
 Heavy modules are imported inside the command functions: the CLI must start fast.
 """
@@ -10,14 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAILED = 0, 1
+from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, open_case, print_json
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .cli import _open
-    from .core.packet.export import export_packet
+    from ..core.packet.export import export_packet
 
-    with _open(args) as case:
+    with open_case(args) as case:
         out = export_packet(case, Path(args.out), zip=args.zip or args.out.lower().endswith(".zip"),
                             event_id=args.event,
                             organisation=args.organisation or "", contact=args.contact or "")
@@ -27,12 +26,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_packet(args: argparse.Namespace) -> int:
-    from .cli import _print_json
-    from .core.packet.verify import verify_packet
+    from ..core.packet.verify import verify_packet
 
     report = verify_packet(Path(args.packet), expect_fingerprint=args.expect_fingerprint)
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
         for failure in report.failures:
             print(f"FAILED: {failure}")
@@ -44,10 +42,9 @@ def cmd_verify_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_import_packet(args: argparse.Namespace) -> int:
-    from .core.case import resolve_examiner
-    from .core.packet.transfer import PacketRejected, import_packet
+    from ..core.packet.transfer import PacketRejected, import_packet
 
-    examiner = resolve_examiner(args.examiner)
+    examiner = acting_examiner(args)
     try:
         result = import_packet(Path(args.packet), Path(args.case_dir), examiner=examiner,
                                released_by=args.released_by or "", expect_fingerprint=args.expect_fingerprint)
@@ -63,7 +60,7 @@ def cmd_import_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_notes(args: argparse.Namespace) -> int:
-    from .core.packet.review import verify_review_notes
+    from ..core.packet.review import verify_review_notes
 
     check = verify_review_notes(Path(args.notes), expect_fingerprint=args.expect_fingerprint)
     print(check.message, file=sys.stdout if check.ok else sys.stderr)
@@ -71,31 +68,28 @@ def cmd_verify_notes(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    """Add this layer's subcommands to the CLI's subparsers."""
-    from .cli import _command
-
-    p = _command(sub, "export", cmd_export, "seal a signed BagIt review packet of the case (or one event)")
+    p = add_command(sub, "export", cmd_export, "seal a signed BagIt review packet of the case (or one event)")
     p.add_argument("-o", "--out", required=True, help="the packet folder (or .zip with --zip) to create")
     p.add_argument("--zip", action="store_true", help="write a single .zip file (implied by an OUT ending in .zip)")
     p.add_argument("--event", type=int, help="only this event's items and records")
     p.add_argument("--organisation", help="Source-Organization in bag-info.txt")
     p.add_argument("--contact", help="Contact-Name in bag-info.txt (default: the examiner)")
 
-    p = _command(sub, "verify-packet", cmd_verify_packet,
-                 "check a review packet's bag, signature, hashes and custody chain; exit 1 naming each failure",
-                 case=False, examiner=False)
+    p = add_command(sub, "verify-packet", cmd_verify_packet,
+                    "check a review packet's bag, signature, hashes and custody chain; exit 1 naming each failure",
+                    case=False, examiner=False)
     p.add_argument("packet", metavar="PACKET")
     p.add_argument("--json", action="store_true")
     p.add_argument("--expect-fingerprint", help="fail unless the packet is signed by this key")
 
-    p = _command(sub, "import-packet", cmd_import_packet,
-                 "verify a review packet and continue its custody chain in a new case", case=False)
+    p = add_command(sub, "import-packet", cmd_import_packet,
+                    "verify a review packet and continue its custody chain in a new case", case=False)
     p.add_argument("packet", metavar="PACKET")
     p.add_argument("case_dir", metavar="CASE_DIR", help="the new case folder to create")
     p.add_argument("--released-by", help="who handed the packet over (default: who exported it)")
     p.add_argument("--expect-fingerprint", help="refuse unless the packet is signed by this key")
 
-    p = _command(sub, "verify-review-notes", cmd_verify_notes, "check a reviewer's signed notes file",
-                 case=False, examiner=False)
+    p = add_command(sub, "verify-review-notes", cmd_verify_notes, "check a reviewer's signed notes file",
+                    case=False, examiner=False)
     p.add_argument("notes", metavar="NOTES")
     p.add_argument("--expect-fingerprint", help="fail unless the notes are signed by this reviewer key")

@@ -1,6 +1,6 @@
-"""Command-line commands for the gui layer, registered into :mod:`evidence_desk.cli`.
+"""The desktop application: the ``gui`` command, and ``evidence-desk`` without a command.
 
-Keep imports of heavy modules inside the command functions: the CLI must start fast.
+Qt is imported only when the application starts: the CLI must start fast.
 """
 
 from __future__ import annotations
@@ -9,11 +9,20 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .common import add_command
+
+
+def launch_app() -> int:
+    """``evidence-desk`` with no arguments: the application on the last case opened, or the demo."""
+    from ..app import main
+
+    return main([])
+
 
 def cmd_gui(args: argparse.Namespace) -> int:
     import os
 
-    from .app import run
+    from ..app import run
 
     if args.examiner:  # who acts in this session; the app reads it like the remembered name
         os.environ["EVIDENCE_DESK_EXAMINER"] = args.examiner
@@ -23,11 +32,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    """Add this layer's subcommands to the CLI's subparsers."""
-    from .cli import _command
-
-    p = _command(sub, "gui", cmd_gui, "open the desktop application on CASE_DIR (default: the last case, "
-                 "or the demo case)", case=False)
+    p = add_command(sub, "gui", cmd_gui, "open the desktop application on CASE_DIR (default: the last case, "
+                    "or the demo case)", case=False)
     p.add_argument("case_dir", nargs="?", help="the case folder")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="render the main window with the first event selected, save it and exit (headless)")

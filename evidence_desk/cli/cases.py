@@ -1,0 +1,103 @@
+"""Commands over a whole case: ``init``, ``demo``, ``list`` and ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, open_case, print_json
+
+LISTABLE = ("items", "events", "statements", "custody", "sources", "claims", "requests", "journal")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ..core.case import Case
+
+    with Case.create(args.case_dir, args.title, acting_examiner(args), description=args.description,
+                     tz=args.tz) as case:
+        print(f"created case {case.id} at {case.path}")
+        print(f"signing key fingerprint {case.info().fingerprint}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..core.demo import build_demo
+
+    case = build_demo(Path(args.case_dir))
+    counts = case.counts()
+    case.close()
+    print(f"demo case built at {args.case_dir}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    with open_case(args, read_only=True) as case:
+        what = args.what
+        if what == "items":
+            rows = [i.to_json() | {"events": [e.id for e in case.events.of_item(i.id)]} for i in case.items.list()]
+            text = [f"{r['id']}\t{r['kind']}\t{r['size']}\t{r['sha256']}\t{r['name']}" for r in rows]
+        elif what == "events":
+            rows = [e.to_json() for e in case.events.list()]
+            text = [f"{r['id']}\t{r['time_display']}\t{r['title']}" for r in rows]
+        elif what == "statements":
+            rows = [s.to_json() for s in case.statements.list()]
+            text = [f"{r['id']}\t{r['speaker']}\t{r['medium']}\t{r['text'][:60]}" for r in rows]
+        elif what == "custody":
+            rows = [e.to_json() for e in case.history.entries()]
+            text = [f"{r['seq']}\t{r['at_utc']}\t{r['examiner']}\t{r['action']}\t"
+                    f"{r['item_id'] if r['item_id'] is not None else '-'}\t{r['entry_hash'][:16]}" for r in rows]
+        elif what == "sources":
+            rows = [asdict(s) for s in case.sources.list()]
+            text = [f"{r['id']}\t{r['reliability'] or '-'}\t{r['kind']}\t{r['name']}" for r in rows]
+        elif what == "claims":
+            rows = [asdict(c) for c in case.claims.list()]
+            text = [f"{r['id']}\t{len(r['links'])} links\t{r['text']}" for r in rows]
+        elif what == "requests":
+            rows = [asdict(r) for r in case.requests.list()]
+            text = [f"{r['id']}\t{r['status']}\t{r['addressed_to']}\t{r['title']}" for r in rows]
+        else:  # journal
+            rows = [asdict(n) for n in case.journal.list()]
+            text = [f"{r['id']}\t{r['at']}\t{r['author']}\t{r['text'][:60]}" for r in rows]
+    if args.json:
+        print_json(rows)
+    else:
+        print("\n".join(text))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from ..core.verify import verify
+
+    report = verify(args.case_dir)
+    if args.record:
+        with open_case(args) as case:
+            case.history.record_case_action("verified", "verification from the command line",
+                                    {"ok": report.ok, "failures": [str(f) for f in report.failures]})
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for failure in report.failures:
+            print(failure)
+        print(report.summary(), file=sys.stderr if report.failures else sys.stdout)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "init", cmd_init, "create a new case folder")
+    p.add_argument("--title", required=True)
+    p.add_argument("--description", default="")
+    p.add_argument("--tz", default="UTC", help="default time zone for times read in this case")
+
+    p = add_command(sub, "list", cmd_list, "list records", examiner=False)
+    p.add_argument("what", choices=LISTABLE)
+    p.add_argument("--json", action="store_true")
+
+    p = add_command(sub, "verify", cmd_verify, "rehash every object and walk the custody chain; exit 1 on failure")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--record", action="store_true", help="also log the verification in the custody chain")
+
+    add_command(sub, "demo", cmd_demo, "build the demo case (Chicago, 4 October 2025)", examiner=False)
