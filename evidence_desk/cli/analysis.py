@@ -12,6 +12,7 @@ from .common import EXIT_OK, add_command, add_group, open_case
 
 
 def cmd_statement_add(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
     from ..core.errors import BadInput
 
     if args.text_file:
@@ -22,50 +23,63 @@ def cmd_statement_add(args: argparse.Namespace) -> int:
     else:
         text = args.text
     with open_case(args) as case:
-        statement = case.statements.add(args.speaker, args.medium, text, affiliation=args.affiliation,
-                                       when=args.when, tz=args.tz, event_ids=args.event or [],
-                                       source=args.source, item_id=args.item)
+        statement = ops.add_statement(case, args.speaker, args.medium, text, affiliation=args.affiliation,
+                                      when=args.when, tz=args.tz, event_ids=args.event or [],
+                                      source=args.source, item_id=args.item).value
         print(statement.id)
     return EXIT_OK
 
 
 def cmd_source_add(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        print(case.sources.add(args.name, kind=args.kind, description=args.description).id)
+        print(ops.add_source(case, args.name, kind=args.kind, description=args.description).value.id)
     return EXIT_OK
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        grade = case.grades.add(args.target, args.id, args.rationale, reliability=args.reliability,
-                           credibility=args.credibility)
+        grade = ops.grade(case, [ops.Grading(args.target, args.id, reliability=args.reliability,
+                                          credibility=args.credibility)], args.rationale).value[0]
         print(f"{grade.target_type} {grade.target_id}: {grade.text}")
     return EXIT_OK
 
 
 def cmd_claim_add(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        print(case.claims.add(args.text).id)
+        print(ops.add_claim(case, args.text).value.id)
     return EXIT_OK
 
 
 def cmd_claim_link(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        case.claims.link(args.claim_id, args.stance, item_id=args.item, statement_id=args.statement, note=args.note)
+        ops.link_claim(case, args.claim_id, args.stance, item_id=args.item, statement_id=args.statement,
+                       note=args.note)
     return EXIT_OK
 
 
 def cmd_request_add(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        request = case.requests.add(args.title, addressed_to=args.to, asked=args.asked, due=args.due, tz=args.tz,
-                                   description=args.description)
+        request = ops.add_request(case, args.title, addressed_to=args.to, asked=args.asked, due=args.due,
+                                  tz=args.tz, description=args.description).value
         print(request.id)
     return EXIT_OK
 
 
 def cmd_note_add(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        print(case.journal.add(args.text, event_id=args.event, item_id=args.item).id)
+        print(ops.add_journal_note(case, args.text, event_id=args.event, item_id=args.item).value.id)
     return EXIT_OK
 
 

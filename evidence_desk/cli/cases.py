@@ -70,13 +70,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
     from ..core.verify import verify
 
-    report = verify(args.case_dir)
     if args.record:
         with open_case(args) as case:
-            case.history.record_case_action("verified", "verification from the command line",
-                                    {"ok": report.ok, "failures": [str(f) for f in report.failures]})
+            report = ops.verify_case(case, purpose="verification from the command line").value
+    else:
+        report = verify(args.case_dir)
     if args.json:
         print_json(report.to_json())
     else:

@@ -10,8 +10,11 @@ from .common import EXIT_OK, add_command, add_group, open_case
 
 
 def cmd_event_add(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        event = case.events.add(args.title, when=args.when, tz=args.tz, place=args.place, notes=args.notes)
+        event = ops.add_event(case, args.title, when=args.when, tz=args.tz, place=args.place,
+                              notes=args.notes).value
         print(event.id)
         if event.time.note:
             print(f"note: {event.time.raw!r} read as {event.time.display()}: {event.time.note}", file=sys.stderr)
@@ -19,9 +22,11 @@ def cmd_event_add(args: argparse.Namespace) -> int:
 
 
 def cmd_event_edit(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     fields = {k: v for k, v in (("title", args.title), ("place", args.place), ("notes", args.notes)) if v is not None}
     with open_case(args) as case:
-        case.events.edit(args.event_id, reason=args.reason, when=args.when, tz=args.tz, **fields)
+        ops.edit_event(case, args.event_id, args.reason, when=args.when, tz=args.tz, **fields)
     return EXIT_OK
 
 

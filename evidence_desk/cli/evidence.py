@@ -11,12 +11,13 @@ from .common import EXIT_OK, EXIT_USAGE, add_command, error, open_case
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Import every file given (folders recursively); a file that fails is named and the rest imported."""
+    from ..core import operations as ops
+
+    options = ops.IntakeOptions(kind=args.kind, event_ids=tuple(args.event or ()), source=args.source,
+                                description=args.description, acquired_from=args.acquired_from,
+                                method=args.method, purpose=args.purpose)
     with open_case(args) as case:
-        for event_id in args.event or []:
-            case.events.get(event_id)  # unknown id: fail before copying anything
-        imported = case.items.import_files(args.files, kind=args.kind, event_ids=args.event or [], source=args.source,
-                                     description=args.description, acquired_from=args.acquired_from,
-                                     method=args.method, purpose=args.purpose)
+        imported = ops.import_files(case, args.files, options).value
     for item in imported.items:
         print(f"{item.id}\t{item.sha256}\t{item.name}")
     for failure in imported.failures:
@@ -25,25 +26,31 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     fields = {k: v for k, v in (("description", args.description), ("kind", args.kind),
                                 ("acquired_from", args.acquired_from), ("acquisition_method", args.method),
                                 ("original_name", args.name), ("source", args.source)) if v is not None}
     with open_case(args) as case:
-        item = case.items.edit(args.item_id, reason=args.reason, **fields)
+        item = ops.edit_item(case, args.item_id, args.reason, **fields).value
         print(f"{item.id}\t{item.sha256}\t{item.name}")
     return EXIT_OK
 
 
 def cmd_link(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        case.items.link_event(args.item_id, args.event_id, link=not args.remove)
+        ops.link_items(case, [args.item_id], args.event_id, link=not args.remove)
     return EXIT_OK
 
 
 def cmd_transfer(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
     with open_case(args) as case:
-        case.history.record_transfer(args.item_ids, released_by=args.released_by, received_by=args.received_by,
-                             purpose=args.purpose, condition=args.condition)
+        ops.transfer(case, args.item_ids, released_by=args.released_by, received_by=args.received_by,
+                     purpose=args.purpose, condition=args.condition)
     return EXIT_OK
 
 

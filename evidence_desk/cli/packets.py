@@ -14,12 +14,12 @@ from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, open_cas
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..core.packet.export import export_packet
+    from ..core import operations as ops
 
     with open_case(args) as case:
-        out = export_packet(case, Path(args.out), zip=args.zip or args.out.lower().endswith(".zip"),
-                            event_id=args.event,
-                            organisation=args.organisation or "", contact=args.contact or "")
+        out = ops.export_packet(case, Path(args.out), zip=args.zip or args.out.lower().endswith(".zip"),
+                                event_id=args.event, organisation=args.organisation or "",
+                                contact=args.contact or "").value
         print(f"review packet sealed at {out}")
         print(f"signing key fingerprint {case.info().fingerprint}")
     return EXIT_OK
@@ -42,12 +42,14 @@ def cmd_verify_packet(args: argparse.Namespace) -> int:
 
 
 def cmd_import_packet(args: argparse.Namespace) -> int:
-    from ..core.packet.transfer import PacketRejected, import_packet
+    from ..core import operations as ops
+    from ..core.packet.transfer import PacketRejected
 
     examiner = acting_examiner(args)
     try:
-        result = import_packet(Path(args.packet), Path(args.case_dir), examiner=examiner,
-                               released_by=args.released_by or "", expect_fingerprint=args.expect_fingerprint)
+        result = ops.receive_packet(Path(args.packet), Path(args.case_dir), examiner=examiner,
+                                    released_by=args.released_by or "",
+                                    expect_fingerprint=args.expect_fingerprint).value
     except PacketRejected as exc:
         for failure in exc.report.failures:
             print(f"FAILED: {failure}")

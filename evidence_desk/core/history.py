@@ -16,8 +16,19 @@ if TYPE_CHECKING:
     from .case import Case
 
 class History:
+    """Reads of the custody chain and the logged edits; case-wide actions with no record of their own."""
+
     def __init__(self, case: Case) -> None:
         self.case = case
+
+    def head_seq(self) -> int:
+        """The number of the last custody entry (0 for none)."""
+        return int(self.case.scalar("SELECT coalesce(max(seq), 0) FROM custody"))
+
+    def entries_after(self, seq: int) -> list[CustodyEntry]:
+        """Entries written after entry ``seq``, in order."""
+        with self.case.lock:
+            return custody.entries(self.case.db, "seq > ?", [seq])
 
     def entries(self, *, item_id: int | None = None, target_type: str | None = None,
                 target_id: int | None = None) -> list[CustodyEntry]:

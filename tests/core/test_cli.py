@@ -197,15 +197,15 @@ def test_add_imports_every_good_file_in_one_import_and_names_the_missing_one(
     (folder / "sub" / "log.txt").write_bytes(b"12:34 clear everybody out\n")
     (folder / ".hidden").write_bytes(b"skipped")
     calls: list[list[str]] = []
-    from evidence_desk.core.items import Items
+    from evidence_desk.core import operations
 
-    real = Items.import_files
+    real = operations.import_files
 
-    def spy(self: Items, paths, **options):  # type: ignore[no-untyped-def]
+    def spy(case, paths, *rest, **options):  # type: ignore[no-untyped-def]
         calls.append([str(p) for p in paths])
-        return real(self, paths, **options)
+        return real(case, paths, *rest, **options)
 
-    monkeypatch.setattr(Items, "import_files", spy)
+    monkeypatch.setattr(operations, "import_files", spy)
     given = [files[0], tmp_path / "gone.wav", folder, files[2]]
     code, out, err = run(capsys, "add", case_dir, *given, "--source", "OEMC")
     assert code == 2

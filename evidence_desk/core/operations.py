@@ -1,0 +1,412 @@
+"""One function per user action: the only way the GUI and the CLI change a case.
+
+After Anki's ``CollectionOp``/``OpChanges``: each operation runs in one
+transaction (:meth:`Case.change`), takes a :class:`Work` for progress and
+Cancel, writes its custody entries, and returns an :class:`OpResult` whose
+:class:`Changes` say which kinds of record changed, read from the custody
+entries the transaction actually wrote. Nothing here knows about Qt; the GUI
+runs these on its writer thread and tells every panel what changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .custody import CustodyEntry
+from .errors import BadInput, ImportFailed
+from .items import expand_paths
+from .records import (
+    Annotation,
+    Claim,
+    Event,
+    Grade,
+    ImportFailure,
+    ImportReport,
+    Item,
+    JournalNote,
+    Request,
+    Source,
+    Statement,
+)
+
+if TYPE_CHECKING:
+    from .case import Case
+    from .packet.transfer import TransferResult
+    from .report.model import ReportModel
+    from .verify import VerifyReport
+
+T = TypeVar("T")
+
+
+# --- what changed --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Changes:
+    """Which kinds of record an operation changed (custody is true for every write)."""
+
+    case: bool = False
+    sources: bool = False
+    events: bool = False
+    items: bool = False
+    statements: bool = False
+    claims: bool = False
+    annotations: bool = False
+    requests: bool = False
+    journal: bool = False
+    grades: bool = False
+    custody: bool = False
+    #: ids of the records each kind's entries named, e.g. ``{"item": (3, 4)}``
+    ids: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, entries: Iterable[CustodyEntry]) -> Changes:
+        """What the given custody entries say was changed."""
+        flags: dict[str, bool] = {}
+        ids: dict[str, set[int]] = {}
+        for entry in entries:
+            flags["custody"] = True
+            for kind in _ACTION_CHANGES.get(entry.action, ()):
+                flags[kind] = True
+            target = _TARGET_KINDS.get(entry.target_type)
+            if target is not None and entry.action not in _RECORD_ONLY_ACTIONS:
+                flags[target] = True
+            if entry.target_id is not None:
+                ids.setdefault(entry.target_type, set()).add(int(entry.target_id))
+            if entry.item_id is not None:
+                ids.setdefault("item", set()).add(int(entry.item_id))
+            event_id = entry.details_dict.get("event_id")
+            if isinstance(event_id, int):
+                ids.setdefault("event", set()).add(event_id)
+        return cls(**flags, ids=tuple(sorted((k, tuple(sorted(v))) for k, v in ids.items())))
+
+    def __or__(self, other: Changes) -> Changes:
+        merged: dict[str, set[int]] = {k: set(v) for k, v in self.ids}
+        for k, v in other.ids:
+            merged.setdefault(k, set()).update(v)
+        flags = {f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self) if f.name != "ids"}
+        return Changes(**flags, ids=tuple(sorted((k, tuple(sorted(v))) for k, v in merged.items())))
+
+    def ids_of(self, kind: str) -> tuple[int, ...]:
+        """Ids of ``kind`` (item, event, statement, …) the operation touched."""
+        return dict(self.ids).get(kind, ())
+
+    @property
+    def any(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "ids")
+
+
+_TARGET_KINDS = {"case": "case", "source": "sources", "event": "events", "item": "items",
+                 "statement": "statements", "claim": "claims", "request": "requests", "journal": "journal"}
+#: actions that change another kind of record than their target (or more than one)
+_ACTION_CHANGES: dict[str, tuple[str, ...]] = {
+    "graded": ("grades",), "annotated": ("annotations",), "linked": ("items", "events"),
+    "unlinked": ("items", "events"), "claim_linked": ("claims",), "journal_note": ("journal",),
+    "acquired": ("items", "events", "sources"), "derived": ("items",), "statement_added": ("statements", "sources"),
+}
+#: actions that leave their target record as it was (only its custody history grows)
+_RECORD_ONLY_ACTIONS = {"viewed", "exported", "sealed", "verified", "transferred", "graded", "annotated"}
+
+
+@dataclass(frozen=True)
+class OpResult(Generic[T]):
+    """What an operation gives back: its value and what it changed."""
+
+    value: T
+    changes: Changes
+
+
+# --- progress and Cancel -------------------------------------------------------
+
+@dataclass
+class Work:
+    """How a long operation reports progress and learns of Cancel; every part optional.
+
+    The GUI's task passes its own methods; the CLI passes nothing."""
+
+    progress: Callable[[int], None] | None = None
+    should_cancel: Callable[[], bool] | None = None
+    set_total: Callable[[int], None] | None = None
+    set_stage: Callable[[str, bool], None] | None = None
+
+    def stage(self, label: str, cancellable: bool = True) -> None:
+        if self.set_stage is not None:
+            self.set_stage(label, cancellable)
+
+    def total(self, n: int) -> None:
+        if self.set_total is not None:
+            self.set_total(n)
+
+    @classmethod
+    def of(cls, task: Any) -> Work:
+        """A :class:`Work` over any object with ``progress``/``should_cancel``/``set_total``/``set_stage``."""
+        return cls(progress=getattr(task, "progress", None), should_cancel=getattr(task, "should_cancel", None),
+                   set_total=getattr(task, "set_total", None), set_stage=getattr(task, "set_stage", None))
+
+
+IDLE = Work()
+
+
+def _run(case: Case, body: Callable[[], T]) -> OpResult[T]:
+    with case.change() as change:
+        value = body()
+        entries = list(change.entries)
+    return OpResult(value, Changes.of(entries))
+
+
+# --- intake --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IntakeOptions:
+    """What the investigator says about a batch of files at intake."""
+
+    kind: str | None = None
+    event_ids: tuple[int, ...] = ()
+    source: str | None = None
+    description: str = ""
+    acquired_from: str = ""
+    method: str = ""
+    purpose: str = ""
+    condition: str = ""
+    acquired_at: str | None = None
+
+
+def import_files(case: Case, paths: Iterable[Path | str], options: IntakeOptions = IntakeOptions(),
+                 work: Work = IDLE) -> OpResult[ImportReport]:
+    """Copy every file (folders recursively) into the vault, then record them all in one transaction.
+
+    A file that cannot be read is listed with its reason and the rest go in. On
+    Cancel every copy is discarded and the case is byte-for-byte as before."""
+    for event_id in options.event_ids:
+        case.events.get(event_id)  # an unknown event fails before anything is copied
+    files = list(expand_paths(paths))
+    total = 0
+    for path in files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass
+    work.total(total)
+    failures: list[ImportFailure] = []
+    staged = []
+    try:
+        for path in files:
+            try:
+                staged.append((path, case.vault.stage(path, work.progress, work.should_cancel)))
+            except ImportFailed as exc:
+                failures.append(ImportFailure(exc.path, exc.reason))
+    except BaseException:  # Cancelled or worse: nothing of the batch is kept
+        for _path, copy in staged:
+            case.vault.discard(copy)
+        raise
+    work.stage(f"Recording {len(staged)} item(s) in the catalogue and custody chain…", False)
+    given = {"kind": options.kind, "event_ids": list(options.event_ids), "source": options.source,
+             "description": options.description, "acquired_from": options.acquired_from,
+             "method": options.method, "purpose": options.purpose, "condition": options.condition,
+             "acquired_at": options.acquired_at}
+
+    def record() -> list[Item]:
+        items: list[Item] = []
+        for index, (path, copy) in enumerate(staged):
+            try:
+                items.append(case.items.import_staged(copy, path, **given))
+            except ImportFailed as exc:
+                failures.append(ImportFailure(exc.path, exc.reason))
+            except BaseException:
+                for _path, rest in staged[index + 1:]:
+                    case.vault.discard(rest)
+                raise
+        return items
+
+    result = _run(case, record)
+    return OpResult(ImportReport(tuple(result.value), tuple(failures)), result.changes)
+
+
+def add_derived(case: Case, original_id: int, data: bytes, *, name: str, reason: str, kind: str = "document",
+                media_type: str = "text/plain", description: str = "") -> OpResult[Item]:
+    return _run(case, lambda: case.items.add_derived(original_id, data, name=name, reason=reason, kind=kind,
+                                                     media_type=media_type, description=description))
+
+
+# --- records -------------------------------------------------------------------
+
+def edit_item(case: Case, item_id: int, reason: str, **fields: Any) -> OpResult[Item]:
+    return _run(case, lambda: case.items.edit(item_id, reason=reason, **fields))
+
+
+def add_event(case: Case, title: str, *, when: str | None = None, tz: str | None = None, place: str = "",
+              notes: str = "") -> OpResult[Event]:
+    return _run(case, lambda: case.events.add(title, when=when, tz=tz, place=place, notes=notes))
+
+
+def edit_event(case: Case, event_id: int, reason: str, *, when: str | None = None, tz: str | None = None,
+               **fields: str) -> OpResult[Event]:
+    return _run(case, lambda: case.events.edit(event_id, reason=reason, when=when, tz=tz, **fields))
+
+
+def link_items(case: Case, item_ids: Sequence[int], event_id: int, link: bool = True) -> OpResult[list[int]]:
+    """Attach (or detach) items to an event, all in one transaction."""
+    def body() -> list[int]:
+        for item_id in item_ids:
+            case.items.link_event(item_id, event_id, link=link)
+        return list(item_ids)
+    return _run(case, body)
+
+
+def add_source(case: Case, name: str, kind: str = "other", description: str = "") -> OpResult[Source]:
+    return _run(case, lambda: case.sources.add(name, kind=kind, description=description))
+
+
+def add_statement(case: Case, speaker: str, medium: str, text: str, **options: Any) -> OpResult[Statement]:
+    return _run(case, lambda: case.statements.add(speaker, medium, text, **options))
+
+
+def add_claim(case: Case, text: str) -> OpResult[Claim]:
+    return _run(case, lambda: case.claims.add(text))
+
+
+def link_claim(case: Case, claim_id: int, stance: str, *, item_id: int | None = None,
+               statement_id: int | None = None, note: str = "") -> OpResult[Claim]:
+    """Link evidence (an item or a statement) to a claim: supports, contradicts or mentions."""
+    return _run(case, lambda: case.claims.link(claim_id, stance, item_id=item_id, statement_id=statement_id,
+                                               note=note))
+
+
+def add_annotation(case: Case, item_id: int, kind: str, text: str = "", **anchor: Any) -> OpResult[Annotation]:
+    return _run(case, lambda: case.annotations.add(item_id, kind, text, **anchor))
+
+
+@dataclass(frozen=True)
+class Grading:
+    """One grade to give: a target and the axis or axes graded."""
+
+    target_type: str
+    target_id: int
+    reliability: str | None = None
+    credibility: str | None = None
+
+
+def grade(case: Case, gradings: Sequence[Grading], rationale: str) -> OpResult[list[Grade]]:
+    """Give one or more grades with one rationale, all in one transaction."""
+    if not gradings:
+        raise BadInput("nothing to grade")
+    return _run(case, lambda: [case.grades.add(g.target_type, g.target_id, rationale, reliability=g.reliability,
+                                               credibility=g.credibility) for g in gradings])
+
+
+def add_journal_note(case: Case, text: str, *, event_id: int | None = None,
+                     item_id: int | None = None) -> OpResult[JournalNote]:
+    return _run(case, lambda: case.journal.add(text, event_id=event_id, item_id=item_id))
+
+
+def add_request(case: Case, title: str, **options: Any) -> OpResult[Request]:
+    return _run(case, lambda: case.requests.add(title, **options))
+
+
+def set_request_status(case: Case, request_id: int, status: str, item_ids: Iterable[int] = (),
+                       reason: str = "") -> OpResult[Request]:
+    return _run(case, lambda: case.requests.set_status(request_id, status, item_ids, reason=reason))
+
+
+def record_view(case: Case, item_id: int, purpose: str = "viewed in Evidence Desk") -> OpResult[CustodyEntry]:
+    return _run(case, lambda: case.history.record_view(item_id, purpose))
+
+
+def record_export_of_items(case: Case, item_ids: Iterable[int], destination: str,
+                           purpose: str) -> OpResult[None]:
+    """Log that copies of items left the case (opened in another program, saved elsewhere)."""
+    return _run(case, lambda: case.history.record_export(item_ids, destination, purpose))
+
+
+def transfer(case: Case, item_ids: Sequence[int], *, released_by: str, received_by: str, purpose: str,
+             condition: str = "") -> OpResult[None]:
+    return _run(case, lambda: case.history.record_transfer(item_ids, released_by=released_by,
+                                                           received_by=received_by, purpose=purpose,
+                                                           condition=condition))
+
+
+# --- whole-case work -------------------------------------------------------------
+
+def verify_case(case: Case, work: Work = IDLE, *, record: bool = True,
+                purpose: str = "verification in Evidence Desk") -> OpResult[VerifyReport]:
+    """Rehash every object and walk the chain (on its own read-only connection);
+    the verification is itself logged when the case is writable and ``record``."""
+    from .verify import verify
+
+    report = verify(case.path, work.progress, work.should_cancel, work.set_total)
+    if not record or case.read_only:
+        return OpResult(report, Changes())
+    return _run(case, lambda: (case.history.record_case_action(
+        "verified", purpose, {"ok": report.ok, "failures": [str(f) for f in report.failures]}), report)[1])
+
+
+@dataclass(frozen=True)
+class ReportWritten:
+    path: Path
+    sha256: str
+    items: int
+    verified_ok: bool
+    logged: bool
+    model: ReportModel = field(repr=False, compare=False)
+
+
+def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: int | None = None,
+                  item_ids: Sequence[int] | None = None, work: Work = IDLE) -> OpResult[ReportWritten]:
+    """Verify the case, write its chain-of-custody report, and log the export with the report's hash."""
+    from .report import format_for, write_report_model
+    from .vault import hash_file
+    from .verify import verify
+
+    fmt = format_for(out, fmt)  # an unsupported extension fails before any work
+    if event_id is not None:
+        case.events.get(event_id)
+    for item_id in item_ids or ():
+        case.items.get(item_id)
+    work.stage("Verifying the case for the report: rehashing every object, walking the custody chain")
+    verification = verify(case.path, work.progress, work.should_cancel, work.set_total)
+    work.stage(f"Writing {out.name}…", False)
+    model = write_report_model(case, out, fmt=fmt, event_id=event_id, item_ids=item_ids or None,
+                               verification=verification)
+    out = Path(out).resolve()
+    sha = hash_file(out).sha256
+    written = ReportWritten(out, sha, len(model.items), verification.ok, not case.read_only, model)
+    if case.read_only:
+        return OpResult(written, Changes())
+    if event_id is not None:
+        scope = f"event {event_id}"
+    elif item_ids:
+        scope = "items " + ", ".join(str(i) for i in sorted(set(item_ids)))
+    else:
+        scope = "case"
+    details: dict[str, Any] = {"report": str(out), "report_sha256": sha, "event_id": event_id,
+                               "items": len(model.items)}
+    if item_ids:
+        details["item_ids"] = sorted(set(item_ids))
+    return _run(case, lambda: (case.history.record_case_action(
+        "exported", f"chain-of-custody report ({scope}) written to {out.name}", details), written)[1])
+
+
+def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | None = None,
+                  organisation: str = "", contact: str = "", description: str = "",
+                  work: Work = IDLE) -> OpResult[Path]:
+    """Seal a review packet (BagIt, signed) of the case or one event; the export is custody-logged."""
+    from .packet.export import export_packet as seal
+
+    before = case.history.head_seq()
+    path = seal(case, out, zip=zip, event_id=event_id, progress=work.progress, should_cancel=work.should_cancel,
+                on_total=work.set_total, organisation=organisation, contact=contact, description=description)
+    return OpResult(path, Changes.of(case.history.entries_after(before)))
+
+
+def receive_packet(packet: Path, case_dir: Path, *, examiner: str, released_by: str = "",
+                   expect_fingerprint: str | None = None, work: Work = IDLE) -> OpResult[TransferResult]:
+    """Verify a packet and continue its case as a new case at ``case_dir``."""
+    from .packet.transfer import import_packet
+
+    result = import_packet(packet, case_dir, examiner=examiner, released_by=released_by,
+                           expect_fingerprint=expect_fingerprint, progress=work.progress,
+                           should_cancel=work.should_cancel, on_total=work.set_total)
+    return OpResult(result, Changes(case=True, custody=True))
