@@ -339,8 +339,14 @@ def verify_case(case: Case, work: Work = IDLE, *, record: bool = True,
     report = verify(case.path, work.progress, work.should_cancel, work.set_total)
     if not record or case.read_only:
         return OpResult(report, Changes())
-    return _run(case, lambda: (case.history.record_case_action(
-        "verified", purpose, {"ok": report.ok, "failures": [str(f) for f in report.failures]}), report)[1])
+    return OpResult(report, record_verification(case, report, purpose).changes)
+
+
+def record_verification(case: Case, report: VerifyReport, purpose: str) -> OpResult[CustodyEntry]:
+    """Log a verification's outcome in the case's chain (the GUI verifies on its reader thread first)."""
+    return _run(case, lambda: case.history.record_case_action("verified", purpose, {
+        "ok": report.ok, "failures": [str(f) for f in report.failures][:200], "items": report.items,
+        "custody_entries": report.custody_entries}))
 
 
 @dataclass(frozen=True)

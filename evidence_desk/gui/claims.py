@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.case import Case
+from ..core.operations import Changes
 from ..core.records import Claim, ClaimLink, Item, Statement
 from ..core.report.model import CREDIBILITY_MEANING
 
@@ -170,6 +171,12 @@ class ClaimsPanel(QWidget):
     def set_case(self, case: Case) -> None:
         self.case = case
         self.reload()
+
+    @Slot(object)
+    def case_changed(self, changes: Changes) -> None:
+        """Claims show their evidence by name and grade: re-read on any of those changes."""
+        if changes.claims or changes.items or changes.statements or changes.grades or changes.sources:
+            self.reload()
 
     def reload(self) -> None:
         """Re-read claims and their linked records; keep the selected claim."""

@@ -29,8 +29,6 @@ from PySide6.QtWidgets import (
 
 from ..core.case import Case
 from ..core.records import Event
-from ..core.vault import hash_file
-from .tasks import Task
 
 REPORT_FILTERS = "PDF report (*.pdf);;HTML report (*.html)"
 
@@ -39,34 +37,6 @@ REPORT_FILTERS = "PDF report (*.pdf);;HTML report (*.html)"
 class ExportRequest:
     out: Path
     event_id: int | None
-
-
-@dataclass(frozen=True)
-class ReportExported:
-    path: Path
-    sha256: str
-    items: int
-    verified_ok: bool
-    logged: bool
-
-
-def export_report(case: Case, request: ExportRequest, task: Task) -> ReportExported:
-    """Verify, write the report, log the export. Runs on the case's writer thread."""
-    from ..core.report import write_report_model
-    from ..core.verify import verify
-
-    task.set_stage("Verifying the case for the report: rehashing every object, walking the custody chain")
-    verification = verify(case.path, task.progress, task.should_cancel, task.set_total)
-    task.set_stage(f"Writing {request.out.name}…", cancellable=False)
-    model = write_report_model(case, request.out, event_id=request.event_id, verification=verification)
-    sha = hash_file(request.out).sha256
-    logged = not case.read_only
-    if logged:
-        scope = "case" if request.event_id is None else f"event {request.event_id}"
-        case.history.record_case_action("exported", f"chain-of-custody report ({scope}) written to {request.out.name}",
-                                details={"report": str(request.out), "report_sha256": sha,
-                                         "event_id": request.event_id, "items": len(model.items)})
-    return ReportExported(request.out, sha, len(model.items), verification.ok, logged)
 
 
 class ExportDialog(QDialog):

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from ..core import store
 from ..core.case import Case
-from ..core.records import Claim, Grade, Item, Statement
+from ..core.operations import Grading
+from ..core.records import Claim, Item, Statement
 from ..core.report.model import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from .record_details import fill_grades, grades_table
 
@@ -62,14 +63,15 @@ class GradeChoice:
     rationale: str
 
 
-def record_grades(case: Case, target: GradeTarget, choice: GradeChoice) -> list[Grade]:
-    """Write the chosen grades (custody-logged by core). Runs on the case's writer thread."""
-    written: list[Grade] = []
+def gradings(target: GradeTarget, choice: GradeChoice) -> list[Grading]:
+    """The grades a choice gives: the record's credibility and its source's reliability
+    (written in one transaction by :func:`core.operations.grade`)."""
+    wanted: list[Grading] = []
     if choice.credibility:
-        written.append(case.grades.add(target.kind, target.id, choice.rationale, credibility=choice.credibility))
+        wanted.append(Grading(target.kind, target.id, credibility=choice.credibility))
     if choice.reliability and target.source_id is not None:
-        written.append(case.grades.add("source", target.source_id, choice.rationale, reliability=choice.reliability))
-    return written
+        wanted.append(Grading("source", target.source_id, reliability=choice.reliability))
+    return wanted
 
 
 class GradeDialog(QDialog):

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from ..core import store
 from ..core.case import Case
+from ..core.errors import UnknownRecord
+from ..core.operations import Changes
 from ..core.records import Claim, Event, Item, Statement, grade_text
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
@@ -307,6 +309,7 @@ class Inspector(QWidget):
         self.item: Item | None = None
         self.statement: Statement | None = None
         self.claim: Claim | None = None
+        self.shown_event: Event | None = None
         self.header = QLabel("Select an event or an item")
         self.header.setWordWrap(True)
         font = self.header.font()
@@ -402,21 +405,46 @@ class Inspector(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.pages)
 
-    def set_case(self, case: Case) -> None:
+    def set_case(self, case: Case, read_only: bool | None = None) -> None:
+        """Show records of ``case`` (read through it); ``read_only`` if nothing may be changed."""
         self.case = case
-        self.details.set_read_only(case.read_only)
-        self.read_only = case.read_only
-        self.attach_choice.setEnabled(not case.read_only)
+        read_only = case.read_only if read_only is None else read_only
+        self.details.set_read_only(read_only)
+        self.read_only = read_only
+        self.attach_choice.setEnabled(not read_only)
         self.show_nothing()
 
+    @Slot(object)
+    def case_changed(self, changes: Changes) -> None:
+        """Re-read what is shown; show nothing if it no longer exists."""
+        if self.case is None:
+            return
+        try:
+            if self.item is not None:
+                if changes.items or changes.grades or changes.sources or changes.events or changes.custody:
+                    self.show_item(self.case.items.get(self.item.id))
+            elif self.statement is not None:
+                if changes.statements or changes.grades or changes.sources or changes.events:
+                    self.show_statement(self.case.statements.get(self.statement.id))
+            elif self.claim is not None:
+                if changes.claims or changes.grades or changes.items or changes.statements:
+                    self.show_claim(self.case.claims.get(self.claim.id))
+            elif self.shown_event is not None:
+                if changes.events or changes.statements:
+                    self.show_event(self.case.events.get(self.shown_event.id))
+        except UnknownRecord:
+            self.show_nothing()
+
     def show_nothing(self) -> None:
-        self.item = self.statement = self.claim = None
+        self.item = self.statement = self.claim = self.shown_event = None
+        self.preview.clear()
         self.header.setText("Inspector")
         self.pages.setCurrentIndex(0)
 
     def show_event(self, event: Event) -> None:
         assert self.case is not None
         self.item = self.statement = self.claim = None
+        self.shown_event = event
         self.preview.clear()
         self.header.setText("Event")
         self.event_details.show_event(event, self.case.statements.list(event_id=event.id))
@@ -424,6 +452,7 @@ class Inspector(QWidget):
 
     def show_item(self, item: Item) -> None:
         assert self.case is not None
+        self.shown_event = None
         same = self.item is not None and self.item.id == item.id
         self.item = item
         self.statement = self.claim = None
@@ -441,6 +470,7 @@ class Inspector(QWidget):
 
     def show_statement(self, statement: Statement) -> None:
         assert self.case is not None
+        self.shown_event = None
         self.item = self.claim = None
         self.statement = statement
         self.preview.clear()
@@ -451,6 +481,7 @@ class Inspector(QWidget):
 
     def show_claim(self, claim: Claim) -> None:
         assert self.case is not None
+        self.shown_event = None
         self.item = self.statement = None
         self.claim = claim
         self.preview.clear()

@@ -9,10 +9,8 @@ reason; nothing of it is kept, and the other files are imported.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -30,13 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import kinds, store
-from ..core.case import Case
-from ..core.errors import ImportFailed
 from ..core.items import expand_paths
 from ..core.records import Event, ImportFailure, Item
-from ..core.vault import Staged
 from .icons import kind_icon
-from .tasks import Task, human_bytes
+from .tasks import human_bytes
 
 MAX_LISTED = 200
 
@@ -161,44 +156,6 @@ def _detect(path: Path) -> str:
         return kinds.detect(path)[0]
     except OSError:
         return "unreadable"
-
-
-def run_intake(case: Case, request: IntakeRequest, task: Task) -> IntakeResult:
-    """Copy every file into the vault, then record them all; on Cancel, discard every copy."""
-    total = 0
-    for path in request.paths:
-        try:
-            total += os.stat(path).st_size
-        except OSError:
-            pass
-    task.set_total(total)
-    result = IntakeResult()
-    staged: list[tuple[Path, Staged]] = []
-    try:
-        for path in request.paths:
-            try:
-                staged.append((path, case.vault.stage(path, task.progress, task.should_cancel)))
-            except ImportFailed as exc:
-                result.failures.append(ImportFailure(exc.path, exc.reason))
-    except BaseException:  # Cancelled or worse: nothing of the batch is kept
-        for _path, copy in staged:
-            case.vault.discard(copy)
-        raise
-    task.set_stage(f"Recording {len(staged)} item(s) in the catalogue and custody chain…", cancellable=False)
-    options: dict[str, Any] = {"kind": request.kind, "event_ids": [request.event_id] if request.event_id else [],
-                               "source": request.source or None, "description": request.description,
-                               "acquired_from": request.acquired_from, "method": request.method,
-                               "purpose": request.purpose}
-    for index, (path, copy) in enumerate(staged):
-        try:
-            result.items.append(case.items.import_staged(copy, path, **options))
-        except ImportFailed as exc:
-            result.failures.append(ImportFailure(exc.path, exc.reason))
-        except BaseException:
-            for _path, rest in staged[index + 1:]:
-                case.vault.discard(rest)
-            raise
-    return result
 
 
 def show_intake_result(parent: QWidget, result: IntakeResult) -> QMessageBox | None:

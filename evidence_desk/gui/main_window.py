@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core import lock as case_lock
+from ..core import operations as ops
 from ..core import store
 from ..core.case import Case
 from ..core.records import Event, Item
@@ -43,11 +44,12 @@ from .event_edit import EditEventDialog
 from .event_edit import old_values as old_event_values
 from .icons import icon, kind_icon
 from .inspector import Inspector
-from .intake import IntakeDialog, IntakeRequest, IntakeResult, run_intake, show_intake_result
+from .intake import IntakeDialog, IntakeRequest, IntakeResult, show_intake_result
 from .journal import JournalPane
 from .models import EventRole, EventsModel, ItemsModel
+from .operations import CaseOps
 from .statements import RequestsPanel, StatementsPanel
-from .tasks import ErrorPresenter, Task, TaskRunner
+from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
 from .undo import EditEventCommand, EditItemCommand
 from .verify_dialog import VerifyResultDialog
@@ -61,7 +63,10 @@ class MainWindow(QMainWindow):
     def __init__(self, crash: CrashHandler | None = None) -> None:
         super().__init__()
         self.crash = crash or CrashHandler()
+        #: the GUI thread's reads: a read-only connection of its own (WAL), never the writer's
         self.case: Case | None = None
+        #: the writable case, used only by operations on the writer thread; None when read-only
+        self.writer: Case | None = None
         self.lock: case_lock.CaseLock | None = None
         self.lock_holder: case_lock.LockHolder | None = None
         self.review: Any = None  # a core.packet.review.ReviewSession in review mode
@@ -69,6 +74,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.errors = ErrorPresenter(self, self.crash.report)
         self.runner = TaskRunner(self, self.errors)
+        self.ops = CaseOps(lambda: self.runner, self)
         self.undo_stack = QUndoStack(self)
         self.intake_dialog: IntakeDialog | None = None
         self.verify_dialog: VerifyResultDialog | None = None
@@ -101,6 +107,10 @@ class MainWindow(QMainWindow):
             "detach_event": self.detach_from_event,
         })
         self._build_menus()
+        # every view subscribes to what operations change; none is refreshed by hand
+        for view in (self._case_changed, self.inspector.case_changed, self.claims_panel.case_changed,
+                     self.statements_panel.case_changed, self.requests_panel.case_changed):
+            self.ops.case_changed.connect(view)
         self.undo_stack.canUndoChanged.connect(lambda _=None: self._update_actions())
         self.undo_stack.canRedoChanged.connect(lambda _=None: self._update_actions())
         self.undo_stack.undoTextChanged.connect(
@@ -194,9 +204,7 @@ class MainWindow(QMainWindow):
         self.middle_tabs.addTab(self.claims_panel, "Claims && contradictions")
         self.middle_tabs.addTab(self.statements_panel, "Statements")
         self.middle_tabs.addTab(self.requests_panel, "Requests")
-        self.middle_tabs.currentChanged.connect(
-            lambda _i: self.claims_panel.announce_current() if self.middle_tabs.currentWidget() is self.claims_panel
-            else None)
+        self.middle_tabs.currentChanged.connect(self._tab_changed)
         for widget in (self.claims_panel.claim_list, self.statements_panel.table,
                        *self.claims_panel.stance_lists.values()):
             widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -297,15 +305,21 @@ class MainWindow(QMainWindow):
                 holder, read_only = got, True
             else:
                 lock = got
+        writer: Case | None = None
         try:
-            case = Case.open(path, read_only=read_only, examiner=settings.examiner() or None)
+            examiner = settings.examiner() or None
+            if not read_only:
+                writer = Case.open(path, examiner=examiner)
+            case = Case.open(path, read_only=True, examiner=examiner)
         except Exception as exc:
+            if writer is not None:
+                writer.close()
             if lock is not None:
                 lock.release()
             self.errors(f"Opening {path}", exc)
             return False
         self.close_case()
-        self.case, self.lock, self.lock_holder = case, lock, holder
+        self.case, self.writer, self.lock, self.lock_holder = case, writer, lock, holder
         settings.remember_case(path)
         self._show_case()
         return True
@@ -317,7 +331,9 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self, self.errors)
         self.undo_stack.clear()
         self.case.close()
-        self.case = None
+        if self.writer is not None:
+            self.writer.close()
+        self.case = self.writer = None
         self.review = None
         if self.lock is not None:
             self.lock.release()
@@ -327,7 +343,7 @@ class MainWindow(QMainWindow):
         case = self.case
         assert case is not None
         info = case.info()
-        mode = " [review]" if self.review is not None else " [read-only]" if case.read_only else ""
+        mode = " [review]" if self.review is not None else " [read-only]" if self.read_only else ""
         self.setWindowTitle(f"{info.title} — Evidence Desk{mode}")
         if self.review is not None:
             from .review import banner_text
@@ -339,7 +355,7 @@ class MainWindow(QMainWindow):
                                 f"{self.lock_holder.describe()}. You can read and verify it; to change it, "
                                 "close it there and open it again here.")
             self.banner.show()
-        elif case.read_only:
+        elif self.read_only:
             self.banner.setText("<b>Read-only:</b> the case was opened for reading only; nothing can be changed.")
             self.banner.show()
         else:
@@ -358,11 +374,11 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
-        self.inspector.set_case(case)
+        self.inspector.set_case(case, read_only=self.read_only)
         self.claims_panel.set_case(case)
         self.statements_panel.set_case(case)
         self.requests_panel.set_case(case)
-        self.journal.set_read_only(case.read_only and self.review is None)
+        self.journal.set_read_only(self.read_only and self.review is None)
         self.journal.set_review_mode(self.review is not None)
         self.selected_event: Event | None = None
         self._apply_filter()
@@ -370,8 +386,13 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_actions()
 
+    @property
+    def read_only(self) -> bool:
+        """Nothing can be changed: no case, a case open read-only, or a packet under review."""
+        return self.writer is None or self.review is not None
+
     def _update_actions(self) -> None:
-        writable = self.case is not None and not self.case.read_only and self.review is None
+        writable = self.case is not None and not self.read_only
         self.timeline.writable = writable
         for action in self.actions.values():
             if action.property("changes_case"):
@@ -395,7 +416,7 @@ class MainWindow(QMainWindow):
         else:
             self.status_case.setText(f"Case: {case.path}")
         self.status_items.setText(f"{case.items.count():,} items")
-        self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if case.read_only else ""))
+        self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if self.read_only else ""))
         last = settings.settings().value(f"verify/{case.id}", "")
         self.status_verify.setText(f"Last verification: {last}" if last else "Not verified on this computer")
 
@@ -437,6 +458,35 @@ class MainWindow(QMainWindow):
         scope = f"Items of “{event.title}”" if event else "All items of the case"
         filtered = " (filtered)" if self.search.text().strip() or self.kind_filter.currentData() else ""
         self.items_title.setText(f"<b>{scope}</b> — {self.items_model.total:,}{filtered}")
+        shown = self.inspector.item
+        if shown is not None and self.middle_tabs.currentIndex() == 0 and not self.case.items.list(
+                ids=[shown.id], event_id=event.id if event else None, text=self.search.text(),
+                kind=self.kind_filter.currentData()):
+            self.inspector.show_nothing()  # the filter took it out of the list: do not keep showing it
+
+    def _tab_changed(self, _index: int) -> None:
+        """The inspector shows what the new tab has selected, never a record of another tab."""
+        page = self.middle_tabs.currentWidget()
+        if page is self.claims_panel:
+            if self.claims_panel.current_claim() is None:
+                self.inspector.show_nothing()
+            self.claims_panel.announce_current()
+        elif page is self.statements_panel:
+            statement_id = self.statements_panel.current_statement_id()
+            if statement_id is None:
+                self.inspector.show_nothing()
+            else:
+                self.show_statement(statement_id)
+        elif page is self.requests_panel:
+            self.inspector.show_nothing()
+        else:
+            item = self.selected_item()
+            if item is not None:
+                self.inspector.show_item(item)
+            elif self.selected_event is not None:
+                self.inspector.show_event(self.selected_event)
+            else:
+                self.inspector.show_nothing()
 
     @Slot()
     def show_all_items(self) -> None:
@@ -476,43 +526,32 @@ class MainWindow(QMainWindow):
 
     # --- writing ---------------------------------------------------------------
 
-    def _write(self, label: str, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> Task:
-        return self.runner.write(label, lambda _task: work(), on_done)
+    def _run_op(self, label: str, op: Callable[[Case], ops.OpResult[Any]],
+                on_done: Callable[[Any], None] | None = None) -> None:
+        """Run ``op(writer)`` on the writer thread; every panel hears what it changed."""
+        writer = self._writable()
+        if writer is not None:
+            self.ops.run(label, lambda _work: op(writer), on_done)
 
     @Slot(int, dict, dict, str)
     def save_item_edit(self, item_id: int, old: dict, new: dict, reason: str) -> None:
         assert self.case is not None
         name = self.inspector.item.name if self.inspector.item else f"item {item_id}"
-        self.undo_stack.push(EditItemCommand(self.case, self._run_edit, item_id, old, new, reason, name))
+        self.inspector.details.dirty = False  # what is typed is being saved: show the saved values after
+        self.undo_stack.push(EditItemCommand(self.writer, self._run_edit, item_id, old, new, reason, name))
 
-    def _run_edit(self, label: str, work: Callable[[], Item]) -> None:
-        self._write(label, work, self._item_changed)
+    def _run_edit(self, label: str, op: Callable[[ops.Work], ops.OpResult[Item]]) -> None:
+        self.ops.run(label, op, self._item_changed)
 
     def _item_changed(self, item: Item) -> None:
-        self.inspector.details.dirty = False
-        self.items_model.replace_item(item)
-        self.claims_panel.reload()  # a renamed item reads the same in the claims it is evidence for
-        if self.inspector.item is not None and self.inspector.item.id == item.id:
-            self.inspector.details.show_item(item, [s.name for s in self.case.sources.list()] if self.case else [])
-            self.inspector.show_item(item)
         self.statusBar().showMessage(f"Saved {item.name}; the change is in its custody history", 5000)
 
     def _log_view(self, item_id: int) -> None:
-        case = self.case
-        if case is not None and not case.read_only:
-            self._write("Recording the view", lambda: case.history.record_view(item_id),
-                        lambda _e: self._refresh_inspector_item(item_id))
+        self._run_op("Recording the view", lambda writer: ops.record_view(writer, item_id))
 
     def _log_external_open(self, item_id: int, path: str) -> None:
-        case = self.case
-        if case is not None and not case.read_only:
-            self._write("Recording the export", lambda: case.history.record_export(
-                [item_id], path, "temporary read-only copy opened in another program from the viewer"),
-                lambda _e: self._refresh_inspector_item(item_id))
-
-    def _refresh_inspector_item(self, item_id: int) -> None:
-        if self.case is not None and self.inspector.item is not None and self.inspector.item.id == item_id:
-            self.inspector.custody.set_entries(self.case.history.entries(item_id=item_id))
+        self._run_op("Recording the export", lambda writer: ops.record_export_of_items(
+            writer, [item_id], path, "temporary read-only copy opened in another program from the viewer"))
 
     def add_note(self, text: str, link: bool) -> None:
         case = self.case
@@ -530,12 +569,10 @@ class MainWindow(QMainWindow):
             self.journal.note_added()
             self._refresh_journal()
             return
-        if case is None or case.read_only:
-            return
-        self._write("Adding a journal note",
-                    lambda: case.journal.add(text, event_id=event.id if event else None,
-                                                  item_id=item.id if item else None),
-                    lambda _note: (self.journal.note_added(), self._refresh_journal()))
+        self._run_op("Adding a journal note",
+                     lambda writer: ops.add_journal_note(writer, text, event_id=event.id if event else None,
+                                                         item_id=item.id if item else None),
+                     lambda _note: self.journal.note_added())
 
     def _refresh_journal(self) -> None:
         if self.case is None:
@@ -566,18 +603,17 @@ class MainWindow(QMainWindow):
 
     def new_event(self) -> None:
         case = self.case
-        if case is None or case.read_only:
+        if case is None or self.read_only:
             return
         dialog = NewEventDialog(self, case.info().default_tz)
         if dialog.exec() != NewEventDialog.DialogCode.Accepted:
             return
         title, when, tz = dialog.title.text(), dialog.when.text().strip() or None, dialog.tz.text().strip()
         place, notes = dialog.place.text(), dialog.notes.toPlainText()
-        self._write("Adding an event", lambda: case.events.add(title, when=when, tz=tz or None, place=place,
-                                                              notes=notes), self._event_added)
+        self._run_op("Adding an event", lambda writer: ops.add_event(writer, title, when=when, tz=tz or None,
+                                                                    place=place, notes=notes), self._event_added)
 
     def _event_added(self, event: Event) -> None:
-        self.events_model.reload()
         while self.events_model.row_of(event.id) < 0 and self.events_model.canFetchMore():
             self.events_model.fetchMore()
         self.select_event_row(self.events_model.row_of(event.id))
@@ -585,8 +621,7 @@ class MainWindow(QMainWindow):
     # --- editing events and what belongs to them ----------------------------------
 
     def _writable(self) -> Case | None:
-        case = self.case
-        return case if case is not None and not case.read_only and self.review is None else None
+        return None if self.read_only else self.writer
 
     def edit_event(self) -> None:
         """Open the edit dialog on the selected event; saving pushes an undoable, logged edit."""
@@ -595,7 +630,8 @@ class MainWindow(QMainWindow):
             if self.case is not None and self.selected_event is None:
                 self.statusBar().showMessage("Select an event on the timeline to edit it", 4000)
             return
-        event = case.events.get(self.selected_event.id)
+        assert self.case is not None
+        event = self.case.events.get(self.selected_event.id)
         dialog = EditEventDialog(self, event)
         self.edit_event_dialog = dialog
         dialog.accepted.connect(lambda: self._push_event_edit(event, dialog.changes(), dialog.reason.text()))
@@ -608,19 +644,10 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(EditEventCommand(case, self._run_event_edit, event.id, old_event_values(event),
                                               changes, reason, event.title))
 
-    def _run_event_edit(self, label: str, work: Callable[[], Event]) -> None:
-        self._write(label, work, self._event_changed)
+    def _run_event_edit(self, label: str, op: Callable[[ops.Work], ops.OpResult[Event]]) -> None:
+        self.ops.run(label, op, self._event_changed)
 
     def _event_changed(self, event: Event) -> None:
-        """Re-sort the timeline by the (possibly new) normalised time and keep the event selected."""
-        self.events_model.reload()
-        while self.events_model.row_of(event.id) < 0 and self.events_model.canFetchMore():
-            self.events_model.fetchMore()
-        self.select_event_row(self.events_model.row_of(event.id))
-        if self.selected_event is not None and self.selected_event.id == event.id:
-            self.selected_event = event
-            self.inspector.show_event(event)
-        self._refresh_journal()  # notes name their event by title
         self.statusBar().showMessage(f"Saved event “{event.title}”; each change is in the chain of custody", 5000)
 
     def attach_to_event(self) -> None:
@@ -646,24 +673,14 @@ class MainWindow(QMainWindow):
 
     def link_items(self, item_ids: list[int], event_id: int, link: bool) -> None:
         """Attach (or detach) items to an event in one write; core logs each in custody."""
-        case = self._writable()
-        if case is None or not item_ids:
+        if not item_ids:
             return
-
-        def work() -> list[int]:
-            for item_id in item_ids:
-                case.items.link_event(item_id, event_id, link=link)
-            return item_ids
-
         verb = "Attaching" if link else "Detaching"
-        self._write(f"{verb} {len(item_ids)} item(s) {'to' if link else 'from'} an event", work,
-                    lambda ids: self._links_changed(ids, event_id, link))
+        self._run_op(f"{verb} {len(item_ids)} item(s) {'to' if link else 'from'} an event",
+                     lambda writer: ops.link_items(writer, item_ids, event_id, link),
+                     lambda ids: self._links_changed(ids, event_id, link))
 
     def _links_changed(self, item_ids: list[int], event_id: int, link: bool) -> None:
-        self.events_model.forget_counts()
-        self._apply_filter()  # the selected event's list gains or loses the item
-        if self.inspector.item is not None and self.inspector.item.id in item_ids:
-            self.inspector.refresh()
         if self.case is not None:
             title = self.case.events.get(event_id).title
             what = f"{len(item_ids)} items" if len(item_ids) > 1 else "the item"
@@ -695,7 +712,7 @@ class MainWindow(QMainWindow):
         if name is None:
             return
         settings.remember_examiner(name)
-        if self.case is not None and not self.case.read_only:
+        if self.case is not None and not self.read_only:
             self.case.examiner = name
         self._update_status()
 
@@ -777,7 +794,7 @@ class MainWindow(QMainWindow):
         case = self.case
         if case is None:
             return
-        if case.read_only:
+        if self.read_only:
             QMessageBox.information(self, "Read-only case", "This case is open read-only; nothing can be imported.")
             return
         events = case.events.list(limit=INTAKE_EVENT_CHOICES)
@@ -789,16 +806,21 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _start_intake(self, request: IntakeRequest) -> None:
-        case = self.case
-        assert case is not None
+        writer = self._writable()
+        if writer is None:
+            return
         count = len(request.paths)
-        self.runner.write(f"Importing {count} file{'s' if count != 1 else ''}",
-                          lambda task: run_intake(case, request, task), self._intake_done, progress=True,
-                          on_cancelled=self._intake_cancelled)
+        options = ops.IntakeOptions(kind=request.kind, event_ids=(request.event_id,) if request.event_id else (),
+                                    source=request.source or None, description=request.description,
+                                    acquired_from=request.acquired_from, method=request.method,
+                                    purpose=request.purpose)
+        self.ops.run(f"Importing {count} file{'s' if count != 1 else ''}",
+                     lambda work: ops.import_files(writer, request.paths, options, work), self._intake_done,
+                     progress=True, on_cancelled=self._intake_cancelled)
 
-    def _intake_done(self, result: IntakeResult) -> None:
+    def _intake_done(self, report: Any) -> None:
+        result = IntakeResult(list(report.items), list(report.failures))
         self.last_intake = result
-        self._after_case_change()
         self.intake_message = show_intake_result(self, result)
         self.statusBar().showMessage(f"Imported {len(result.items)} item(s)", 6000)
 
@@ -806,18 +828,35 @@ class MainWindow(QMainWindow):
         self.last_intake = IntakeResult()
         self.statusBar().showMessage("Import cancelled: nothing was added to the case", 6000)
 
-    def _after_case_change(self) -> None:
+    @Slot(object)
+    def _case_changed(self, changes: ops.Changes) -> None:
+        """The timeline, the item list, the journal and the status bar follow every change."""
+        if self.case is None:
+            return
+        if changes.events or changes.items:
+            self._reload_timeline()
+        if changes.items or changes.grades or changes.sources:
+            self._apply_filter()
+        if changes.journal or changes.events:
+            self._refresh_journal()
+        self._update_status()
+
+    def _reload_timeline(self) -> None:
+        """Re-read the timeline (times may re-sort it), keeping the selected event selected."""
         selected = self.selected_event.id if self.selected_event else None
         self.events_model.reload()
-        if selected is not None:
-            while self.events_model.row_of(selected) < 0 and self.events_model.canFetchMore():
-                self.events_model.fetchMore()
-            row = self.events_model.row_of(selected)
-            self.timeline.selectionModel().blockSignals(True)
-            self.timeline.setCurrentIndex(self.events_model.index(row))
-            self.timeline.selectionModel().blockSignals(False)
-        self._apply_filter()
-        self._update_status()
+        if selected is None:
+            return
+        while self.events_model.row_of(selected) < 0 and self.events_model.canFetchMore():
+            self.events_model.fetchMore()
+        row = self.events_model.row_of(selected)
+        if row < 0:  # the event is gone
+            self.selected_event = None
+            return
+        self.selected_event = self.events_model.event_at(row)
+        self.timeline.selectionModel().blockSignals(True)
+        self.timeline.setCurrentIndex(self.events_model.index(row))
+        self.timeline.selectionModel().blockSignals(False)
 
     # --- verify --------------------------------------------------------------------
 
@@ -827,7 +866,7 @@ class MainWindow(QMainWindow):
             return
         from ..core.verify import verify
 
-        path = case.path
+        path = case.path  # verification opens its own read-only connection
         self.runner.read("Verifying the case: rehashing every object, walking the custody chain",
                          lambda task: verify(path, task.progress, task.should_cancel, task.set_total),
                          self._verified, on_cancelled=lambda: self.statusBar().showMessage("Verification cancelled",
@@ -842,11 +881,8 @@ class MainWindow(QMainWindow):
         verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
         settings.settings().setValue(f"verify/{case.id}", f"{verdict} ({stamp})")
         self._update_status()
-        if not case.read_only:
-            self._write("Recording the verification", lambda: case.history.record_case_action(
-                "verified", "case verified in Evidence Desk",
-                {"ok": report.ok, "failures": [str(f) for f in report.failures][:200], "items": report.items,
-                 "custody_entries": report.custody_entries}))
+        self._run_op("Recording the verification", lambda writer: ops.record_verification(
+            writer, report, "case verified in Evidence Desk"))
         self.verify_dialog = VerifyResultDialog(self, report)
         self.verify_dialog.open()
 
@@ -911,7 +947,7 @@ class MainWindow(QMainWindow):
 
     def grade_selected(self) -> None:
         case = self.case
-        if case is None or case.read_only:
+        if case is None or self.read_only:
             return
         subject = self.grade_subject()
         if subject is None:
@@ -925,18 +961,13 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _record_grade(self, target: Any, choice: Any) -> None:
-        case = self.case
-        assert case is not None
-        from .grading import record_grades
+        from .grading import gradings
 
-        self._write(f"Grading the {target.kind}", lambda: record_grades(case, target, choice),
-                    lambda written: self._graded(target, written))
+        self._run_op(f"Grading the {target.kind}",
+                     lambda writer: ops.grade(writer, gradings(target, choice), choice.rationale),
+                     lambda written: self._graded(target, written))
 
     def _graded(self, target: Any, written: list) -> None:
-        self.items_model.refresh_loaded()
-        self.inspector.refresh()
-        self.claims_panel.reload()
-        self.statements_panel.reload()
         from .record_details import grade_axis_text
 
         grades = "; ".join(grade_axis_text(g) for g in written)
@@ -955,13 +986,13 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def start_report_export(self, request: Any) -> None:
-        case = self.case
+        # a read-only case still gets its report, written (not logged) through the reader
+        case = self.writer if not self.read_only else self.case
         assert case is not None
-        from .exporting import export_report
-
-        self.runner.write(f"Exporting the report {request.out.name}",
-                          lambda task: export_report(case, request, task), self._report_exported, progress=True,
-                          on_cancelled=lambda: self.statusBar().showMessage(
+        self.ops.run(f"Exporting the report {request.out.name}",
+                     lambda work: ops.export_report(case, request.out, event_id=request.event_id, work=work),
+                     self._report_exported, progress=True,
+                     on_cancelled=lambda: self.statusBar().showMessage(
                               "Report export cancelled: nothing was written", 6000))
 
     def _report_exported(self, result: Any) -> None:
@@ -993,31 +1024,25 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def start_packet_export(self, request: Any) -> None:
-        case = self.case
+        case = self.writer if not self.read_only else self.case
         assert case is not None
-        from ..core.packet.export import export_packet
-
         out, zipped = request.out, request.out.suffix.lower() == ".zip"
-        self.runner.write(f"Sealing the review packet {out.name}: copying and hashing the evidence",
-                          lambda task: export_packet(case, out, zip=zipped, event_id=request.event_id,
-                                                     progress=task.progress, should_cancel=task.should_cancel,
-                                                     on_total=task.set_total),
-                          self._packet_exported, progress=True,
-                          on_cancelled=lambda: self.statusBar().showMessage(
+        self.ops.run(f"Sealing the review packet {out.name}: copying and hashing the evidence",
+                     lambda work: ops.export_packet(case, out, zip=zipped, event_id=request.event_id, work=work),
+                     self._packet_exported, progress=True,
+                     on_cancelled=lambda: self.statusBar().showMessage(
                               "Packet export cancelled: nothing was written", 6000))
 
     def _packet_exported(self, packet: Path) -> None:
         self.last_export = packet
         case = self.case
-        if case is not None and self.inspector.item is not None:
-            self._refresh_inspector_item(self.inspector.item.id)
         fingerprint = case.info().fingerprint if case else "—"
         box = QMessageBox(QMessageBox.Icon.Information, "Review packet sealed",
                           f"The review packet is sealed at\n{packet}", QMessageBox.StandardButton.Close, self)
         box.setInformativeText(
             f"Signed with the case key, fingerprint:\n{fingerprint}\n\nGive the reviewer this fingerprint by "
             "another channel so they can tell the packet is yours."
-            + ("\nThe export and the seal are recorded in the case's custody log." if case and not case.read_only
+            + ("\nThe export and the seal are recorded in the case's custody log." if case and not self.read_only
                else ""))
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         verify_button = box.addButton("Verify the packet now", QMessageBox.ButtonRole.ActionRole)
@@ -1056,13 +1081,12 @@ class MainWindow(QMainWindow):
         if not examiner:
             return
         settings.remember_examiner(examiner)
-        from ..core.packet.transfer import import_packet
+        from ..core.operations import Work
 
         self.runner.read(f"Verifying and importing the packet {packet.name}",
-                         lambda task: import_packet(packet, case_dir, examiner=examiner, released_by=released_by,
-                                                    expect_fingerprint=expect_fingerprint or None,
-                                                    progress=task.progress, should_cancel=task.should_cancel,
-                                                    on_total=task.set_total),
+                         lambda task: ops.receive_packet(packet, case_dir, examiner=examiner, released_by=released_by,
+                                                         expect_fingerprint=expect_fingerprint or None,
+                                                         work=Work.of(task)).value,
                          self._packet_imported, on_error=lambda exc: self._packet_import_failed(packet, exc),
                          on_cancelled=lambda: self.statusBar().showMessage(
                              "Packet import cancelled: no case was created", 6000))

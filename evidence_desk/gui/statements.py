@@ -6,7 +6,7 @@ was read; requests show what is still owed to the case and by whom.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.case import Case
+from ..core.operations import Changes
 from ..core.records import Request, Statement
 from ..core.uncertain_time import UncertainTime
 from .claims import excerpt
@@ -88,6 +89,11 @@ class StatementsPanel(QWidget):
         self.case = case
         self.reload()
 
+    @Slot(object)
+    def case_changed(self, changes: Changes) -> None:
+        if changes.statements or changes.grades or changes.sources or changes.events:
+            self.reload()
+
     def reload(self) -> None:
         if self.case is None:
             return
@@ -108,6 +114,8 @@ class StatementsPanel(QWidget):
         self.table.blockSignals(False)
         if keep is not None:
             self.select_statement(keep, emit=False)
+        if self.current_statement_id() is None:  # what was selected is gone: select nothing
+            self.table.clearSelection()
 
     def current_statement_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -165,6 +173,11 @@ class RequestsPanel(QWidget):
     def set_case(self, case: Case) -> None:
         self.case = case
         self.reload()
+
+    @Slot(object)
+    def case_changed(self, changes: Changes) -> None:
+        if changes.requests or changes.items:
+            self.reload()
 
     def reload(self) -> None:
         if self.case is None:

@@ -8,10 +8,13 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from ..core import operations as ops
 from ..core.case import Case
+from ..core.operations import OpResult, Work
 from ..core.records import Event, Item
 
-EditRunner = Callable[[str, Callable[[], Item]], None]
+#: runs an operation on the writer (``MainWindow._run_edit``), then shows its result
+EditRunner = Callable[[str, Callable[[Work], OpResult[Item]]], None]
 
 
 class EditItemCommand(QUndoCommand):
@@ -33,14 +36,14 @@ class EditItemCommand(QUndoCommand):
         reason = self.reason if not self._done_once else f"redo: {self.reason}"
         self._done_once = True
         item_id, new = self.item_id, dict(self.new)
-        self.run(f"Saving {self.text()}", lambda: self.case.items.edit(item_id, reason=reason, **new))
+        self.run(f"Saving {self.text()}", lambda _work: ops.edit_item(self.case, item_id, reason, **new))
 
     def undo(self) -> None:
         item_id, old = self.item_id, dict(self.old)
-        self.run(f"Undoing {self.text()}", lambda: self.case.items.edit(item_id, reason="undo", **old))
+        self.run(f"Undoing {self.text()}", lambda _work: ops.edit_item(self.case, item_id, "undo", **old))
 
 
-EventRunner = Callable[[str, Callable[[], Event]], None]
+EventRunner = Callable[[str, Callable[[Work], OpResult[Event]]], None]
 
 
 class EditEventCommand(QUndoCommand):
@@ -61,8 +64,8 @@ class EditEventCommand(QUndoCommand):
         reason = self.reason if not self._done_once else f"redo: {self.reason}"
         self._done_once = True
         event_id, new = self.event_id, dict(self.new)
-        self.run(f"Saving {self.text()}", lambda: self.case.events.edit(event_id, reason=reason, **new))
+        self.run(f"Saving {self.text()}", lambda _work: ops.edit_event(self.case, event_id, reason, **new))
 
     def undo(self) -> None:
         event_id, old = self.event_id, dict(self.old)
-        self.run(f"Undoing {self.text()}", lambda: self.case.events.edit(event_id, reason="undo", **old))
+        self.run(f"Undoing {self.text()}", lambda _work: ops.edit_event(self.case, event_id, "undo", **old))

@@ -8,7 +8,7 @@ from .conftest import wait_idle
 
 
 def test_edit_description_then_ctrl_z_restores_it(qtbot, window) -> None:
-    case = window.case
+    case = window.writer
     window.select_event_row(0)
     window.select_item_row(0)
     item = window.inspector.item

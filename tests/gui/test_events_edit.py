@@ -64,7 +64,7 @@ def _drop_items(qtbot, window, item_rows: list[int], event_row: int) -> None:
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_edit_event_time_through_dialog_then_undo(qtbot, window) -> None:
-    case = window.case
+    case = window.writer
     assert _event_rows(window) == ["Dispatch order relayed", "Memo written"]  # unknown time listed last
     memo = _select_event(window, "Memo written")
 
@@ -112,7 +112,7 @@ def test_edit_event_time_through_dialog_then_undo(qtbot, window) -> None:
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_attach_in_inspector_and_by_drag_then_detach(qtbot, window) -> None:
-    case = window.case
+    case = window.writer
     dispatch = case.events.list()[0]
     memo_event = case.events.list()[1]
 

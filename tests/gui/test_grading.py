@@ -68,7 +68,7 @@ def test_grading_an_item_and_its_source_through_the_dialog(qtbot, window: MainWi
 
 def test_grading_a_claim_from_the_claims_panel(qtbot, window: MainWindow) -> None:
     win = window
-    case = win.case
+    case = win.writer
     statement = case.statements.add("Chief of patrol", "radio", "Clear everybody out.")
     claim = case.claims.add("Units were told to stay away")
     case.claims.link(claim.id, "supports", statement_id=statement.id, note="the order itself")

@@ -39,7 +39,7 @@ def test_drop_on_event_imports_files_with_custody(qtbot, window, tmp_path: Path)
     audio.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + os.urandom(2000))
     scan = tmp_path / "scan.png"
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(3000))
-    case = window.case
+    case = window.writer
     target = window.events_model.event_at(1)
     assert target is not None and target.title == "Memo written"
 
@@ -97,7 +97,7 @@ def test_cancelling_an_import_leaves_the_case_as_before(qtbot, window, tmp_path:
         f = tmp_path / f"video-{n}.bin"
         f.write_bytes(os.urandom(64 * 1024))
         files.append(f)
-    case = window.case
+    case = window.writer
     before_counts, before_disk = case.counts(), _snapshot(case.path)
 
     release = threading.Event()  # hold the writer so Cancel is pressed before the copy starts

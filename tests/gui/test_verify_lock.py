@@ -14,7 +14,7 @@ from .conftest import wait_idle
 
 
 def test_verify_shows_the_altered_item_and_exports_the_list(qtbot, window, tmp_path: Path) -> None:
-    case = window.case
+    case = window.writer
     item = case.items.list()[0]
     obj = case.items.object_path(item.id)
     os.chmod(obj, stat.S_IRUSR | stat.S_IWUSR)
@@ -53,7 +53,7 @@ def test_a_locked_case_opens_read_only(qtbot, case_dir: Path) -> None:
         qtbot.addWidget(win)
         assert win.open_case(case_dir)
         win.show()
-        assert win.case.read_only
+        assert win.read_only
         assert win.banner.isVisible() and "Read-only" in win.banner.text()
         assert os.environ.get("USER", "") in win.banner.text() or "on " in win.banner.text()
         for name in ("import", "new_event", "add_note", "save_item", "undo"):
@@ -70,5 +70,5 @@ def test_a_locked_case_opens_read_only(qtbot, case_dir: Path) -> None:
     win2 = MainWindow()
     qtbot.addWidget(win2)
     assert win2.open_case(case_dir)
-    assert not win2.case.read_only and win2.lock is not None
+    assert not win2.read_only and win2.lock is not None
     win2.close()
