@@ -17,12 +17,15 @@ $(VENV)/.test-installed: pyproject.toml packaging/bootstrap.sh
 run: $(VENV)/.run-installed
 	$(VENV)/bin/evidence-desk
 
-# Install, then run the whole test suite (Qt offscreen).
-test: $(VENV)/.test-installed
+# Install, then check lint and the layer contracts, then run the whole test suite (Qt offscreen).
+test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# ruff, and the import contracts in pyproject.toml (cli/app -> gui -> core; inside core,
+# operations -> packet -> report -> case -> store; no Qt under core).
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check evidence_desk tests bench
+	$(VENV)/bin/ruff check evidence_desk tests bench docs
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/intake.py --size 1G
