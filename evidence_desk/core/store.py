@@ -36,12 +36,17 @@ RELIABILITY = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY = ("1", "2", "3", "4", "5", "6")
 ANNOTATION_KINDS = ("audio_segment", "region", "passage")
 GRADE_TARGETS = ("source", "item", "statement", "claim")
-CUSTODY_ACTIONS = (
+#: The actions schema 1 allowed (its CHECK is frozen with the schema text).
+CUSTODY_ACTIONS_V1 = (
     "case_created", "acquired", "imported", "viewed", "exported", "transferred",
     "annotated", "graded", "verified", "metadata_changed", "derived", "linked", "unlinked",
     "event_added", "event_changed", "source_added", "statement_added", "claim_added",
     "claim_linked", "request_added", "request_changed", "journal_note", "sealed",
 )
+#: Schema 3 adds: the state found at an upgrade (``baseline``), an examiner's signature
+#: over the chain head (``checkpoint``), and a signed hand-over to a new examiner key.
+CUSTODY_ACTIONS = (*CUSTODY_ACTIONS_V1, "baseline", "checkpoint", "key_handover", "statement_changed",
+                   "claim_changed", "request_status")
 PRECISIONS = ("second", "minute", "hour", "day", "month", "year", "range", "unknown")
 
 
@@ -262,7 +267,7 @@ CREATE TABLE custody (
     at_utc TEXT NOT NULL,
     local_offset TEXT NOT NULL,
     examiner TEXT NOT NULL CHECK (length(examiner) > 0),
-    action TEXT NOT NULL CHECK (action IN {_in(CUSTODY_ACTIONS)}),
+    action TEXT NOT NULL CHECK (action IN {_in(CUSTODY_ACTIONS_V1)}),
     target_type TEXT NOT NULL,
     target_id INTEGER,
     item_id INTEGER,
@@ -334,8 +339,43 @@ CREATE TABLE inherited_custody (
 {_append_only("inherited_custody")}
 """
 
+# Schema 3: the custody log accepts the new actions. SQLite cannot change a
+# CHECK in place, so the table is rebuilt with every entry copied verbatim
+# (the append-only triggers are dropped for the copy and made again).
+_CUSTODY_COLUMNS = ("seq, at_utc, local_offset, examiner, action, target_type, target_id, item_id, item_sha256, "
+                    "location, purpose, released_by, received_by, condition, details, prev_hash, entry_hash")
+SCHEMA_3 = f"""
+DROP TRIGGER custody_no_update;
+DROP TRIGGER custody_no_delete;
+CREATE TABLE custody_v3 (
+    seq INTEGER PRIMARY KEY,
+    at_utc TEXT NOT NULL,
+    local_offset TEXT NOT NULL,
+    examiner TEXT NOT NULL CHECK (length(examiner) > 0),
+    action TEXT NOT NULL CHECK (action IN {_in(CUSTODY_ACTIONS)}),
+    target_type TEXT NOT NULL,
+    target_id INTEGER,
+    item_id INTEGER,
+    item_sha256 TEXT,
+    location TEXT NOT NULL DEFAULT '',
+    purpose TEXT NOT NULL DEFAULT '',
+    released_by TEXT NOT NULL DEFAULT '',
+    received_by TEXT NOT NULL DEFAULT '',
+    condition TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '{{}}',
+    prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    entry_hash TEXT NOT NULL UNIQUE CHECK (length(entry_hash) = 64)
+);
+INSERT INTO custody_v3 ({_CUSTODY_COLUMNS}) SELECT {_CUSTODY_COLUMNS} FROM custody ORDER BY seq;
+DROP TABLE custody;
+ALTER TABLE custody_v3 RENAME TO custody;
+CREATE INDEX custody_by_item ON custody (item_id, seq);
+CREATE INDEX custody_by_target ON custody (target_type, target_id, seq);
+{_append_only("custody")}
+"""
+
 # UPGRADES[n] is the SQL that takes a case at schema version n to n + 1.
-UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2]
+UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2, SCHEMA_3]
 SCHEMA_VERSION = len(UPGRADES)
 
 
