@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from .custody import CustodyEntry, canonical
 from .records import Claim, Grade, Item, Statement
+from .sizes import format_bytes_exact
 from .uncertain_time import UncertainTime
 
 if TYPE_CHECKING:
@@ -275,16 +276,6 @@ def report_hash(model: ReportModel) -> str:
 
 # --- formatting helpers shared by both renderers -------------------------------------------------------
 
-def size_text(size: int) -> str:
-    units = ("bytes", "KiB", "MiB", "GiB", "TiB")
-    value, unit = float(size), 0
-    while value >= 1024 and unit < len(units) - 1:
-        value /= 1024
-        unit += 1
-    exact = f"{size:,} bytes"
-    return exact if unit == 0 else f"{exact} ({value:.1f} {units[unit]})"
-
-
 def grade_meaning(grade: str) -> str:
     """``B2`` -> ``B: usually reliable; 2: probably true``."""
     if not grade:
@@ -489,7 +480,7 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
         parent = all_items.get(item.derived_from) if item.derived_from is not None else None
         item_sections.append(ItemSection(
             id=item.id, name=item.name, kind=item.kind, media_type=item.media_type, size=item.size,
-            size_text=size_text(item.size), sha256=item.sha256, description=item.description,
+            size_text=format_bytes_exact(item.size), sha256=item.sha256, description=item.description,
             acquired_at=item.acquired_at, acquired_by=item.acquired_by, acquired_from=item.acquired_from,
             method=item.acquisition_method, original_path=item.original_path,
             source=source_label(item.source_id, item.source_name), grade=item.grade,

@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 from ..core import store
 from ..core.case import Case
 from ..core.records import Claim, Event, Item, Statement, grade_text
+from ..core.sizes import format_bytes_exact
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
 from .record_details import ClaimDetails, StatementDetails
-from .tasks import human_bytes
 
 
 def _mono() -> Any:
@@ -147,7 +147,7 @@ class ItemDetails(QWidget):
             self.method.setText(item.acquisition_method)
             self.media_type.setText(item.media_type)
             self.sha.setText(item.sha256)
-            self.size.setText(f"{human_bytes(item.size)} ({item.size:,} bytes)")
+            self.size.setText(format_bytes_exact(item.size))
             self.acquired.setText(f"{utc_short(item.acquired_at)} by {item.acquired_by}")
             self.original.setText(item.original_path or "—")
             for edit in (self.name, self.acquired_from, self.method, self.media_type, self.original):

@@ -33,9 +33,10 @@ from ..core import kinds, store
 from ..core.case import Case, expand_paths
 from ..core.errors import ImportFailed
 from ..core.records import Event, ImportFailure, Item
+from ..core.sizes import format_bytes
 from ..core.vault import Staged
 from .icons import kind_icon
-from .tasks import Task, human_bytes
+from .tasks import Task
 
 MAX_LISTED = 200
 
@@ -75,7 +76,7 @@ class IntakeDialog(QDialog):
                 pass
         self.total_bytes = total
         summary = QLabel(f"<b>{len(self.files)} file{'s' if len(self.files) != 1 else ''}</b>, "
-                         f"{human_bytes(total)}. Each is copied into the vault, hashed (SHA-256) and "
+                         f"{format_bytes(total)}. Each is copied into the vault, hashed (SHA-256) and "
                          "recorded with who handed it over and how.")
         summary.setWordWrap(True)
         listing = QListWidget()

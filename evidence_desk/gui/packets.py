@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .tasks import human_bytes
+from ..core.sizes import format_bytes
 
 BAG_INFO_LIMIT = 64 * 1024
 
@@ -187,7 +187,7 @@ class PacketCheckDialog(QDialog):
         if report.ok:
             headline = QLabel(f"<h3 style='color:#1f7a4a'>✔ The packet is intact</h3>"
                               f"Signature valid, signed by the case key <tt>{report.fingerprint}</tt>. "
-                              f"{report.files_hashed} files ({human_bytes(report.bytes_hashed)}) rehashed; "
+                              f"{report.files_hashed} files ({format_bytes(report.bytes_hashed)}) rehashed; "
                               f"{report.items} items match their catalogue; {report.custody_entries} custody "
                               "entries chained. Compare the fingerprint with the report cover or a value you "
                               "trust.")

@@ -22,19 +22,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..core.errors import Cancelled, EvidenceDeskError
+from ..core.sizes import format_bytes
 
 log = logging.getLogger("evidence_desk.gui.tasks")
 
 SHOW_PROGRESS_AFTER_MS = 500
 PROGRESS_INTERVAL_S = 0.05
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
 
 
 class Task(QObject):
@@ -136,7 +129,7 @@ class ProgressDialog(QProgressDialog):
     def _refresh(self) -> None:
         if self.total:
             self.setValue(min(1000, int(self.done * 1000 / self.total)))
-            self.setLabelText(f"{self.label_text}\n{human_bytes(self.done)} of {human_bytes(self.total)}")
+            self.setLabelText(f"{self.label_text}\n{format_bytes(self.done)} of {format_bytes(self.total)}")
         else:
             self.setLabelText(self.label_text)
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.fsutil import atomic_write_text
+from ..core.sizes import format_bytes
 from ..core.verify import VerifyReport
-from .tasks import human_bytes
 
 COLUMNS = ("What", "Item", "Name", "Custody entry", "Problem")
 
@@ -36,13 +36,13 @@ class VerifyResultDialog(QDialog):
         if report.ok:
             headline = QLabel(f"<h3 style='color:#1f7a4a'>✔ The case is intact</h3>"
                               f"{report.items} items, {report.objects} vault objects "
-                              f"({human_bytes(report.bytes_hashed)}) rehashed; "
+                              f"({format_bytes(report.bytes_hashed)}) rehashed; "
                               f"{report.custody_entries} custody entries chained without a break.")
         else:
             n = len(report.failures)
             headline = QLabel(f"<h3 style='color:#b00020'>✘ {n} problem{'s' if n != 1 else ''} found</h3>"
                               f"Checked {report.items} items, {report.objects} vault objects "
-                              f"({human_bytes(report.bytes_hashed)}) and {report.custody_entries} custody entries. "
+                              f"({format_bytes(report.bytes_hashed)}) and {report.custody_entries} custody entries. "
                               "Each row names what does not hold: the evidence or record in it can no longer be "
                               "shown to be what was catalogued.")
         headline.setWordWrap(True)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from evidence_desk.core.case import Case
 from evidence_desk.core.records import Item
+from evidence_desk.core.sizes import format_bytes_exact
 
 log = logging.getLogger("evidence_desk.gui.viewers")
 
@@ -36,17 +37,6 @@ RELIABILITY_WORDS = {"A": "completely reliable", "B": "usually reliable", "C": "
                      "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
 CREDIBILITY_WORDS = {"1": "confirmed by other sources", "2": "probably true", "3": "possibly true",
                      "4": "doubtful", "5": "improbable", "6": "truth cannot be judged"}
-
-
-def size_text(size: int) -> str:
-    """``389.1 KiB (398,412 bytes)``: readable and exact at once."""
-    value, unit = float(size), "bytes"
-    for next_unit in ("KiB", "MiB", "GiB", "TiB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, next_unit
-    exact = f"{size:,} bytes"
-    return exact if unit == "bytes" else f"{value:.1f} {unit} ({exact})"
 
 
 def grade_words(item: Item) -> str:
@@ -126,7 +116,7 @@ class ItemHeader(QFrame):
         title_row.addWidget(self.grade, 0, Qt.AlignmentFlag.AlignRight)
         grid.addLayout(title_row, 0, 0, 1, 2)
 
-        self.facts = plain_label(" · ".join([item.kind, item.media_type, size_text(item.size)]),
+        self.facts = plain_label(" · ".join([item.kind, item.media_type, format_bytes_exact(item.size)]),
                                  selectable=True)
         grid.addWidget(_key("Item"), 1, 0)
         grid.addWidget(self.facts, 1, 1)
