@@ -33,8 +33,9 @@ PROGRESS_INTERVAL_S = 0.05
 class Task(QObject):
     """One piece of work; its callbacks may be called from the worker thread."""
 
-    progressed = Signal(int)  # increment (bytes)
-    totalled = Signal(int)
+    # qlonglong, not int: a Qt int is 32 bits, and a batch of evidence is often more than 2 GiB
+    progressed = Signal("qlonglong")  # increment (bytes)
+    totalled = Signal("qlonglong")
     stage_changed = Signal(str, bool)  # label, cancellable
     succeeded = Signal(object)
     failed = Signal(object)
@@ -108,13 +109,13 @@ class ProgressDialog(QProgressDialog):
     def _appear(self) -> None:
         self.show()
 
-    @Slot(int)
+    @Slot("qlonglong")
     def _set_total(self, total: int) -> None:
         self.total = total
         self.setRange(0, 1000 if total else 0)
         self._refresh()
 
-    @Slot(int)
+    @Slot("qlonglong")
     def _advance(self, increment: int) -> None:
         self.done += increment
         self._refresh()
