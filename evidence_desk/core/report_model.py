@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .admiralty import describe, describe_notation
 from .custody import CustodyEntry, canonical
 from .records import Claim, Grade, Item, Statement
 from .sizes import format_bytes_exact
@@ -25,11 +26,6 @@ from .uncertain_time import UncertainTime
 if TYPE_CHECKING:
     from .case import Case
     from .verify import VerifyReport
-
-RELIABILITY_MEANING = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-                       "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
-CREDIBILITY_MEANING = {"1": "confirmed by other sources", "2": "probably true", "3": "possibly true",
-                       "4": "doubtful", "5": "improbable", "6": "truth cannot be judged"}
 
 REPORT_HASH_EXPLANATION = (
     "SHA-256 of the canonical JSON (keys sorted, no whitespace, UTF-8) of everything this report states: "
@@ -276,18 +272,6 @@ def report_hash(model: ReportModel) -> str:
 
 # --- formatting helpers shared by both renderers -------------------------------------------------------
 
-def grade_meaning(grade: str) -> str:
-    """``B2`` -> ``B: usually reliable; 2: probably true``."""
-    if not grade:
-        return "not graded"
-    parts = []
-    if grade[:1] in RELIABILITY_MEANING:
-        parts.append(f"{grade[0]}: {RELIABILITY_MEANING[grade[0]]}")
-    if grade[1:2] in CREDIBILITY_MEANING:
-        parts.append(f"{grade[1]}: {CREDIBILITY_MEANING[grade[1]]}")
-    return "; ".join(parts) or "not graded"
-
-
 def time_text(t: UncertainTime) -> TimeText:
     normalised = ""
     if t.start:
@@ -310,7 +294,7 @@ def local_text(at_utc: str, offset: str) -> str:
 
 
 def _grade_line(g: Grade, target: str) -> GradeLine:
-    return GradeLine(target=target, grade=g.text, meaning=grade_meaning(g.text), rationale=g.rationale,
+    return GradeLine(target=target, grade=g.text, meaning=describe_notation(g.text), rationale=g.rationale,
                      graded_by=g.graded_by, graded_at=g.graded_at)
 
 
@@ -484,7 +468,7 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
             acquired_at=item.acquired_at, acquired_by=item.acquired_by, acquired_from=item.acquired_from,
             method=item.acquisition_method, original_path=item.original_path,
             source=source_label(item.source_id, item.source_name), grade=item.grade,
-            grade_meaning=grade_meaning(item.grade),
+            grade_meaning=describe_notation(item.grade),
             derived_from=(f"item #{parent.id} ({parent.name})" if parent else
                           (f"item #{item.derived_from}" if item.derived_from is not None else "")),
             derivation_reason=item.derivation_reason,
@@ -517,7 +501,7 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     used_sources = ({i.source_id for i in all_items.values() if i.id in chosen}
                     | {s.source_id for s in statements}) if scope != "case" else set(sources)
     source_lines = [SourceLine(id=s.id, name=s.name, kind=s.kind, description=s.description,
-                               reliability=s.reliability or "", meaning=grade_meaning(s.reliability or ""),
+                               reliability=s.reliability or "", meaning=describe(s.reliability, None),
                                grades=tuple(_grade_line(g, f"source #{s.id}")
                                             for g in grades.get(("source", s.id), [])))
                     for s in sources.values() if s.id in used_sources]
@@ -587,7 +571,7 @@ def _statement_section(s: Statement, items: dict[int, Item],
     return StatementSection(
         id=s.id, speaker=s.speaker, affiliation=s.affiliation, medium=s.medium, time=time_text(s.time),
         text=s.text, source=f"{s.source_name} (source #{s.source_id})" if s.source_id is not None else "—",
-        grade=s.grade, grade_meaning=grade_meaning(s.grade),
+        grade=s.grade, grade_meaning=describe_notation(s.grade),
         item=f"item #{item.id} ({item.name})" if item else "", event_ids=s.event_ids,
         grades=tuple(sorted(lines, key=lambda g: g.graded_at)))
 
@@ -610,7 +594,7 @@ def _claim_section(c: Claim, items: dict[int, Item], statements: dict[int, State
                                 in_report=link.statement_id in statement_ids)
         by_stance.setdefault(link.stance, []).append(line)
     grade = f"-{c.credibility}" if c.credibility else ""
-    return ClaimSection(id=c.id, text=c.text, grade=grade, grade_meaning=grade_meaning(grade),
+    return ClaimSection(id=c.id, text=c.text, grade=grade, grade_meaning=describe_notation(grade),
                         contested=c.contested, supporting=tuple(by_stance["supports"]),
                         contradicting=tuple(by_stance["contradicts"]), mentions=tuple(by_stance["mentions"]),
                         grades=tuple(_grade_line(g, f"claim #{c.id}") for g in grades.get(("claim", c.id), [])))

@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import store
+from ..core.admiralty import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, credibility_meaning, reliability_meaning
 from ..core.case import Case
 from ..core.records import Claim, Grade, Item, Statement
-from ..core.report_model import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from .record_details import fill_grades, grades_table
 
 KEEP = ""  # the "leave as it is" choice
@@ -98,9 +97,8 @@ class GradeDialog(QDialog):
             note = None
         self._add_choice(rl, self.reliability_group, self.reliability_buttons, KEEP,
                          f"Leave as it is ({target.reliability or 'not graded'})")
-        for letter in store.RELIABILITY:
-            self._add_choice(rl, self.reliability_group, self.reliability_buttons, letter,
-                             f"{letter} — {RELIABILITY_MEANING[letter]}")
+        for letter, meaning in RELIABILITY_MEANINGS.items():
+            self._add_choice(rl, self.reliability_group, self.reliability_buttons, letter, f"{letter} — {meaning}")
         if note is not None:
             note.setWordWrap(True)
             note.setEnabled(False)
@@ -115,9 +113,8 @@ class GradeDialog(QDialog):
         cl = QVBoxLayout(credibility_box)
         self._add_choice(cl, self.credibility_group, self.credibility_buttons, KEEP,
                          f"Leave as it is ({target.credibility or 'not graded'})")
-        for digit in store.CREDIBILITY:
-            self._add_choice(cl, self.credibility_group, self.credibility_buttons, digit,
-                             f"{digit} — {CREDIBILITY_MEANING[digit]}")
+        for digit, meaning in CREDIBILITY_MEANINGS.items():
+            self._add_choice(cl, self.credibility_group, self.credibility_buttons, digit, f"{digit} — {meaning}")
         cl.addStretch(1)
         scales = QHBoxLayout()
         scales.addWidget(reliability_box, 1)
@@ -169,9 +166,9 @@ class GradeDialog(QDialog):
         parts = []
         if t.kind != "claim":
             parts.append(f"source reliability <b>{t.reliability or 'not graded'}</b>"
-                         + (f" ({RELIABILITY_MEANING[t.reliability]})" if t.reliability else ""))
+                         + (f" ({reliability_meaning(t.reliability)})" if t.reliability else ""))
         parts.append(f"credibility <b>{t.credibility or 'not graded'}</b>"
-                     + (f" ({CREDIBILITY_MEANING[t.credibility]})" if t.credibility else ""))
+                     + (f" ({credibility_meaning(t.credibility)})" if t.credibility else ""))
         return "Current grade: " + ", ".join(parts)
 
     @staticmethod

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import store
+from ..core.admiralty import notation
 from ..core.case import Case
-from ..core.records import Claim, Event, Item, Statement, grade_text
+from ..core.records import Claim, Event, Item, Statement
 from ..core.sizes import format_bytes_exact
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
@@ -516,7 +517,7 @@ class Inspector(QWidget):
             rows += [(g, f"source {item.source_name} (reliability)") for g in self.case.grades("source", item.source_id)]
         self.grades.setRowCount(len(rows))
         for r, (g, of) in enumerate(rows):
-            for c, text in enumerate((grade_text(g.reliability, g.credibility), of, g.rationale, g.graded_by,
+            for c, text in enumerate((notation(g.reliability, g.credibility), of, g.rationale, g.graded_by,
                                       utc_short(g.graded_at))):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)

@@ -27,28 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evidence_desk.core.admiralty import describe
 from evidence_desk.core.case import Case
 from evidence_desk.core.records import Item
 from evidence_desk.core.sizes import format_bytes_exact
 
 log = logging.getLogger("evidence_desk.gui.viewers")
 
-RELIABILITY_WORDS = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-                     "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
-CREDIBILITY_WORDS = {"1": "confirmed by other sources", "2": "probably true", "3": "possibly true",
-                     "4": "doubtful", "5": "improbable", "6": "truth cannot be judged"}
-
-
 def grade_words(item: Item) -> str:
-    """``B2`` plus what it means on each Admiralty axis, or that it is ungraded."""
+    """``B2 — B: usually reliable; 2: probably true``, or that it is ungraded."""
     if not item.grade:
         return "not graded"
-    parts = []
-    if item.reliability:
-        parts.append(f"source {RELIABILITY_WORDS.get(item.reliability, item.reliability)}")
-    if item.credibility:
-        parts.append(f"information {CREDIBILITY_WORDS.get(item.credibility, item.credibility)}")
-    return f"{item.grade} — " + ", ".join(parts)
+    return f"{item.grade} — {describe(item.reliability, item.credibility)}"
 
 
 def plain_label(text: str = "", *, selectable: bool = False, object_name: str = "") -> QLabel:
