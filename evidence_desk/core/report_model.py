@@ -13,12 +13,13 @@ import hashlib
 import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .admiralty import describe, describe_notation
 from .custody import CustodyEntry, canonical
+from .custody_text import describe_entry
 from .records import Claim, Grade, Item, Statement
 from .sizes import format_bytes_exact
 from .uncertain_time import UncertainTime
@@ -280,19 +281,6 @@ def time_text(t: UncertainTime) -> TimeText:
                     note=t.note)
 
 
-def local_text(at_utc: str, offset: str) -> str:
-    """A custody time in the examiner's local offset at that moment (``+0100`` -> 05:43:16 +01:00)."""
-    try:
-        moment = datetime.fromisoformat(at_utc.replace("Z", "+00:00"))
-        sign = -1 if offset.startswith("-") else 1
-        digits = offset.lstrip("+-")
-        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-        local = moment.astimezone(timezone(sign * delta))
-    except (ValueError, IndexError):
-        return f"{at_utc} (offset {offset!r} unreadable)"
-    return local.strftime("%Y-%m-%d %H:%M:%S %z")[:-2] + ":" + local.strftime("%z")[-2:]
-
-
 def _grade_line(g: Grade, target: str) -> GradeLine:
     return GradeLine(target=target, grade=g.text, meaning=describe_notation(g.text), rationale=g.rationale,
                      graded_by=g.graded_by, graded_at=g.graded_at)
@@ -316,50 +304,13 @@ def _clock(seconds: float | None) -> str:
     return f"{int(minutes):02d}:{rest:06.3f}"
 
 
-def _custody_detail(entry: CustodyEntry) -> str:
-    d = entry.details_dict
-    action = entry.action
-    if action in ("acquired", "derived", "imported"):
-        parts = []
-        if d.get("events"):
-            parts.append("events " + ", ".join(f"#{e}" for e in d["events"]))
-        if d.get("identical_content_items"):
-            parts.append("same content as item(s) " + ", ".join(f"#{i}" for i in d["identical_content_items"]))
-        return "; ".join(parts)
-    if action.endswith("_changed") or action == "metadata_changed":
-        if "field" in d:
-            return f"{d['field']}: {d.get('old')!r} → {d.get('new')!r}"
-        if "resulting_item" in d:
-            return f"resulting item #{d['resulting_item']}"
-    if action == "annotated":
-        return f"annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
-    if action == "graded":
-        grade = f"{d.get('reliability') or '-'}{d.get('credibility') or '-'}"
-        return f"grade {grade}: {d.get('rationale', '')}"
-    if action in ("linked", "unlinked"):
-        return f"event #{d.get('event_id')}"
-    if action == "exported":
-        return f"destination: {d.get('destination', '')}"
-    if action == "claim_linked":
-        target = f"item #{d['item_id']}" if d.get("item_id") is not None else f"statement #{d.get('statement_id')}"
-        return f"{d.get('stance')} claim #{entry.target_id} ({target}) {d.get('note', '')}".strip()
-    if action == "journal_note":
-        return str(d.get("text", ""))
-    if action == "verified":
-        return "intact" if d.get("ok") else "; ".join(str(f) for f in d.get("failures", [])) or ""
-    if action in ("event_added", "statement_added", "claim_added", "request_added", "source_added"):
-        return str(d.get("title") or d.get("name") or d.get("text") or d.get("speaker") or "")
-    if action == "sealed":
-        return ", ".join(f"{k}: {v}" for k, v in sorted(d.items()) if isinstance(v, str | int))
-    return ""
-
-
 def _custody_line(entry: CustodyEntry, current_sha: str | None) -> CustodyLine:
     sha = entry.item_sha256 or ""
-    return CustodyLine(seq=entry.seq, at_utc=entry.at_utc, at_local=local_text(entry.at_utc, entry.local_offset),
-                       examiner=entry.examiner, action=entry.action.replace("_", " "), location=entry.location,
+    text = describe_entry(entry)
+    return CustodyLine(seq=entry.seq, at_utc=entry.at_utc, at_local=text.local_time,
+                       examiner=entry.examiner, action=text.action, location=entry.location,
                        purpose=entry.purpose, released_by=entry.released_by, received_by=entry.received_by,
-                       condition=entry.condition, detail=_custody_detail(entry), item_sha256=sha,
+                       condition=entry.condition, detail=text.detail, item_sha256=sha,
                        matches_catalogue=bool(sha) and sha == current_sha, entry_hash=entry.entry_hash)
 
 

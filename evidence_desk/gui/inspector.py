@@ -35,7 +35,7 @@ from ..core.case import Case
 from ..core.records import Claim, Event, Item, Statement
 from ..core.sizes import format_bytes_exact
 from .icons import kind_icon
-from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
+from .models import CUSTODY_LOG_COLUMN, CustodyModel, event_time_tooltip, utc_short
 from .record_details import ClaimDetails, StatementDetails
 
 
@@ -330,7 +330,7 @@ class Inspector(QWidget):
                                                "the item's hash at the time and the chain hashes.")
         self.custody_view.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.custody_detail.setPlainText(
-                entry_text(self.custody.entries[current.row()]) if current.isValid() else ""))
+                self.custody.descriptions[current.row()].as_text() if current.isValid() else ""))
         self.grades = QTableWidget(0, 5)
         self.grades.setHorizontalHeaderLabels(["Grade", "Of", "Rationale", "By", "When"])
         self.grades.verticalHeader().hide()
