@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 from ..core.admiralty import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, credibility_meaning, reliability_meaning
 from ..core.case import Case
 from ..core.records import Claim, Grade, Item, Statement
+from .checked_dialog import CheckedDialog
 from .record_details import fill_grades, grades_table
 
 KEEP = ""  # the "leave as it is" choice
@@ -71,12 +70,10 @@ def record_grades(case: Case, target: GradeTarget, choice: GradeChoice) -> list[
     return written
 
 
-class GradeDialog(QDialog):
+class GradeDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None, case: Case, target: GradeTarget) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Grade", ok_text="Record grade", min_width=760)
         self.target = target
-        self.setWindowTitle("Grade")
-        self.setMinimumWidth(760)
         heading = QLabel(f"<b>Grade the {target.label}</b>")
         heading.setWordWrap(True)
         current = QLabel(self._current_text())
@@ -132,25 +129,12 @@ class GradeDialog(QDialog):
         rows.sort(key=lambda row: row[0].id)
         fill_grades(self.history, rows)
         self.history.setMinimumHeight(110)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Record grade")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(current)
-        layout.addLayout(scales)
-        layout.addWidget(QLabel("&Rationale", buddy=self.rationale))
-        layout.addWidget(self.rationale)
-        layout.addWidget(QLabel("<b>History</b> (oldest first; the last of each axis is current)"))
-        layout.addWidget(self.history, 1)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        for part in (heading, current, scales, QLabel("&Rationale", buddy=self.rationale), self.rationale,
+                     QLabel("<b>History</b> (oldest first; the last of each axis is current)")):
+            self.add_above(part)
+        self.add_below(self.history, 1)
+        self.watch(self.reliability_group, self.credibility_group, self.rationale)
 
     @staticmethod
     def _add_choice(layout: QVBoxLayout, group: QButtonGroup, buttons: dict[str, QRadioButton], key: str,
@@ -179,13 +163,11 @@ class GradeDialog(QDialog):
         return GradeChoice(self._chosen(self.reliability_buttons), self._chosen(self.credibility_buttons),
                            self.rationale.toPlainText().strip())
 
-    def _check(self) -> None:
+    def problems(self) -> list[str]:
         choice = self.choice()
+        found = []
         if choice.reliability is None and choice.credibility is None:
-            self.problem.setText("Choose a source reliability (A–F) or an information credibility (1–6).")
-            return
+            found.append("Choose a source reliability (A–F) or an information credibility (1–6).")
         if not choice.rationale:
-            self.problem.setText("A grade needs its rationale: say why, so a reviewer can weigh it.")
-            self.rationale.setFocus()
-            return
-        self.accept()
+            found.append("A grade needs its rationale: say why, so a reviewer can weigh it.")
+        return found
