@@ -39,6 +39,7 @@ log = logging.getLogger("evidence_desk.gui.viewers")
 #: Media types that say nothing about the content: then the kind an investigator gave decides.
 UNINFORMATIVE_MEDIA_TYPES = ("", "application/octet-stream")
 
+
 def grade_words(item: Item) -> str:
     """``B2 — B: usually reliable; 2: probably true``, or that it is ungraded."""
     if not item.grade:

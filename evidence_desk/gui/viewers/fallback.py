@@ -24,6 +24,7 @@ from .context import ViewerContext
 HEX_BYTES = 4096
 _ROW = 16
 
+
 def hex_dump(data: bytes, row: int = _ROW) -> str:
     """``00000000  25 50 44 46 …  |%PDF-1.7|`` lines, as forensic hex viewers print them."""
     lines = []
