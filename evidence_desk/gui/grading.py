@@ -9,6 +9,7 @@ the examiner sees what the grade was, who gave it and why, before changing it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -74,7 +75,7 @@ class GradeDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None, case: Case, target: GradeTarget) -> None:
         super().__init__(parent, "Grade", ok_text="Record grade", min_width=760)
         self.target = target
-        heading = QLabel(f"<b>Grade the {target.label}</b>")
+        heading = QLabel(f"<b>Grade the {escape(target.label)}</b>")  # a name or claim as typed
         heading.setWordWrap(True)
         current = QLabel(self._current_text())
         current.setWordWrap(True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -92,6 +93,7 @@ class ImportPacketDialog(CheckedDialog):
         self.fingerprint = QLineEdit()
         self.fingerprint.setPlaceholderText("optional: refuse the packet unless it is signed by this key")
         self.sealed_by = QLabel()
+        self.sealed_by.setTextFormat(Qt.TextFormat.PlainText)  # read from the packet: not trusted
         self.sealed_by.setWordWrap(True)
         self.form.addRow("Packet", packet_row)
         self.form.addRow("", self.sealed_by)
