@@ -10,7 +10,7 @@ import pytest
 from evidence_desk.core import admiralty
 from evidence_desk.core.case import Case
 from evidence_desk.core.errors import BadInput
-from evidence_desk.core.report_model import build_report_model
+from evidence_desk.core.report import build_report_model
 
 
 def test_the_scales_say_what_the_nato_system_says() -> None:

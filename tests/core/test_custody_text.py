@@ -9,7 +9,7 @@ import pytest
 
 from evidence_desk.core.case import Case
 from evidence_desk.core.custody_text import SUMMARY_LIMIT, describe_entry, local_time
-from evidence_desk.core.report_model import build_report_model
+from evidence_desk.core.report import build_report_model
 
 
 @pytest.fixture

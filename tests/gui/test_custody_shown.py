@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evidence_desk.core.custody_text import describe_entry
-from evidence_desk.core.report_model import build_report_model
+from evidence_desk.core.report import build_report_model
 from evidence_desk.gui.models import CUSTODY_LOG_COLUMN
 
 
