@@ -5,14 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .admiralty import notation
 from .uncertain_time import UncertainTime
-
-
-def grade_text(reliability: str | None, credibility: str | None) -> str:
-    """Admiralty notation: ``B2``; a missing axis shows as ``-``."""
-    if not reliability and not credibility:
-        return ""
-    return f"{reliability or '-'}{credibility or '-'}"
 
 
 @dataclass(frozen=True)
@@ -86,7 +80,7 @@ class Item:
 
     @property
     def grade(self) -> str:
-        return grade_text(self.reliability, self.credibility)
+        return notation(self.reliability, self.credibility)
 
     @property
     def short_hash(self) -> str:
@@ -117,7 +111,7 @@ class Statement:
 
     @property
     def grade(self) -> str:
-        return grade_text(self.reliability, self.credibility)
+        return notation(self.reliability, self.credibility)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -198,7 +192,7 @@ class Grade:
 
     @property
     def text(self) -> str:
-        return grade_text(self.reliability, self.credibility)
+        return notation(self.reliability, self.credibility)
 
 
 @dataclass(frozen=True)

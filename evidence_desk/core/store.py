@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .admiralty import CREDIBILITY_CODES, RELIABILITY_CODES
 from .errors import CaseTooNew
 
 if TYPE_CHECKING:  # sqlite_utils pulls in pandas and numpy when present: ~0.5 s the CLI's
@@ -32,8 +33,8 @@ SOURCE_KINDS = ("person", "organisation", "channel", "outlet", "other")
 MEDIA = ("radio", "memo", "press release", "social post", "interview", "other")
 STANCES = ("supports", "contradicts", "mentions")
 REQUEST_STATUSES = ("open", "fulfilled", "partly fulfilled", "refused", "withdrawn")
-RELIABILITY = ("A", "B", "C", "D", "E", "F")
-CREDIBILITY = ("1", "2", "3", "4", "5", "6")
+RELIABILITY = RELIABILITY_CODES  # the Admiralty codes, checked by the schema
+CREDIBILITY = CREDIBILITY_CODES
 ANNOTATION_KINDS = ("audio_segment", "region", "passage")
 GRADE_TARGETS = ("source", "item", "statement", "claim")
 #: The actions schema 1 allowed (its CHECK is frozen with the schema text).

@@ -5,20 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
+from .checked_dialog import CheckedDialog
 from .event_edit import reading_text, title_and_zone_problem
 
 
@@ -31,11 +28,9 @@ def ask_examiner(parent: QWidget | None, current: str = "") -> str | None:
     return name.strip() if ok and name.strip() else None
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None, default_parent: Path) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New case")
-        self.setMinimumWidth(520)
+        super().__init__(parent, "New case", ok_text="Create case")
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. South Side dispatch stand-down, 4 Oct 2025")
         self.description = QPlainTextEdit()
@@ -48,21 +43,11 @@ class NewCaseDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("&Title", self.title)
-        form.addRow("&Description", self.description)
-        form.addRow("Time &zone", self.tz)
-        form.addRow("Create in &folder", row)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create case")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        self.form.addRow("&Title", self.title)
+        self.form.addRow("&Description", self.description)
+        self.form.addRow("Time &zone", self.tz)
+        self.form.addRow("Create in &folder", row)
+        self.watch(self.title, self.tz, self.folder)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Where to create the case folder", self.folder.text())
@@ -73,22 +58,18 @@ class NewCaseDialog(QDialog):
         safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in self.title.text().strip()).strip()
         return Path(self.folder.text()) / (safe or "New case")
 
-    def _check(self) -> None:
+    def problems(self) -> list[str]:
         problem = title_and_zone_problem("A case", self.title.text(), self.tz.text())
         if problem:
-            self.problem.setText(problem)
-            return
+            return [problem]
         if self.case_dir().exists():
-            self.problem.setText(f"{self.case_dir()} already exists; choose another title or folder.")
-            return
-        self.accept()
+            return [f"{self.case_dir()} already exists; choose another title or folder."]
+        return []
 
 
-class NewEventDialog(QDialog):
+class NewEventDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None, default_tz: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New event")
-        self.setMinimumWidth(520)
+        super().__init__(parent, "New event")
         self.title = QLineEdit()
         self.when = QLineEdit()
         self.when.setPlaceholderText("as the source gives it: 2025-10-04 12:34, 04-Oc5-2025/12:34:44, "
@@ -101,30 +82,18 @@ class NewEventDialog(QDialog):
         self.reading.setWordWrap(True)
         self.when.textChanged.connect(self._preview)
         self.tz.textChanged.connect(self._preview)
-        form = QFormLayout()
-        form.addRow("&Title", self.title)
-        form.addRow("&When", self.when)
-        form.addRow("", self.reading)
-        form.addRow("Time &zone", self.tz)
-        form.addRow("&Place", self.place)
-        form.addRow("&Notes", self.notes)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        self.form.addRow("&Title", self.title)
+        self.form.addRow("&When", self.when)
+        self.form.addRow("", self.reading)
+        self.form.addRow("Time &zone", self.tz)
+        self.form.addRow("&Place", self.place)
+        self.form.addRow("&Notes", self.notes)
         self._preview()
+        self.watch(self.title, self.tz)
 
     def _preview(self) -> None:
         self.reading.setText(reading_text(self.when.text(), self.tz.text()))
 
-    def _check(self) -> None:
+    def problems(self) -> list[str]:
         problem = title_and_zone_problem("An event", self.title.text(), self.tz.text())
-        if problem:
-            self.problem.setText(problem)
-            return
-        self.accept()
+        return [problem] if problem else []

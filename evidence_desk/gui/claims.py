@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.admiralty import credibility_meaning
 from ..core.case import Case
 from ..core.operations import Changes
 from ..core.records import Claim, ClaimLink, Item, Statement
-from ..core.report.model import CREDIBILITY_MEANING
 
 ClaimRole = Qt.ItemDataRole.UserRole + 10
 LinkRole = Qt.ItemDataRole.UserRole + 11  # ("statement" | "item", id)
@@ -47,7 +47,7 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 def credibility_text(credibility: str | None) -> str:
-    return f"{credibility} · {CREDIBILITY_MEANING.get(credibility, '')}" if credibility else "not graded"
+    return f"{credibility} · {credibility_meaning(credibility)}" if credibility else "not graded"
 
 
 def statement_link_text(s: Statement, note: str) -> str:

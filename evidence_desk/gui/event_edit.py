@@ -15,19 +15,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from ..core import uncertain_time as utime
 from ..core.errors import BadTime
 from ..core.records import Event
+from .checked_dialog import CheckedDialog
 
 
 @cache
@@ -60,14 +58,13 @@ def reading_text(raw: str, tz: str) -> str:
     return f"⚠ {t.note or 'cannot be read'}: the raw text is kept and the time is unknown."
 
 
-class EditEventDialog(QDialog):
+class EditEventDialog(CheckedDialog):
     """Change an event; :meth:`changes` gives only what differs, for ``case.edit_event``."""
 
     def __init__(self, parent: QWidget | None, event: Event) -> None:
-        super().__init__(parent)
+        super().__init__(parent, f"Edit event — {event.title}", ok=QDialogButtonBox.StandardButton.Save,
+                         min_width=560)
         self.original = event
-        self.setWindowTitle(f"Edit event — {event.title}")
-        self.setMinimumWidth(560)
         self.title = QLineEdit(event.title)
         self.when = QLineEdit(event.time.raw)
         self.when.setPlaceholderText("as the source gives it: 2025-10-04 12:34, 04-Oc5-2025/12:34:44")
@@ -93,30 +90,20 @@ class EditEventDialog(QDialog):
         self.reason.setPlaceholderText("why you change it (required; recorded in the chain of custody)")
         self.when.textChanged.connect(self._preview)
         self.tz.currentTextChanged.connect(self._preview)
-        form = QFormLayout()
-        form.addRow("&Title", self.title)
-        form.addRow("&When (source's text)", self.when)
-        form.addRow("Time &zone", self.tz)
-        form.addRow("", self.reading)
-        form.addRow("&Place", self.place)
-        form.addRow("&Notes", self.notes)
-        form.addRow("&Reason", self.reason)
+        self.form.addRow("&Title", self.title)
+        self.form.addRow("&When (source's text)", self.when)
+        self.form.addRow("Time &zone", self.tz)
+        self.form.addRow("", self.reading)
+        self.form.addRow("&Place", self.place)
+        self.form.addRow("&Notes", self.notes)
+        self.form.addRow("&Reason", self.reason)
         was = QLabel(f"Now: {event.time.display()}" + (f" — source said “{event.time.raw}”" if event.time.raw
                                                        else ""))
+        was.setTextFormat(Qt.TextFormat.PlainText)  # the source's text, as it gave it
         was.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._check)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(was)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        self.add_above(was)
         self._preview()
+        self.watch(self.title, self.when, self.tz, self.place, self.notes, self.reason)
 
     def _preview(self) -> None:
         self.reading.setText(reading_text(self.when.text(), self.tz.currentText()))
@@ -132,19 +119,15 @@ class EditEventDialog(QDialog):
             changed["when"], changed["tz"] = new["when"], new["tz"]
         return changed
 
-    def _check(self) -> None:
+    def problems(self) -> list[str]:
         problem = title_and_zone_problem("An event", self.title.text(), self.tz.currentText())
         if problem:
-            self.problem.setText(problem)
-            return
+            return [problem]
         if not self.changes():
-            self.problem.setText("Nothing changed.")
-            return
+            return ["Nothing changed."]
         if not self.reason.text().strip():
-            self.problem.setText("Say why you change the event: the reason goes into the chain of custody.")
-            self.reason.setFocus()
-            return
-        self.accept()
+            return ["Say why you change the event: the reason goes into the chain of custody."]
+        return []
 
 
 def old_values(event: Event) -> dict[str, Any]:

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..core.case import Case
 from ..core.records import Event
+from .checked_dialog import CheckedDialog
 
 REPORT_FILTERS = "PDF report (*.pdf);;HTML report (*.html)"
 
@@ -39,15 +37,14 @@ class ExportRequest:
     event_id: int | None
 
 
-class ExportDialog(QDialog):
+class ExportDialog(CheckedDialog):
     """The scope and the destination of a report or a review packet."""
 
     def __init__(self, parent: QWidget | None, what: str, case: Case, event: Event | None) -> None:
-        super().__init__(parent)
-        self.what = what  # "report" | "packet"
         is_report = what == "report"
-        self.setWindowTitle("Export report" if is_report else "Export review packet")
-        self.setMinimumWidth(600)
+        super().__init__(parent, "Export report" if is_report else "Export review packet",
+                         ok_text="Export report" if is_report else "Seal packet", min_width=600)
+        self.what = what  # "report" | "packet"
         intro = QLabel(
             "The chain-of-custody report lists every item with its hash, custody history, grades and the "
             "verification result. PDF or HTML, by the file name's extension." if is_report else
@@ -69,25 +66,13 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(self.browse_button)
-        form = QFormLayout()
         scope = QVBoxLayout()
         scope.addWidget(self.whole_case)
         scope.addWidget(self.one_event)
-        form.addRow("Scope", scope)
-        form.addRow("Save as" if is_report else "Packet (.zip or folder)", row)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Export report" if is_report else "Seal packet")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        self.form.addRow("Scope", scope)
+        self.form.addRow("Save as" if is_report else "Packet (.zip or folder)", row)
+        self.add_above(intro)
+        self.watch(self.path)
 
     def browse(self) -> None:
         if self.what == "report":
@@ -103,19 +88,15 @@ class ExportDialog(QDialog):
         event_id = self.event.id if self.one_event.isChecked() and self.event is not None else None
         return ExportRequest(Path(self.path.text().strip()).expanduser(), event_id)
 
-    def _check(self) -> None:
+    def problems(self) -> list[str]:
         text = self.path.text().strip()
         if not text:
-            self.problem.setText("Choose where to save it.")
-            return
+            return ["Choose where to save it."]
         out = Path(text).expanduser()
         if self.what == "report" and out.suffix.lower() not in (".pdf", ".html", ".htm"):
-            self.problem.setText("Name the report something.pdf or something.html: the extension chooses the format.")
-            return
+            return ["Name the report something.pdf or something.html: the extension chooses the format."]
         if out.exists() and self.what == "packet":
-            self.problem.setText(f"{out} already exists; a packet is always sealed under a new name.")
-            return
+            return [f"{out} already exists; a packet is always sealed under a new name."]
         if not out.parent.is_dir():
-            self.problem.setText(f"The folder {out.parent} does not exist.")
-            return
-        self.accept()
+            return [f"The folder {out.parent} does not exist."]
+        return []

@@ -9,11 +9,10 @@ the examiner sees what the grade was, who gave it and why, before changing it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -23,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import store
+from ..core.admiralty import CREDIBILITY_MEANINGS, RELIABILITY_MEANINGS, credibility_meaning, reliability_meaning
 from ..core.case import Case
 from ..core.operations import Grading
 from ..core.records import Claim, Item, Statement
-from ..core.report.model import CREDIBILITY_MEANING, RELIABILITY_MEANING
+from .checked_dialog import CheckedDialog
 from .record_details import fill_grades, grades_table
 
 KEEP = ""  # the "leave as it is" choice
@@ -74,13 +73,11 @@ def gradings(target: GradeTarget, choice: GradeChoice) -> list[Grading]:
     return wanted
 
 
-class GradeDialog(QDialog):
+class GradeDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None, case: Case, target: GradeTarget) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Grade", ok_text="Record grade", min_width=760)
         self.target = target
-        self.setWindowTitle("Grade")
-        self.setMinimumWidth(760)
-        heading = QLabel(f"<b>Grade the {target.label}</b>")
+        heading = QLabel(f"<b>Grade the {escape(target.label)}</b>")  # a name or claim as typed
         heading.setWordWrap(True)
         current = QLabel(self._current_text())
         current.setWordWrap(True)
@@ -100,9 +97,8 @@ class GradeDialog(QDialog):
             note = None
         self._add_choice(rl, self.reliability_group, self.reliability_buttons, KEEP,
                          f"Leave as it is ({target.reliability or 'not graded'})")
-        for letter in store.RELIABILITY:
-            self._add_choice(rl, self.reliability_group, self.reliability_buttons, letter,
-                             f"{letter} — {RELIABILITY_MEANING[letter]}")
+        for letter, meaning in RELIABILITY_MEANINGS.items():
+            self._add_choice(rl, self.reliability_group, self.reliability_buttons, letter, f"{letter} — {meaning}")
         if note is not None:
             note.setWordWrap(True)
             note.setEnabled(False)
@@ -117,9 +113,8 @@ class GradeDialog(QDialog):
         cl = QVBoxLayout(credibility_box)
         self._add_choice(cl, self.credibility_group, self.credibility_buttons, KEEP,
                          f"Leave as it is ({target.credibility or 'not graded'})")
-        for digit in store.CREDIBILITY:
-            self._add_choice(cl, self.credibility_group, self.credibility_buttons, digit,
-                             f"{digit} — {CREDIBILITY_MEANING[digit]}")
+        for digit, meaning in CREDIBILITY_MEANINGS.items():
+            self._add_choice(cl, self.credibility_group, self.credibility_buttons, digit, f"{digit} — {meaning}")
         cl.addStretch(1)
         scales = QHBoxLayout()
         scales.addWidget(reliability_box, 1)
@@ -137,25 +132,12 @@ class GradeDialog(QDialog):
         rows.sort(key=lambda row: row[0].id)
         fill_grades(self.history, rows)
         self.history.setMinimumHeight(110)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Record grade")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(current)
-        layout.addLayout(scales)
-        layout.addWidget(QLabel("&Rationale", buddy=self.rationale))
-        layout.addWidget(self.rationale)
-        layout.addWidget(QLabel("<b>History</b> (oldest first; the last of each axis is current)"))
-        layout.addWidget(self.history, 1)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        for part in (heading, current, scales, QLabel("&Rationale", buddy=self.rationale), self.rationale,
+                     QLabel("<b>History</b> (oldest first; the last of each axis is current)")):
+            self.add_above(part)
+        self.add_below(self.history, 1)
+        self.watch(self.reliability_group, self.credibility_group, self.rationale)
 
     @staticmethod
     def _add_choice(layout: QVBoxLayout, group: QButtonGroup, buttons: dict[str, QRadioButton], key: str,
@@ -171,9 +153,9 @@ class GradeDialog(QDialog):
         parts = []
         if t.kind != "claim":
             parts.append(f"source reliability <b>{t.reliability or 'not graded'}</b>"
-                         + (f" ({RELIABILITY_MEANING[t.reliability]})" if t.reliability else ""))
+                         + (f" ({reliability_meaning(t.reliability)})" if t.reliability else ""))
         parts.append(f"credibility <b>{t.credibility or 'not graded'}</b>"
-                     + (f" ({CREDIBILITY_MEANING[t.credibility]})" if t.credibility else ""))
+                     + (f" ({credibility_meaning(t.credibility)})" if t.credibility else ""))
         return "Current grade: " + ", ".join(parts)
 
     @staticmethod
@@ -184,13 +166,11 @@ class GradeDialog(QDialog):
         return GradeChoice(self._chosen(self.reliability_buttons), self._chosen(self.credibility_buttons),
                            self.rationale.toPlainText().strip())
 
-    def _check(self) -> None:
+    def problems(self) -> list[str]:
         choice = self.choice()
+        found = []
         if choice.reliability is None and choice.credibility is None:
-            self.problem.setText("Choose a source reliability (A–F) or an information credibility (1–6).")
-            return
+            found.append("Choose a source reliability (A–F) or an information credibility (1–6).")
         if not choice.rationale:
-            self.problem.setText("A grade needs its rationale: say why, so a reviewer can weigh it.")
-            self.rationale.setFocus()
-            return
-        self.accept()
+            found.append("A grade needs its rationale: say why, so a reviewer can weigh it.")
+        return found

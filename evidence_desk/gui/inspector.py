@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import store
+from ..core.admiralty import notation
 from ..core.case import Case
 from ..core.errors import UnknownRecord
 from ..core.operations import Changes
-from ..core.records import Claim, Event, Item, Statement, grade_text
+from ..core.records import Claim, Event, Item, Statement
+from ..core.sizes import format_bytes_exact
 from .icons import kind_icon
-from .models import CUSTODY_LOG_COLUMN, CustodyModel, entry_text, event_time_tooltip, utc_short
+from .models import CUSTODY_LOG_COLUMN, CustodyModel, event_time_tooltip, utc_short
 from .record_details import ClaimDetails, StatementDetails
-from .tasks import human_bytes
 
 
 def _mono() -> Any:
@@ -149,7 +150,7 @@ class ItemDetails(QWidget):
             self.method.setText(item.acquisition_method)
             self.media_type.setText(item.media_type)
             self.sha.setText(item.sha256)
-            self.size.setText(f"{human_bytes(item.size)} ({item.size:,} bytes)")
+            self.size.setText(format_bytes_exact(item.size))
             self.acquired.setText(f"{utc_short(item.acquired_at)} by {item.acquired_by}")
             self.original.setText(item.original_path or "—")
             for edit in (self.name, self.acquired_from, self.method, self.media_type, self.original):
@@ -332,7 +333,7 @@ class Inspector(QWidget):
                                                "the item's hash at the time and the chain hashes.")
         self.custody_view.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.custody_detail.setPlainText(
-                entry_text(self.custody.entries[current.row()]) if current.isValid() else ""))
+                self.custody.descriptions[current.row()].as_text() if current.isValid() else ""))
         self.grades = QTableWidget(0, 5)
         self.grades.setHorizontalHeaderLabels(["Grade", "Of", "Rationale", "By", "When"])
         self.grades.verticalHeader().hide()
@@ -547,7 +548,7 @@ class Inspector(QWidget):
             rows += [(g, f"source {item.source_name} (reliability)") for g in self.case.grades.list("source", item.source_id)]
         self.grades.setRowCount(len(rows))
         for r, (g, of) in enumerate(rows):
-            for c, text in enumerate((grade_text(g.reliability, g.credibility), of, g.rationale, g.graded_by,
+            for c, text in enumerate((notation(g.reliability, g.credibility), of, g.rationale, g.graded_by,
                                       utc_short(g.graded_at))):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)

@@ -15,23 +15,20 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from ..core import kinds, store
 from ..core.items import expand_paths
 from ..core.records import Event, ImportFailure, Item
+from ..core.sizes import format_bytes
+from .checked_dialog import CheckedDialog
 from .icons import kind_icon
-from .tasks import human_bytes
 
 MAX_LISTED = 200
 
@@ -54,14 +51,12 @@ class IntakeResult:
     failures: list[ImportFailure] = field(default_factory=list)
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(CheckedDialog):
     """Asks what the custody record needs about the files being brought in."""
 
     def __init__(self, parent: QWidget | None, paths: list[Path], events: list[Event], event_id: int | None,
                  sources: list[str]) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import evidence")
-        self.setMinimumWidth(560)
+        super().__init__(parent, "Import evidence", ok_text="Import", min_width=560)
         self.files = [p for p in expand_paths(paths)]
         total = 0
         for path in self.files:
@@ -71,7 +66,7 @@ class IntakeDialog(QDialog):
                 pass
         self.total_bytes = total
         summary = QLabel(f"<b>{len(self.files)} file{'s' if len(self.files) != 1 else ''}</b>, "
-                         f"{human_bytes(total)}. Each is copied into the vault, hashed (SHA-256) and "
+                         f"{format_bytes(total)}. Each is copied into the vault, hashed (SHA-256) and "
                          "recorded with who handed it over and how.")
         summary.setWordWrap(True)
         listing = QListWidget()
@@ -111,37 +106,24 @@ class IntakeDialog(QDialog):
             found = self.event.findData(event_id)
             self.event.setCurrentIndex(found if found >= 0 else 0)
 
-        form = QFormLayout()
-        form.addRow("&Kind", self.kind)
-        form.addRow("&Source", self.source)
-        form.addRow("Acquired &from", self.acquired_from)
-        form.addRow("&How acquired", self.method)
-        form.addRow("&Description", self.description)
-        form.addRow("&Purpose", self.purpose)
-        form.addRow("&Event", self.event)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self._check_and_accept)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addWidget(listing)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        self.form.addRow("&Kind", self.kind)
+        self.form.addRow("&Source", self.source)
+        self.form.addRow("Acquired &from", self.acquired_from)
+        self.form.addRow("&How acquired", self.method)
+        self.form.addRow("&Description", self.description)
+        self.form.addRow("&Purpose", self.purpose)
+        self.form.addRow("&Event", self.event)
+        self.add_above(summary)
+        self.add_above(listing)
+        self.watch(self.acquired_from)
 
-    def _check_and_accept(self) -> None:
+    def problems(self) -> list[str]:
+        found = []
         if not self.files:
-            self.problem.setText("There are no files to import.")
-            return
+            found.append("There are no files to import.")
         if not self.acquired_from.text().strip():
-            self.problem.setText("Say who handed the files over (Acquired from): the custody record needs it.")
-            self.acquired_from.setFocus()
-            return
-        self.accept()
+            found.append("Say who handed the files over (Acquired from): the custody record needs it.")
+        return found
 
     def request(self) -> IntakeRequest:
         return IntakeRequest(paths=tuple(self.files), kind=self.kind.currentData(),

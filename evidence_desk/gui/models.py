@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 
 from ..core.case import Case
 from ..core.custody import CustodyEntry
+from ..core.custody_text import EntryDescription, describe_entry
 from ..core.items import keyset_after
 from ..core.records import Event, Item
 from .icons import kind_icon
@@ -318,15 +319,17 @@ CUSTODY_LOG_COLUMN = 7
 
 
 class CustodyModel(QAbstractTableModel):
-    """One item's custody history, oldest first."""
+    """One item's custody history, oldest first, in the words of :mod:`core.custody_text`."""
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[CustodyEntry] = []
+        self.descriptions: list[EntryDescription] = []
 
     def set_entries(self, entries: list[CustodyEntry]) -> None:
         self.beginResetModel()
         self.entries = entries
+        self.descriptions = [describe_entry(e) for e in entries]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -344,58 +347,12 @@ class CustodyModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        entry = self.entries[index.row()]
+        entry, text = self.entries[index.row()], self.descriptions[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            when = entry.at_utc.replace("T", " ")[:19]
             if index.column() == CUSTODY_LOG_COLUMN:
-                what = describe_entry(entry)
-                return f"#{entry.seq}  {when} UTC  ·  {entry.action.replace('_', ' ')}  ·  {entry.examiner}" + (
-                    f"\n{what}" if what else "")
-            return [str(entry.seq), when, entry.action.replace("_", " "),
-                    entry.examiner, describe_entry(entry), entry.location,
-                    (entry.item_sha256 or "")[:12]][index.column()]
+                return text.headline + (f"\n{text.summary}" if text.summary else "")
+            return [str(entry.seq), entry.at_utc.replace("T", " ")[:19], text.action, entry.examiner,
+                    text.summary, entry.location, (entry.item_sha256 or "")[:12]][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"#{entry.seq} {entry.action} at {entry.at_utc} (examiner's offset {entry.local_offset})\n"
-                    f"{describe_entry(entry)}\nitem hash {entry.item_sha256 or '—'}\n"
-                    f"entry hash {entry.entry_hash}\nprevious {entry.prev_hash}")
+            return text.as_text()
         return None
-
-
-def entry_text(entry: CustodyEntry) -> str:
-    """Every field of a custody entry, for the inspector's detail box."""
-    lines = [f"#{entry.seq}  {entry.action.replace('_', ' ')}  at {entry.at_utc} (examiner's offset "
-             f"{entry.local_offset})", f"By: {entry.examiner}", f"Where: {entry.location}",
-             f"What / why: {describe_entry(entry)}"]
-    if entry.released_by or entry.received_by:
-        lines.append(f"Released by: {entry.released_by or '—'}   Received by: {entry.received_by or '—'}")
-    if entry.condition:
-        lines.append(f"Condition: {entry.condition}")
-    lines += [f"Item SHA-256 at the time: {entry.item_sha256 or '—'}", f"Entry hash: {entry.entry_hash}",
-              f"Previous entry hash: {entry.prev_hash}"]
-    return "\n".join(lines)
-
-
-def describe_entry(entry: CustodyEntry) -> str:
-    """One line a person can read: what this custody entry says happened."""
-    d = entry.details_dict
-    if entry.action == "metadata_changed" and "field" in d:
-        text = f"{d['field']}: {d.get('old')!r} → {d.get('new')!r}"
-        return f"{text} ({entry.purpose})" if entry.purpose else text
-    if entry.action in ("acquired", "derived", "transferred"):
-        parts = [entry.purpose]
-        if entry.released_by:
-            parts.append(f"from {entry.released_by}")
-        if entry.received_by:
-            parts.append(f"to {entry.received_by}")
-        return " ".join(p for p in parts if p)
-    if entry.action in ("linked", "unlinked"):
-        return f"event {d.get('event_id')}"
-    if entry.action == "graded":
-        axes = [f"reliability {d['reliability']}" if d.get("reliability") else "",
-                f"credibility {d['credibility']}" if d.get("credibility") else ""]
-        return f"{', '.join(a for a in axes if a)}: {d.get('rationale', '')}"
-    if entry.action == "journal_note":
-        return str(d.get("text", ""))[:120]
-    if entry.action == "annotated":
-        return f"{d.get('kind', '')}: {str(d.get('text', ''))[:100]}"
-    return entry.purpose

@@ -12,22 +12,20 @@ import zipfile
 from html import escape
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ..core.packet import format as packet_format
 from ..core.packet.verify import PacketReport
-from .tasks import human_bytes
+from ..core.sizes import format_bytes
+from .checked_dialog import CheckedDialog
 from .verify_dialog import VerificationDialog, heading
 
 BAG_INFO_LIMIT = 64 * 1024
@@ -53,13 +51,12 @@ def packet_bag_info(packet: Path) -> dict[str, str]:
     return packet_format.parse_bag_info(raw.decode("utf-8", "replace"))
 
 
-class ImportPacketDialog(QDialog):
+class ImportPacketDialog(CheckedDialog):
     """Which packet, which new case folder, and who released it."""
 
     def __init__(self, parent: QWidget | None, start_folder: Path) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import a review packet as a new case")
-        self.setMinimumWidth(640)
+        super().__init__(parent, "Import a review packet as a new case", ok_text="Verify and import",
+                         min_width=640)
         intro = QLabel("The packet is verified first — signature, every hash, the custody chain — and nothing "
                        "is imported unless all of it holds. The case continues its chain of custody in a new "
                        "case folder, with a transfer from who released it to you.")
@@ -88,26 +85,15 @@ class ImportPacketDialog(QDialog):
         self.fingerprint = QLineEdit()
         self.fingerprint.setPlaceholderText("optional: refuse the packet unless it is signed by this key")
         self.sealed_by = QLabel()
+        self.sealed_by.setTextFormat(Qt.TextFormat.PlainText)  # read from the packet: not trusted
         self.sealed_by.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Packet", packet_row)
-        form.addRow("", self.sealed_by)
-        form.addRow("New case folder", case_row)
-        form.addRow("&Released by", self.released_by)
-        form.addRow("Expected &key", self.fingerprint)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020")
-        self.problem.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Verify and import")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        self.form.addRow("Packet", packet_row)
+        self.form.addRow("", self.sealed_by)
+        self.form.addRow("New case folder", case_row)
+        self.form.addRow("&Released by", self.released_by)
+        self.form.addRow("Expected &key", self.fingerprint)
+        self.add_above(intro)
+        self.watch(self.packet, self.case_dir)
 
     def choose_zip(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Choose a review packet", str(self.start_folder),
@@ -149,22 +135,18 @@ class ImportPacketDialog(QDialog):
             stem = packet.name[:-4] if packet.name.lower().endswith(".zip") else packet.name
             self.case_dir.setText(str(packet.parent / f"{stem} (received)"))
 
-    def _check(self) -> None:
+    def problems(self) -> list[str]:
         packet = Path(self.packet.text().strip()).expanduser()
         case_dir = Path(self.case_dir.text().strip()).expanduser()
         if not self.packet.text().strip() or not packet.exists():
-            self.problem.setText("Choose the packet: a .zip file or an unpacked packet folder.")
-            return
+            return ["Choose the packet: a .zip file or an unpacked packet folder."]
         if not self.case_dir.text().strip():
-            self.problem.setText("Name a new folder for the received case.")
-            return
+            return ["Name a new folder for the received case."]
         if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
-            self.problem.setText(f"{case_dir} exists and is not empty; a received packet becomes a new case.")
-            return
+            return [f"{case_dir} exists and is not empty; a received packet becomes a new case."]
         if not case_dir.parent.is_dir():
-            self.problem.setText(f"The folder {case_dir.parent} does not exist.")
-            return
-        self.accept()
+            return [f"The folder {case_dir.parent} does not exist."]
+        return []
 
 
 class PacketCheckDialog(VerificationDialog):
@@ -173,7 +155,7 @@ class PacketCheckDialog(VerificationDialog):
     def __init__(self, parent: QWidget | None, report: PacketReport, title: str, refused: bool = False) -> None:
         if report.ok:
             body = (f"Signature valid, signed by the case key <tt>{escape(report.fingerprint)}</tt>. "
-                    f"{report.files_hashed} files ({human_bytes(report.bytes_hashed)}) rehashed; "
+                    f"{report.files_hashed} files ({format_bytes(report.bytes_hashed)}) rehashed; "
                     f"{report.items} items match their catalogue; {report.custody_entries} custody "
                     "entries chained. Compare the fingerprint with the report cover or a value you trust.")
         else:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.admiralty import credibility_meaning, reliability_meaning
 from ..core.case import Case
 from ..core.records import Claim, Grade, Statement
-from ..core.report.model import CREDIBILITY_MEANING, RELIABILITY_MEANING
 from .claims import STANCE_TITLES, credibility_text, evidence_counts
 from .models import utc_short
 from .statements import time_text
@@ -47,9 +47,9 @@ def grades_table() -> GradeHistory:
 def grade_axis_text(g: Grade) -> str:
     parts = []
     if g.reliability:
-        parts.append(f"reliability {g.reliability} ({RELIABILITY_MEANING.get(g.reliability, '')})")
+        parts.append(f"reliability {g.reliability} ({reliability_meaning(g.reliability)})")
     if g.credibility:
-        parts.append(f"credibility {g.credibility} ({CREDIBILITY_MEANING.get(g.credibility, '')})")
+        parts.append(f"credibility {g.credibility} ({credibility_meaning(g.credibility)})")
     return ", ".join(parts)
 
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..core.errors import Cancelled, EvidenceDeskError
+from ..core.sizes import format_bytes
 
 log = logging.getLogger("evidence_desk.gui.tasks")
 
@@ -29,19 +30,12 @@ SHOW_PROGRESS_AFTER_MS = 500
 PROGRESS_INTERVAL_S = 0.05
 
 
-def human_bytes(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
-
-
 class Task(QObject):
     """One piece of work; its callbacks may be called from the worker thread."""
 
-    progressed = Signal(int)  # increment (bytes)
-    totalled = Signal(int)
+    # qlonglong, not int: a Qt int is 32 bits, and a batch of evidence is often more than 2 GiB
+    progressed = Signal("qlonglong")  # increment (bytes)
+    totalled = Signal("qlonglong")
     stage_changed = Signal(str, bool)  # label, cancellable
     succeeded = Signal(object)
     failed = Signal(object)
@@ -115,13 +109,13 @@ class ProgressDialog(QProgressDialog):
     def _appear(self) -> None:
         self.show()
 
-    @Slot(int)
+    @Slot("qlonglong")
     def _set_total(self, total: int) -> None:
         self.total = total
         self.setRange(0, 1000 if total else 0)
         self._refresh()
 
-    @Slot(int)
+    @Slot("qlonglong")
     def _advance(self, increment: int) -> None:
         self.done += increment
         self._refresh()
@@ -136,7 +130,7 @@ class ProgressDialog(QProgressDialog):
     def _refresh(self) -> None:
         if self.total:
             self.setValue(min(1000, int(self.done * 1000 / self.total)))
-            self.setLabelText(f"{self.label_text}\n{human_bytes(self.done)} of {human_bytes(self.total)}")
+            self.setLabelText(f"{self.label_text}\n{format_bytes(self.done)} of {format_bytes(self.total)}")
         else:
             self.setLabelText(self.label_text)
 

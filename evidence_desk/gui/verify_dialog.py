@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.fsutil import atomic_write_text
+from ..core.sizes import format_bytes
 from ..core.verify import Verification, VerifyReport
-from .tasks import human_bytes
 
 
 def heading(report: Verification, intact: str) -> str:
@@ -106,7 +106,7 @@ class VerifyResultDialog(VerificationDialog):
     """A case's verification."""
 
     def __init__(self, parent: QWidget | None, report: VerifyReport) -> None:
-        counts = f"{report.items} items, {report.objects} vault objects ({human_bytes(report.bytes_hashed)})"
+        counts = f"{report.items} items, {report.objects} vault objects ({format_bytes(report.bytes_hashed)})"
         if report.ok:
             body = f"{counts} rehashed; {report.custody_entries} custody entries chained without a break."
         else:

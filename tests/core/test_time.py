@@ -47,7 +47,8 @@ def test_a_written_time_reads_back_as_the_interval_it_names(moment: datetime, zo
     raw = moment.strftime(fmt)
     got = utime.parse(raw, zone)
     tz = UTC if zone == "UTC" else ZoneInfo(zone)
-    start = moment.replace(microsecond=0, **TRUNCATE[precision]).replace(tzinfo=tz)
+    # written text carries no fold: a wall time that happens twice is read as its first occurrence
+    start = moment.replace(microsecond=0, fold=0, **TRUNCATE[precision]).replace(tzinfo=tz)
     assert (got.raw, got.tz, got.precision) == (raw, zone, precision), got
     assert got.start == start.isoformat(), (raw, got)
     if precision in LENGTH:

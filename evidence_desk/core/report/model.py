@@ -13,22 +13,20 @@ import hashlib
 import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ... import __version__
+from ..admiralty import describe, describe_notation
 from ..custody import CustodyEntry, canonical
+from ..custody_text import describe_entry
 from ..records import Claim, Grade, Item, Statement
+from ..sizes import format_bytes_exact
 from ..uncertain_time import UncertainTime
 
 if TYPE_CHECKING:
     from ..case import Case
     from ..verify import VerifyReport
-
-RELIABILITY_MEANING = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-                       "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
-CREDIBILITY_MEANING = {"1": "confirmed by other sources", "2": "probably true", "3": "possibly true",
-                       "4": "doubtful", "5": "improbable", "6": "truth cannot be judged"}
 
 REPORT_HASH_EXPLANATION = (
     "SHA-256 of the canonical JSON (keys sorted, no whitespace, UTF-8) of everything this report states: "
@@ -275,28 +273,6 @@ def report_hash(model: ReportModel) -> str:
 
 # --- formatting helpers shared by both renderers -------------------------------------------------------
 
-def size_text(size: int) -> str:
-    units = ("bytes", "KiB", "MiB", "GiB", "TiB")
-    value, unit = float(size), 0
-    while value >= 1024 and unit < len(units) - 1:
-        value /= 1024
-        unit += 1
-    exact = f"{size:,} bytes"
-    return exact if unit == 0 else f"{exact} ({value:.1f} {units[unit]})"
-
-
-def grade_meaning(grade: str) -> str:
-    """``B2`` -> ``B: usually reliable; 2: probably true``."""
-    if not grade:
-        return "not graded"
-    parts = []
-    if grade[:1] in RELIABILITY_MEANING:
-        parts.append(f"{grade[0]}: {RELIABILITY_MEANING[grade[0]]}")
-    if grade[1:2] in CREDIBILITY_MEANING:
-        parts.append(f"{grade[1]}: {CREDIBILITY_MEANING[grade[1]]}")
-    return "; ".join(parts) or "not graded"
-
-
 def time_text(t: UncertainTime) -> TimeText:
     normalised = ""
     if t.start:
@@ -305,21 +281,8 @@ def time_text(t: UncertainTime) -> TimeText:
                     note=t.note)
 
 
-def local_text(at_utc: str, offset: str) -> str:
-    """A custody time in the examiner's local offset at that moment (``+0100`` -> 05:43:16 +01:00)."""
-    try:
-        moment = datetime.fromisoformat(at_utc.replace("Z", "+00:00"))
-        sign = -1 if offset.startswith("-") else 1
-        digits = offset.lstrip("+-")
-        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-        local = moment.astimezone(timezone(sign * delta))
-    except (ValueError, IndexError):
-        return f"{at_utc} (offset {offset!r} unreadable)"
-    return local.strftime("%Y-%m-%d %H:%M:%S %z")[:-2] + ":" + local.strftime("%z")[-2:]
-
-
 def _grade_line(g: Grade, target: str) -> GradeLine:
-    return GradeLine(target=target, grade=g.text, meaning=grade_meaning(g.text), rationale=g.rationale,
+    return GradeLine(target=target, grade=g.text, meaning=describe_notation(g.text), rationale=g.rationale,
                      graded_by=g.graded_by, graded_at=g.graded_at)
 
 
@@ -341,50 +304,13 @@ def _clock(seconds: float | None) -> str:
     return f"{int(minutes):02d}:{rest:06.3f}"
 
 
-def _custody_detail(entry: CustodyEntry) -> str:
-    d = entry.details_dict
-    action = entry.action
-    if action in ("acquired", "derived", "imported"):
-        parts = []
-        if d.get("events"):
-            parts.append("events " + ", ".join(f"#{e}" for e in d["events"]))
-        if d.get("identical_content_items"):
-            parts.append("same content as item(s) " + ", ".join(f"#{i}" for i in d["identical_content_items"]))
-        return "; ".join(parts)
-    if action.endswith("_changed") or action == "metadata_changed":
-        if "field" in d:
-            return f"{d['field']}: {d.get('old')!r} → {d.get('new')!r}"
-        if "resulting_item" in d:
-            return f"resulting item #{d['resulting_item']}"
-    if action == "annotated":
-        return f"annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
-    if action == "graded":
-        grade = f"{d.get('reliability') or '-'}{d.get('credibility') or '-'}"
-        return f"grade {grade}: {d.get('rationale', '')}"
-    if action in ("linked", "unlinked"):
-        return f"event #{d.get('event_id')}"
-    if action == "exported":
-        return f"destination: {d.get('destination', '')}"
-    if action == "claim_linked":
-        target = f"item #{d['item_id']}" if d.get("item_id") is not None else f"statement #{d.get('statement_id')}"
-        return f"{d.get('stance')} claim #{entry.target_id} ({target}) {d.get('note', '')}".strip()
-    if action == "journal_note":
-        return str(d.get("text", ""))
-    if action == "verified":
-        return "intact" if d.get("ok") else "; ".join(str(f) for f in d.get("failures", [])) or ""
-    if action in ("event_added", "statement_added", "claim_added", "request_added", "source_added"):
-        return str(d.get("title") or d.get("name") or d.get("text") or d.get("speaker") or "")
-    if action == "sealed":
-        return ", ".join(f"{k}: {v}" for k, v in sorted(d.items()) if isinstance(v, str | int))
-    return ""
-
-
 def _custody_line(entry: CustodyEntry, current_sha: str | None) -> CustodyLine:
     sha = entry.item_sha256 or ""
-    return CustodyLine(seq=entry.seq, at_utc=entry.at_utc, at_local=local_text(entry.at_utc, entry.local_offset),
-                       examiner=entry.examiner, action=entry.action.replace("_", " "), location=entry.location,
+    text = describe_entry(entry)
+    return CustodyLine(seq=entry.seq, at_utc=entry.at_utc, at_local=text.local_time,
+                       examiner=entry.examiner, action=text.action, location=entry.location,
                        purpose=entry.purpose, released_by=entry.released_by, received_by=entry.received_by,
-                       condition=entry.condition, detail=_custody_detail(entry), item_sha256=sha,
+                       condition=entry.condition, detail=text.detail, item_sha256=sha,
                        matches_catalogue=bool(sha) and sha == current_sha, entry_hash=entry.entry_hash)
 
 
@@ -489,11 +415,11 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
         parent = all_items.get(item.derived_from) if item.derived_from is not None else None
         item_sections.append(ItemSection(
             id=item.id, name=item.name, kind=item.kind, media_type=item.media_type, size=item.size,
-            size_text=size_text(item.size), sha256=item.sha256, description=item.description,
+            size_text=format_bytes_exact(item.size), sha256=item.sha256, description=item.description,
             acquired_at=item.acquired_at, acquired_by=item.acquired_by, acquired_from=item.acquired_from,
             method=item.acquisition_method, original_path=item.original_path,
             source=source_label(item.source_id, item.source_name), grade=item.grade,
-            grade_meaning=grade_meaning(item.grade),
+            grade_meaning=describe_notation(item.grade),
             derived_from=(f"item #{parent.id} ({parent.name})" if parent else
                           (f"item #{item.derived_from}" if item.derived_from is not None else "")),
             derivation_reason=item.derivation_reason,
@@ -526,7 +452,7 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     used_sources = ({i.source_id for i in all_items.values() if i.id in chosen}
                     | {s.source_id for s in statements}) if scope != "case" else set(sources)
     source_lines = [SourceLine(id=s.id, name=s.name, kind=s.kind, description=s.description,
-                               reliability=s.reliability or "", meaning=grade_meaning(s.reliability or ""),
+                               reliability=s.reliability or "", meaning=describe(s.reliability, None),
                                grades=tuple(_grade_line(g, f"source #{s.id}")
                                             for g in grades.get(("source", s.id), [])))
                     for s in sources.values() if s.id in used_sources]
@@ -596,7 +522,7 @@ def _statement_section(s: Statement, items: dict[int, Item],
     return StatementSection(
         id=s.id, speaker=s.speaker, affiliation=s.affiliation, medium=s.medium, time=time_text(s.time),
         text=s.text, source=f"{s.source_name} (source #{s.source_id})" if s.source_id is not None else "—",
-        grade=s.grade, grade_meaning=grade_meaning(s.grade),
+        grade=s.grade, grade_meaning=describe_notation(s.grade),
         item=f"item #{item.id} ({item.name})" if item else "", event_ids=s.event_ids,
         grades=tuple(sorted(lines, key=lambda g: g.graded_at)))
 
@@ -619,7 +545,7 @@ def _claim_section(c: Claim, items: dict[int, Item], statements: dict[int, State
                                 in_report=link.statement_id in statement_ids)
         by_stance.setdefault(link.stance, []).append(line)
     grade = f"-{c.credibility}" if c.credibility else ""
-    return ClaimSection(id=c.id, text=c.text, grade=grade, grade_meaning=grade_meaning(grade),
+    return ClaimSection(id=c.id, text=c.text, grade=grade, grade_meaning=describe_notation(grade),
                         contested=c.contested, supporting=tuple(by_stance["supports"]),
                         contradicting=tuple(by_stance["contradicts"]), mentions=tuple(by_stance["mentions"]),
                         grades=tuple(_grade_line(g, f"claim #{c.id}") for g in grades.get(("claim", c.id), [])))

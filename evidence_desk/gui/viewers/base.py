@@ -1,16 +1,17 @@
-"""What every evidence viewer shares: the item header, a problem banner, and the
-one-shot "viewed" notice.
+"""What every evidence viewer shares: the item header, a problem banner, the
+one-shot "viewed" notice, and how a viewer says which items it shows.
 
 Viewers only read. They never write to the case: the caller receives
-``on_viewed(item_id)`` the first time the viewer is shown and logs the view
-through its own database writer, so the GUI keeps a single writer.
+``on_viewed(item_id)`` (through the :class:`~.context.ViewerContext`) the first
+time the viewer is shown and logs the view through its own database writer,
+so the GUI keeps a single writer.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QResizeEvent, QShowEvent
@@ -27,38 +28,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_desk.core.case import Case
+from evidence_desk.core.admiralty import describe
 from evidence_desk.core.records import Item
+from evidence_desk.core.sizes import format_bytes_exact
+
+from .context import ViewerContext
 
 log = logging.getLogger("evidence_desk.gui.viewers")
 
-RELIABILITY_WORDS = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-                     "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
-CREDIBILITY_WORDS = {"1": "confirmed by other sources", "2": "probably true", "3": "possibly true",
-                     "4": "doubtful", "5": "improbable", "6": "truth cannot be judged"}
-
-
-def size_text(size: int) -> str:
-    """``389.1 KiB (398,412 bytes)``: readable and exact at once."""
-    value, unit = float(size), "bytes"
-    for next_unit in ("KiB", "MiB", "GiB", "TiB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, next_unit
-    exact = f"{size:,} bytes"
-    return exact if unit == "bytes" else f"{value:.1f} {unit} ({exact})"
+#: Media types that say nothing about the content: then the kind an investigator gave decides.
+UNINFORMATIVE_MEDIA_TYPES = ("", "application/octet-stream")
 
 
 def grade_words(item: Item) -> str:
-    """``B2`` plus what it means on each Admiralty axis, or that it is ungraded."""
+    """``B2 — B: usually reliable; 2: probably true``, or that it is ungraded."""
     if not item.grade:
         return "not graded"
-    parts = []
-    if item.reliability:
-        parts.append(f"source {RELIABILITY_WORDS.get(item.reliability, item.reliability)}")
-    if item.credibility:
-        parts.append(f"information {CREDIBILITY_WORDS.get(item.credibility, item.credibility)}")
-    return f"{item.grade} — " + ", ".join(parts)
+    return f"{item.grade} — {describe(item.reliability, item.credibility)}"
 
 
 def plain_label(text: str = "", *, selectable: bool = False, object_name: str = "") -> QLabel:
@@ -126,7 +112,7 @@ class ItemHeader(QFrame):
         title_row.addWidget(self.grade, 0, Qt.AlignmentFlag.AlignRight)
         grid.addLayout(title_row, 0, 0, 1, 2)
 
-        self.facts = plain_label(" · ".join([item.kind, item.media_type, size_text(item.size)]),
+        self.facts = plain_label(" · ".join([item.kind, item.media_type, format_bytes_exact(item.size)]),
                                  selectable=True)
         grid.addWidget(_key("Item"), 1, 0)
         grid.addWidget(self.facts, 1, 1)
@@ -182,16 +168,43 @@ class ProblemBanner(QLabel):
 
 
 class EvidenceViewer(QWidget):
-    """Header, banner and body for one item; subclasses fill ``self.body``."""
+    """Header, banner and body for one item; subclasses fill ``self.body``.
 
-    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
-                 on_viewed: Callable[[int], None] | None = None) -> None:
+    A subclass says which items it shows with :attr:`media_types`, :attr:`kinds`
+    and :attr:`priority`, or by overriding :meth:`accepts`; the registry
+    (:mod:`.registry`) builds the best one from a :class:`ViewerContext`.
+    """
+
+    #: Media types shown: exact (``application/json``) or a whole family (``audio/``).
+    media_types: ClassVar[tuple[str, ...]] = ()
+    #: Kinds shown when the media type says nothing (see UNINFORMATIVE_MEDIA_TYPES).
+    kinds: ClassVar[tuple[str, ...]] = ()
+    #: When several viewers accept an item, the highest priority wins.
+    priority: ClassVar[int] = 10
+
+    @classmethod
+    def accepts(cls, item: Item) -> int | None:
+        """This viewer's priority for ``item``, or None when it cannot show it.
+
+        The media type is read from the bytes, so it decides first; the kind an
+        investigator gave decides only when the media type says nothing.
+        """
+        media = item.media_type
+        if media in UNINFORMATIVE_MEDIA_TYPES:
+            return cls.priority if item.kind in cls.kinds else None
+        for wanted in cls.media_types:
+            if media == wanted or (wanted.endswith("/") and media.startswith(wanted)):
+                return cls.priority
+        return None
+
+    def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.case = case
-        self.item = item
-        self._on_viewed = on_viewed
+        self.context = context
+        self.reader = context.reader
+        self.item: Item = context.item
+        self.path: Path = context.path
         self._view_reported = False
-        self.path: Path = case.items.object_path(item.id)
+        item = context.item
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(6)
@@ -247,5 +260,5 @@ class EvidenceViewer(QWidget):
             # Reported on first show, not on construction: a viewer built in a
             # hidden tab has not been seen by anyone yet.
             self._view_reported = True
-            if self._on_viewed is not None:
-                self._on_viewed(self.item.id)
+            if self.context.on_viewed is not None:
+                self.context.on_viewed(self.item.id)

@@ -9,24 +9,20 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from evidence_desk.core.case import Case
 from evidence_desk.core.records import Item
 from evidence_desk.core.vault import hash_file
 
 from .base import EvidenceViewer, monospace_font, plain_label
+from .context import ViewerContext
 
 HEX_BYTES = 4096
 _ROW = 16
-
-#: Opens a file with the desktop's handler; replaced in tests.
-OpenExternally = Callable[[Path], bool]
 
 
 def hex_dump(data: bytes, row: int = _ROW) -> str:
@@ -49,13 +45,19 @@ def _system_open(path: Path) -> bool:
 class FallbackViewer(EvidenceViewer):
     """File facts, a hex view of the first 4 KiB, and "Open with system viewer"."""
 
-    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
-                 on_viewed: Callable[[int], None] | None = None,
-                 on_opened_externally: Callable[[int, Path], None] | None = None,
-                 open_externally: OpenExternally = _system_open) -> None:
-        super().__init__(case, item, parent, on_viewed)
+    priority = 0
+
+    @classmethod
+    def accepts(cls, item: Item) -> int:
+        """Anything at all, below every other viewer: the viewer of last resort."""
+        return cls.priority
+
+    def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        item = context.item
+        on_opened_externally = context.on_opened_externally
         self._on_opened_externally = on_opened_externally
-        self._open_externally = open_externally
+        self._open_externally = context.open_externally or _system_open
         self.exported: Path | None = None
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)

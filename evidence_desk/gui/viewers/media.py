@@ -8,7 +8,6 @@ a reviewer "hears the audio at a transcript line".
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QUrl, Signal
@@ -28,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_desk.core.case import Case
-from evidence_desk.core.records import Annotation, Item
+from evidence_desk.core.records import Annotation
 
 from .base import EvidenceViewer, monospace_font, plain_label, section_title
+from .context import ViewerContext
 from .waveform import PeakReader, WaveformView
 
 #: A decode that falls this short of the declared duration means a damaged file.
@@ -153,9 +152,8 @@ class SegmentTable(QTableView):
 class MediaViewer(EvidenceViewer):
     """Transport and transcript shared by the audio and video viewers."""
 
-    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
-                 on_viewed: Callable[[int], None] | None = None) -> None:
-        super().__init__(case, item, parent, on_viewed)
+    def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
         self._pending_seek_ms: int | None = None
         self._dragging = False
         self._player_failed = False
@@ -190,7 +188,7 @@ class MediaViewer(EvidenceViewer):
         transport.addSpacing(8)
         transport.addWidget(self.status)
 
-        segments = [a for a in case.annotations.list(item.id) if a.kind == "audio_segment"]
+        segments = [a for a in self.reader.annotations.list(self.item.id) if a.kind == "audio_segment"]
         self.segment_model = SegmentModel(segments, self)
         self.segment_table = SegmentTable(self.segment_model)
         self.segment_table.setObjectName("segmentTable")
@@ -338,9 +336,11 @@ class MediaViewer(EvidenceViewer):
 class AudioViewer(MediaViewer):
     """A recording with its waveform and transcript."""
 
-    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
-                 on_viewed: Callable[[int], None] | None = None) -> None:
-        super().__init__(case, item, parent, on_viewed)
+    media_types = ("audio/",)
+    kinds = ("audio",)
+
+    def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
         self.waveform = WaveformView()
         self.waveform.setObjectName("waveform")
         self.waveform.set_segments(self._segment_spans())
@@ -395,9 +395,11 @@ class AudioViewer(MediaViewer):
 class VideoViewer(MediaViewer):
     """A video with the same transport and transcript as audio."""
 
-    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
-                 on_viewed: Callable[[int], None] | None = None) -> None:
-        super().__init__(case, item, parent, on_viewed)
+    media_types = ("video/",)
+    kinds = ("video",)
+
+    def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
         self.video = QVideoWidget()
         self.video.setObjectName("videoWidget")
         self.video.setMinimumHeight(200)

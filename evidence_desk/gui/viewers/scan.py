@@ -47,10 +47,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evidence_desk.core.case import Case
-from evidence_desk.core.records import Annotation, Item
+from evidence_desk.core.records import Annotation
 
 from .base import EvidenceViewer, monospace_font, plain_label, roomy, section_title
+from .context import ViewerContext
 from .text import decode_evidence_text
 
 ZOOM_STEP = 1.25
@@ -168,9 +168,11 @@ class PageView(QGraphicsView):
 class ScanViewer(EvidenceViewer):
     """An image page with its regions, beside the notes and the derived text."""
 
-    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
-                 on_viewed: Callable[[int], None] | None = None) -> None:
-        super().__init__(case, item, parent, on_viewed)
+    media_types = ("image/",)
+    kinds = ("scan",)
+
+    def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
         self.scene = QGraphicsScene(self)
         self.view = PageView(self.scene)
         self.view.setObjectName("pageView")
@@ -244,7 +246,7 @@ class ScanViewer(EvidenceViewer):
         layout.addWidget(self.splitter)
 
         self._load_page()
-        self._add_regions([a for a in case.annotations.list(item.id) if a.kind == "region"])
+        self._add_regions([a for a in self.reader.annotations.list(self.item.id) if a.kind == "region"])
         self._add_transcriptions()
         self.view.regionClicked.connect(self.select_region)
 
@@ -330,7 +332,7 @@ class ScanViewer(EvidenceViewer):
                                    "Regions — none annotated on this scan")
 
     def _add_transcriptions(self) -> None:
-        derived = self.case.items.derived(self.item.id)
+        derived = self.reader.items.derived(self.item.id)
         if not derived:
             empty = QLabel("No transcription or OCR text has been derived from this scan.")
             empty.setTextFormat(Qt.TextFormat.PlainText)
@@ -345,7 +347,7 @@ class ScanViewer(EvidenceViewer):
             edit.setObjectName(f"transcription-{record.id}")
             if record.media_type.startswith("text/") or record.media_type == "application/json":
                 try:
-                    text, _ = decode_evidence_text(self.case.items.read_bytes(record.id))
+                    text, _ = decode_evidence_text(self.reader.items.read_bytes(record.id))
                 except OSError as exc:
                     text = f"[the derived record cannot be read: {exc.strerror or exc}]"
             else:

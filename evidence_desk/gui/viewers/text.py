@@ -7,16 +7,14 @@ show as the characters they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QSplitter, QTextEdit, QVBoxLayout, QWidget
 
-from evidence_desk.core.case import Case
-from evidence_desk.core.records import Annotation, Item
+from evidence_desk.core.records import Annotation
 
 from .base import EvidenceViewer, plain_label, roomy, section_title
+from .context import ViewerContext
 
 #: More than this is shown truncated, so a huge log cannot freeze the window.
 MAX_SHOWN_BYTES = 8 * 1024 * 1024
@@ -59,9 +57,10 @@ def document_position(text: str, offset: int) -> int:
 class TextViewer(EvidenceViewer):
     """A read-only text with its passages."""
 
-    def __init__(self, case: Case, item: Item, parent: QWidget | None = None,
-                 on_viewed: Callable[[int], None] | None = None) -> None:
-        super().__init__(case, item, parent, on_viewed)
+    media_types = ("text/", "application/json", "application/xml", "message/rfc822")
+
+    def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
         self.text = ""
         self.encoding_label = plain_label("", selectable=True)
         self.encoding_label.setObjectName("encodingLabel")
@@ -98,7 +97,7 @@ class TextViewer(EvidenceViewer):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
-        self.passages = [a for a in case.annotations.list(item.id) if a.kind == "passage"]
+        self.passages = [a for a in self.reader.annotations.list(self.item.id) if a.kind == "passage"]
         self._load()
 
     def _load(self) -> None:
