@@ -29,7 +29,7 @@ class Annotations:
                "created_by": self.case.examiner}
         with self.case.change():
             try:
-                annotation_id = self.case.db["annotation"].insert(row).last_pk
+                annotation_id = self.case.insert("annotation", row)
             except Exception as exc:  # a CHECK constraint names the broken anchor
                 if "CHECK constraint" in str(exc):
                     raise BadInput(f"the {kind} annotation's anchor is incomplete or inverted") from None

@@ -31,7 +31,7 @@ from typing import Any
 
 import sqlite_utils
 
-from . import custody, store
+from . import custody, replay, store
 from . import uncertain_time as utime
 from .annotations import Annotations
 from .claims import Claims
@@ -79,6 +79,8 @@ class Change:
 
     placed: list[Placed] = field(default_factory=list)
     entries: list[CustodyEntry] = field(default_factory=list)
+    #: new states of rows written since the last custody entry; the next entry carries them
+    records: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Case:
@@ -148,10 +150,11 @@ class Case:
                     "default_examiner": examiner.strip(), "default_tz": tz,
                     "signing_key": raw_private, "public_key": raw_public,
                 })
+                row = next(db["case_info"].rows)
                 first = custody.append(db, case_id, NewEntry(
                     action="case_created", examiner=examiner.strip(), purpose="case opened",
                     details={"title": title.strip(), "description": description, "tz": tz,
-                             "public_key": raw_public.hex()}))
+                             "public_key": raw_public.hex(), "records": [replay.record("case_info", row)]}))
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.conn.execute("PRAGMA journal_mode = DELETE")
             db.conn.close()
@@ -179,14 +182,33 @@ class Case:
                     store.migrate(db, db_path)  # raises CaseTooNew
                 db.execute("PRAGMA query_only = ON")
             else:
-                store.migrate(db, db_path)
+                found = store.migrate(db, db_path)
             case = cls(path, db, read_only=read_only, examiner=examiner)
         except BaseException:
             db.conn.close()
             raise
         if not read_only:
             case._recover()
+            if 0 < found < store.REPLAY_SCHEMA and not case._has_baseline():
+                case._record_baseline(found)
         return case
+
+    def _has_baseline(self) -> bool:
+        return self.scalar("SELECT 1 FROM custody WHERE action = 'baseline' LIMIT 1") is not None
+
+    def _record_baseline(self, from_schema: int) -> None:
+        """A case made before entries carried their records: write down, once, the state found,
+        so replay starts from it. What came before it is not proven by the chain."""
+        with self.change():
+            records = []
+            for table, key in replay.TABLE_KEYS.items():
+                if self.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table) is None:
+                    continue
+                order = ", ".join(f"[{c}]" for c in key)
+                records += [replay.record(table, row) for row in self.rows(f"SELECT * FROM [{table}] ORDER BY {order}")]
+            self.log(replay.BASELINE, target_type="case",
+                     purpose=f"state at upgrade from schema {from_schema}, not proven before this point",
+                     details={"from_schema": from_schema, "records": records})
 
     def close(self) -> None:
         with self.lock:
@@ -233,6 +255,9 @@ class Case:
             try:
                 with store.transaction(self.db):
                     yield change
+                    if change.records:  # a bug, not a user error: nothing may change unrecorded
+                        raise RuntimeError("rows were written without a custody entry: "
+                                           + ", ".join(sorted({r["table"] for r in change.records})))
                     last = self.db.execute(
                         "SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
             except BaseException:
@@ -250,9 +275,52 @@ class Case:
         if self._open_change is None:
             raise RuntimeError("custody entries are written inside case.change()")
         fields.setdefault("examiner", self.examiner)
+        if self._open_change.records:
+            fields["details"] = {**(fields.get("details") or {}), "records": self._open_change.records}
+            self._open_change.records = []
         entry = custody.append(self.db, self.id, NewEntry(action=action, **fields))
         self._open_change.entries.append(entry)
         return entry
+
+    # --- writing rows: each write notes the row's new state for the next custody entry ---
+
+    def insert(self, table: str, row: dict[str, Any]) -> Any:
+        """Insert one row (inside :meth:`change`); return its id (or its key, for tables keyed otherwise)."""
+        change = self._writing()
+        pk = self.db[table].insert(row).last_pk
+        columns = replay.TABLE_KEYS[table]
+        key = (pk,) if columns == ("id",) else tuple(row[c] for c in columns)
+        change.records.append(replay.record(table, self._row(table, key)))
+        return pk if columns == ("id",) else key
+
+    def update(self, table: str, key: Any, values: dict[str, Any]) -> None:
+        """Change columns of the row keyed ``key`` (an id, or a tuple of key values)."""
+        change = self._writing()
+        key = key if isinstance(key, tuple) else (key,)
+        columns = replay.TABLE_KEYS[table]
+        sets = ", ".join(f"[{name}] = ?" for name in values)
+        where = " AND ".join(f"[{c}] = ?" for c in columns)
+        self.db.execute(f"UPDATE [{table}] SET {sets} WHERE {where}", [*values.values(), *key])
+        change.records.append(replay.record(table, self._row(table, key)))
+
+    def delete(self, table: str, key: Any) -> None:
+        """Remove the row keyed ``key``; the next custody entry records the removal."""
+        change = self._writing()
+        key = key if isinstance(key, tuple) else (key,)
+        where = " AND ".join(f"[{c}] = ?" for c in replay.TABLE_KEYS[table])
+        self.db.execute(f"DELETE FROM [{table}] WHERE {where}", list(key))
+        change.records.append(replay.record(table, None, key))
+
+    def _writing(self) -> Change:
+        if self._open_change is None:
+            raise RuntimeError("rows are written inside case.change()")
+        return self._open_change
+
+    def _row(self, table: str, key: tuple[Any, ...]) -> dict[str, Any]:
+        where = " AND ".join(f"[{c}] = ?" for c in replay.TABLE_KEYS[table])
+        cursor = self.db.execute(f"SELECT * FROM [{table}] WHERE {where}", list(key))
+        names = [d[0] for d in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
     def scalar(self, sql: str, *params: Any) -> Any:
         with self.lock:

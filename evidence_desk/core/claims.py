@@ -22,8 +22,8 @@ class Claims:
         if not text.strip():
             raise BadInput("a claim needs its text")
         with self.case.change():
-            claim_id = self.case.db["claim"].insert({"text": text.strip(), "created_at": now_text(),
-                                                "created_by": self.case.examiner}).last_pk
+            claim_id = self.case.insert("claim", {"text": text.strip(), "created_at": now_text(),
+                                                "created_by": self.case.examiner})
             self.case.log("claim_added", target_type="claim", target_id=claim_id, details={"text": text.strip()})
         return self.get(claim_id)
 
@@ -38,9 +38,9 @@ class Claims:
         else:
             self.case.statements.get(statement_id)  # type: ignore[arg-type]
         with self.case.change():
-            link_id = self.case.db["claim_link"].insert({
+            link_id = self.case.insert("claim_link", {
                 "claim_id": claim_id, "item_id": item_id, "statement_id": statement_id, "stance": stance,
-                "note": note, "created_at": now_text(), "created_by": self.case.examiner}).last_pk
+                "note": note, "created_at": now_text(), "created_by": self.case.examiner})
             self.case.log("claim_linked", target_type="claim", target_id=claim_id, item_id=item_id,
                       details={"link": link_id, "item_id": item_id, "statement_id": statement_id,
                                "stance": stance, "note": note})

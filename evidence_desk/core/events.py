@@ -30,7 +30,7 @@ class Events:
                "time_normalised_by": f"{self.case.examiner} (Evidence Desk reader)" if when else "",
                "created_at": now_text(), "created_by": self.case.examiner}
         with self.case.change():
-            event_id = self.case.db["event"].insert(row).last_pk
+            event_id = self.case.insert("event", row)
             self.case.log("event_added", target_type="event", target_id=event_id,
                       details={k: v for k, v in row.items() if k not in ("created_at", "created_by")})
         return self.get(event_id)
@@ -56,7 +56,7 @@ class Events:
             if new_time is not None and "time" in changes:
                 update.update(q.time_row("time", new_time))
                 update["time_normalised_by"] = f"{self.case.examiner} (Evidence Desk reader)"
-            self.case.db["event"].update(event_id, update)
+            self.case.update("event", event_id, update)
             self.case.history.record_changes("event", event_id, changes, reason)
         return self.get(event_id)
 

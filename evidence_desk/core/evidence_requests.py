@@ -30,7 +30,7 @@ class Requests:
                **q.time_row("asked", utime.parse(asked, zone)), **q.time_row("due", utime.parse(due, zone)),
                "status": status, "created_at": now_text(), "created_by": self.case.examiner}
         with self.case.change():
-            request_id = self.case.db["request"].insert(row).last_pk
+            request_id = self.case.insert("request", row)
             self.case.log("request_added", target_type="request", target_id=request_id,
                       details={k: v for k, v in row.items() if k not in ("created_at", "created_by")})
         return self.list(ids=[request_id])[0]
@@ -46,10 +46,10 @@ class Requests:
             self.case.items.row(item_id)
         with self.case.change():
             if status != found[0].status:
-                self.case.db["request"].update(request_id, {"status": status})
+                self.case.update("request", request_id, {"status": status})
                 self.case.history.record_changes("request", request_id, {"status": (found[0].status, status)}, reason)
             for item_id in item_ids:
-                self.case.db["request_item"].insert({"request_id": request_id, "item_id": item_id})
+                self.case.insert("request_item", {"request_id": request_id, "item_id": item_id})
                 self.case.log("request_changed", target_type="request", target_id=request_id, item_id=item_id,
                           details={"resulting_item": item_id})
         return self.list(ids=[request_id])[0]

@@ -36,10 +36,10 @@ class Grades:
             raise UnknownRecord(f"no {target_type} with id {target_id}")
         sha = self.case.items.row(target_id)["sha256"] if target_type == "item" else None
         with self.case.change():
-            grade_id = self.case.db["grade"].insert({
+            grade_id = self.case.insert("grade", {
                 "target_type": target_type, "target_id": target_id, "reliability": reliability,
                 "credibility": credibility, "rationale": rationale.strip(), "graded_by": self.case.examiner,
-                "graded_at": now_text()}).last_pk
+                "graded_at": now_text()})
             self.case.log("graded", target_type=target_type, target_id=target_id,
                       item_id=target_id if target_type == "item" else None, item_sha256=sha,
                       purpose="grading", details={"grade": grade_id, "reliability": reliability,

@@ -79,7 +79,7 @@ class History:
                         reason: str, item_sha256: str | None = None) -> None:
         at = now_text()
         for name, (old_value, new_value) in changes.items():
-            self.case.db["metadata_change"].insert({
+            self.case.insert("metadata_change", {
                 "target_type": target_type, "target_id": target_id, "field": name,
                 "old_value": None if old_value is None else str(old_value),
                 "new_value": None if new_value is None else str(new_value),

@@ -143,7 +143,7 @@ class Items:
         if not changes:
             return self.get(item_id)
         with self.case.change():
-            self.case.db["item"].update(item_id, {k: v[1] for k, v in changes.items()})
+            self.case.update("item", item_id, {k: v[1] for k, v in changes.items()})
             self.case.history.record_changes("item", item_id, changes, reason, item_sha256=old["sha256"])
         return self.get(item_id)
 
@@ -156,10 +156,9 @@ class Items:
             return
         with self.case.change():
             if link:
-                self.case.db["item_event"].insert({"item_id": item_id, "event_id": event_id})
+                self.case.insert("item_event", {"item_id": item_id, "event_id": event_id})
             else:
-                self.case.db.execute("DELETE FROM item_event WHERE item_id = ? AND event_id = ?",
-                                [item_id, event_id])
+                self.case.delete("item_event", (item_id, event_id))
             self.case.log("linked" if link else "unlinked", target_type="item", target_id=item_id,
                       item_id=item_id, item_sha256=item["sha256"], details={"event_id": event_id})
 
@@ -232,7 +231,7 @@ class Items:
                 change.placed.append(placed)
                 source_id = self.case.sources.id_for(source)
                 if self.case.scalar("SELECT 1 FROM object WHERE sha256 = ?", placed.sha256) is None:
-                    self.case.db["object"].insert({"sha256": placed.sha256, "size": placed.size,
+                    self.case.insert("object", {"sha256": placed.sha256, "size": placed.size,
                                               "stored_at": now_text()})
                 record = {"original_name": name, "sha256": placed.sha256, "size": placed.size,
                           "media_type": media_type, "kind": kind, "description": description,
@@ -240,9 +239,9 @@ class Items:
                           "acquired_from": acquired_from, "acquisition_method": method,
                           "original_path": original_path, "source_id": source_id,
                           "derived_from": derived_from, "derivation_reason": derivation_reason}
-                item_id = self.case.db["item"].insert(record).last_pk
+                item_id = self.case.insert("item", record)
                 for event_id in event_ids:
-                    self.case.db["item_event"].insert({"item_id": item_id, "event_id": event_id})
+                    self.case.insert("item_event", {"item_id": item_id, "event_id": event_id})
                 duplicates = [r[0] for r in self.case.db.execute(
                     "SELECT id FROM item WHERE sha256 = ? AND id != ?", [placed.sha256, item_id])]
                 details: dict[str, Any] = {"item": record, "events": event_ids,

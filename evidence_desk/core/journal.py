@@ -25,8 +25,8 @@ class Journal:
             self.case.events.check([event_id])
         sha = self.case.items.row(item_id)["sha256"] if item_id is not None else None
         with self.case.change():
-            note_id = self.case.db["journal"].insert({"at": now_text(), "author": self.case.examiner, "text": text,
-                                                 "event_id": event_id, "item_id": item_id}).last_pk
+            note_id = self.case.insert("journal", {"at": now_text(), "author": self.case.examiner, "text": text,
+                                                 "event_id": event_id, "item_id": item_id})
             self.case.log("journal_note", target_type="journal", target_id=note_id, item_id=item_id,
                       item_sha256=sha, details={"text": text, "event_id": event_id, "item_id": item_id})
         return self.list(ids=[note_id])[0]

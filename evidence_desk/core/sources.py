@@ -25,9 +25,9 @@ class Sources:
         with self.case.change():
             if self.case.scalar("SELECT id FROM source WHERE name = ?", name) is not None:
                 raise BadInput(f"a source named {name!r} already exists")
-            source_id = self.case.db["source"].insert({"name": name, "kind": kind, "description": description,
+            source_id = self.case.insert("source", {"name": name, "kind": kind, "description": description,
                                                   "created_at": now_text(),
-                                                  "created_by": self.case.examiner}).last_pk
+                                                  "created_by": self.case.examiner})
             self.case.log("source_added", target_type="source", target_id=source_id,
                       details={"name": name, "kind": kind, "description": description})
         return self.get(source_id)

@@ -37,9 +37,9 @@ class Statements:
             row = {"speaker": speaker.strip(), "affiliation": affiliation, "medium": medium,
                    **q.time_row("time", time), "text": text, "item_id": item_id, "source_id": source_id,
                    "created_at": now_text(), "created_by": self.case.examiner}
-            statement_id = self.case.db["statement"].insert(row).last_pk
+            statement_id = self.case.insert("statement", row)
             for event_id in event_ids:
-                self.case.db["statement_event"].insert({"statement_id": statement_id, "event_id": event_id})
+                self.case.insert("statement_event", {"statement_id": statement_id, "event_id": event_id})
             self.case.log("statement_added", target_type="statement", target_id=statement_id,
                       details={**{k: v for k, v in row.items() if k not in ("created_at", "created_by")},
                                "events": event_ids})

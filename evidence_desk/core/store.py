@@ -378,6 +378,8 @@ CREATE INDEX custody_by_target ON custody (target_type, target_id, seq);
 # UPGRADES[n] is the SQL that takes a case at schema version n to n + 1.
 UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2, SCHEMA_3]
 SCHEMA_VERSION = len(UPGRADES)
+#: From this schema on every custody entry carries the records it wrote (see replay.py).
+REPLAY_SCHEMA = 3
 
 
 def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:

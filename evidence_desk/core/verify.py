@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from . import custody
+from . import custody, replay
 from .case import DB_FILE, VAULT_DIR
 from .errors import CaseNotFound
 from .items import ITEM_RECORD_FIELDS
@@ -86,10 +86,14 @@ class CaseFailure(Failure):
 
     item_name: str = ""
     sha256: str = ""
+    #: for a record that differs from what the chain replays: its table, key and field
+    table: str = ""
+    record: list[Any] | None = None
+    field: str | None = None
 
     @property
     def where(self) -> str:
-        return self.item_name
+        return self.item_name or (f"{self.table} {'/'.join(str(k) for k in self.record or [])}" if self.table else "")
 
     def __str__(self) -> str:
         if self.item_id is not None:
@@ -105,13 +109,19 @@ class VerifyReport(Verification):
     bytes_hashed: int = 0
     custody_entries: int = 0
     failures: list[Failure] = field(default_factory=list)
+    #: the baseline entry replay started from (a case upgraded from before whole-record replay)
+    baseline_seq: int | None = None
     FAILURE: ClassVar[type[Failure]] = CaseFailure
     WHERE: ClassVar[str] = "Name"
 
     def summary(self) -> str:
         if self.ok:
-            return (f"intact: {self.items} items, {self.objects} objects ({self.bytes_hashed} bytes) rehashed, "
-                    f"{self.custody_entries} custody entries chained")
+            text = (f"intact: {self.items} items, {self.objects} objects ({self.bytes_hashed} bytes) rehashed, "
+                    f"{self.custody_entries} custody entries chained, every record replayed from the chain")
+            if self.baseline_seq is not None:
+                text += (f" (from the baseline at entry #{self.baseline_seq}: the state at the upgrade, "
+                         "not proven before that point)")
+            return text
         return f"{len(self.failures)} failure(s) in {self.case_dir}"
 
 
@@ -204,14 +214,27 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
     # 2b. chains received with review packets, re-walked against the sender's case
     _verify_inherited(conn, fail)
 
-    # 3. the catalogue against the chain: replay each item's record
+    # 3. every record against the chain: replay the state each entry records, compare every row
+    replayed = replay.replay(chain)
+    report.baseline_seq = replayed.baseline_seq
+    if replayed.entries_with_records:
+        found = {table: _rows(conn, f"SELECT * FROM [{table}]") for table in replay.TABLE_KEYS
+                 if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                 [table]).fetchone() is not None}
+        for difference in replay.compare(replayed.state, found):
+            item_id = difference.key[0] if difference.table == "item" else None
+            fail(CaseFailure("record", difference.detail if item_id is not None else str(difference), item_id=item_id,
+                             item_name=names.get(item_id, "") if item_id is not None else "",
+                             table=difference.table, record=list(difference.key), field=difference.field))
+        _check_case_key(found.get("case_info", []), chain, fail)
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:
         if entry.get("item_id") is not None:
             by_item.setdefault(entry["item_id"], []).append(entry)
     for item in items:
         entries = by_item.get(item["id"], [])
-        _replay_item(item, entries, fail)
+        # a case from before whole-record replay (no entry carries records) keeps the item replay
+        _replay_item(item, entries, fail, fields=not replayed.entries_with_records)
     known_ids = set(names)
     for item_id, entries in sorted(by_item.items()):
         first = entries[0]
@@ -219,6 +242,75 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
                 and first["target_type"] == "item":
             fail(CaseFailure("item", f"custody entry #{first['seq']} records item {item_id}, which is no longer in "
                                      "the catalogue (deleted)", item_id=item_id, item_name="?", seq=first["seq"]))
+
+    # 4. nothing in the case folder that the case does not account for
+    for problem in unexpected_files(case_dir):
+        fail(CaseFailure("file", problem))
+
+
+#: Files a case folder may hold besides its vault objects.
+_CASE_FILES = {DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", f"{DB_FILE}-journal", custody.HEAD_FILE,
+               ".evidence-desk.lock"}
+
+
+def unexpected_files(case_dir: Path) -> list[str]:
+    """Every file or folder in the case folder that is not part of the case.
+
+    Temporaries of a live import (``vault/tmp``, ``vault/pending``, a head
+    being written) are expected only while another process holds the case's
+    lock; otherwise they are leftovers and named as such."""
+    from . import lock as case_lock
+
+    live = case_lock.holder(case_dir) is not None
+    problems: list[str] = []
+    for path in sorted(case_dir.iterdir()):
+        name = path.name
+        if name == VAULT_DIR and path.is_dir():
+            continue
+        if name in _CASE_FILES or (name.startswith(f"{DB_FILE}.v") and name.endswith(".bak")):
+            continue
+        if name.startswith(f".{custody.HEAD_FILE}.") and name.endswith(".tmp") and live:
+            continue
+        problems.append(f"{name}: an unexpected {'folder' if path.is_dir() else 'file'} in the case folder")
+    vault = case_dir / VAULT_DIR
+    if not vault.is_dir():
+        return problems + ["vault: the vault folder is missing"]
+    for path in sorted(vault.iterdir()):
+        if path.name in ("objects", "tmp", "pending") and path.is_dir():
+            continue
+        problems.append(f"vault/{path.name}: an unexpected {'folder' if path.is_dir() else 'file'} in the vault")
+    for folder, pattern, what in (("tmp", ".part", "a copy being imported"),
+                                  ("pending", ".intent", "an object being placed")):
+        for path in sorted((vault / folder).iterdir()) if (vault / folder).is_dir() else []:
+            if live and path.is_file() and path.name.endswith(pattern):
+                continue
+            kind = (f"a leftover of an interrupted import ({what}; removed the next time the case is opened "
+                    "for writing)") if path.name.endswith(pattern) else "an unexpected file"
+            problems.append(f"vault/{folder}/{path.name}: {kind}")
+    objects = vault / "objects"
+    for prefix in sorted(objects.iterdir()) if objects.is_dir() else []:
+        if not (prefix.is_dir() and len(prefix.name) == 2):
+            problems.append(f"vault/objects/{prefix.name}: an unexpected entry among the object folders")
+            continue
+        for path in sorted(prefix.iterdir()):
+            if not (path.is_file() and len(path.name) == 64 and path.name.startswith(prefix.name)
+                    and all(c in "0123456789abcdef" for c in path.name)):
+                problems.append(f"vault/objects/{prefix.name}/{path.name}: not a vault object "
+                                "(its name is no SHA-256 of this folder)")
+    return problems
+
+
+def _check_case_key(case_rows: list[dict[str, Any]], chain: list[dict[str, Any]],
+                    fail: Callable[[CaseFailure], None]) -> None:
+    """The case's public key is the one its first entry was created with (a zeroed or swapped key is named)."""
+    first = next((e for e in chain if e["action"] == "case_created"), None)
+    if not case_rows or first is None:
+        return
+    created_with = _details(first).get("public_key")
+    stored = bytes(case_rows[0].get("public_key") or b"").hex()
+    if created_with and stored != created_with:
+        fail(CaseFailure("case", f"the case's public key is {stored or 'empty'}, but entry #{first['seq']} created "
+                                 f"the case with {created_with}", seq=first["seq"]))
 
 
 def _verify_inherited(conn: sqlite3.Connection, fail: Callable[[CaseFailure], None]) -> None:
@@ -245,7 +337,8 @@ def _verify_inherited(conn: sqlite3.Connection, fail: Callable[[CaseFailure], No
                                         f"(packet {transfer['packet_name']}): {problem.message}", seq=problem.seq))
 
 
-def _replay_item(item: dict[str, Any], entries: list[dict[str, Any]], fail: Callable[[CaseFailure], None]) -> None:
+def _replay_item(item: dict[str, Any], entries: list[dict[str, Any]], fail: Callable[[CaseFailure], None],
+                 fields: bool = True) -> None:
     intake = next((e for e in entries if e["action"] in ("acquired", "derived")
                    or (e["action"] == "transferred" and "item" in _details(e))), None)
     name = item["original_name"]
@@ -263,7 +356,7 @@ def _replay_item(item: dict[str, Any], entries: list[dict[str, Any]], fail: Call
             d = _details(entry)
             if "field" in d:
                 expected[d["field"]] = d.get("new")
-    for field_name in ITEM_RECORD_FIELDS:
+    for field_name in ITEM_RECORD_FIELDS if fields else ():
         if field_name in expected and expected[field_name] != item.get(field_name):
             fail(CaseFailure("item", f"{field_name} is {item.get(field_name)!r} but the custody chain records "
                                      f"{expected[field_name]!r}: changed without a custody entry",

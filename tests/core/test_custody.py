@@ -142,7 +142,12 @@ def test_an_edit_keeps_the_value_it_replaced(case: Case, memo: int) -> None:
     logged = {e.details_dict["field"]: e.details_dict for e in case.history.entries(item_id=memo)
               if e.action == "metadata_changed"}
     assert logged["description"]["old"] == "dispatcher memo"
-    assert logged["kind"] == {"field": "kind", "old": "document", "new": "scan"}
+    assert {k: v for k, v in logged["kind"].items() if k != "records"} == {"field": "kind", "old": "document",
+                                                                           "new": "scan"}
+    # the entries carry the rows' new states: the item as edited, and each logged change
+    states = [r for e in case.history.entries(item_id=memo) for r in e.details_dict.get("records", [])]
+    assert [r["row"]["kind"] for r in states if r["table"] == "item"][-1] == "scan"
+    assert {r["row"]["field"] for r in states if r["table"] == "metadata_change"} == {"description", "kind"}
     assert verify(case.path).ok
 
 

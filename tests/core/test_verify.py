@@ -192,8 +192,8 @@ def test_an_item_whose_metadata_was_edited_without_custody_is_named(template: Pa
     report = tampered(template, lambda c: c.execute(
         "UPDATE item SET description = 'nothing to see' WHERE id = 1"))
     assert [str(f) for f in report.failures] == [
-        "item 1 (dispatch.wav): description is 'nothing to see' but the custody chain records '': "
-        "changed without a custody entry"]
+        "item 1 (dispatch.wav): field description: the chain says '', the database says 'nothing to see' "
+        "(changed without a custody entry)"]
 
 
 def test_an_item_pointed_at_other_content_is_named(template: Path) -> None:

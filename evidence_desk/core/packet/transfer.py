@@ -178,34 +178,34 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
             for copy in staged.values():
                 placed = case.vault.place(copy)
                 change.placed.append(placed)
-                db["object"].insert({"sha256": placed.sha256, "size": placed.size, "stored_at": now_text()})
-            transfer_id = db["transfer_in"].insert({
+                case.insert("object", {"sha256": placed.sha256, "size": placed.size, "stored_at": now_text()})
+            transfer_id = case.insert("transfer_in", {
                 "source_case_id": dump["case"]["id"], "source_title": dump["case"]["title"],
                 "source_public_key": report.public_key_hex, "source_fingerprint": report.fingerprint,
                 "custody_head_seq": head.get("seq", 0), "custody_head_hash": head.get("entry_hash", "0" * 64),
                 "tagmanifest_sha256": report.tagmanifest_sha256,
                 "signature": (root / format.SIGNATURE).read_bytes().hex(),
                 "packet_name": packet_name, "released_by": released_by, "received_by": received_by,
-                "received_at": now_text()}).last_pk
+                "received_at": now_text()})
             # Packets the sender had itself received travel on with their records.
             transfer_of = {dump["case"]["id"]: transfer_id}
             for earlier in tables.get("transfer_in", []):
                 row = {k: v for k, v in earlier.items() if k != "id"}
-                transfer_of.setdefault(earlier["source_case_id"], db["transfer_in"].insert(row).last_pk)
+                transfer_of.setdefault(earlier["source_case_id"], case.insert("transfer_in", row))
             for source_case_id, line in inherited:
                 entry = json.loads(line)
-                db["inherited_custody"].insert({"source_case_id": source_case_id, "seq": entry["seq"],
+                case.insert("inherited_custody", {"source_case_id": source_case_id, "seq": entry["seq"],
                                                 "entry_hash": entry["entry_hash"], "line": line,
                                                 "transfer_id": transfer_of.get(source_case_id, transfer_id)})
             for table in _TABLES:
                 columns = set(db[table].columns_dict)
                 rows = [{k: v for k, v in row.items() if k in columns} for row in tables.get(table, [])]
-                if rows:
-                    db[table].insert_all(rows)
+                for row in rows:
+                    case.insert(table, row)
             case.log("imported", target_type="case", purpose=purpose, released_by=released_by,
                       received_by=received_by, details={**transfer_facts, "transfer": transfer_id,
                                                         "items": len(items),
-                                                        "records": {t: len(tables.get(t, [])) for t in _TABLES}})
+                                                        "record_counts": {t: len(tables.get(t, [])) for t in _TABLES}})
             events_of: dict[int, list[int]] = {}
             for link in tables.get("item_event", []):
                 events_of.setdefault(link["item_id"], []).append(link["event_id"])
