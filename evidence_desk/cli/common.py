@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         return func(args)
     except EvidenceDeskError as exc:
         error(str(exc))
-        return EXIT_USAGE
+        return exc.exit_code
     except OSError as exc:  # a vanished case folder, a full disk, permissions (BrokenPipeError too)
         error(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         return EXIT_USAGE

@@ -1,6 +1,7 @@
 """Errors a user can fix. Anything else escaping core is a bug.
 
-The CLI prints one line and exits 2 for these; the GUI shows a dialog.
+The CLI prints one line and exits with the error's :attr:`exit_code` (2, bad
+input, unless the class says otherwise); the GUI shows a dialog.
 """
 
 from __future__ import annotations
@@ -8,6 +9,9 @@ from __future__ import annotations
 
 class EvidenceDeskError(Exception):
     """Base of all errors the user can act on (bad input, missing case...)."""
+
+    #: the command line's exit code: 1 verification found problems, 2 bad input, 3 the environment refused
+    exit_code = 2
 
 
 class CaseNotFound(EvidenceDeskError):
@@ -27,7 +31,13 @@ class CaseReadOnly(EvidenceDeskError):
 
 
 class CaseLocked(EvidenceDeskError):
-    pass
+    exit_code = 3
+
+
+class VerificationFailed(EvidenceDeskError):
+    """Work refused because the case (or a packet) does not verify; the message names what failed."""
+
+    exit_code = 1
 
 
 class UnknownRecord(EvidenceDeskError):

@@ -51,6 +51,7 @@ class Events:
                 changes["time"] = (old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz)
         if not changes:
             return old
+        reason = q.require_reason(reason, "an event's edit")
         with self.case.change():
             update: dict[str, Any] = {k: v[1] for k, v in changes.items() if k != "time"}
             if new_time is not None and "time" in changes:

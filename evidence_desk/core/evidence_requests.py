@@ -46,6 +46,7 @@ class Requests:
             self.case.items.row(item_id)
         with self.case.change():
             if status != found[0].status:
+                q.require_reason(reason, "a request's change of status")
                 self.case.update("request", request_id, {"status": status})
                 self.case.history.record_changes("request", request_id, {"status": (found[0].status, status)}, reason)
             for item_id in item_ids:

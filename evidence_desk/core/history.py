@@ -77,6 +77,7 @@ class History:
 
     def record_changes(self, target_type: str, target_id: int, changes: dict[str, tuple[Any, Any]],
                         reason: str, item_sha256: str | None = None) -> None:
+        reason = q.require_reason(reason, f"a {target_type}'s edit")
         at = now_text()
         for name, (old_value, new_value) in changes.items():
             self.case.insert("metadata_change", {
@@ -87,5 +88,5 @@ class History:
             self.case.log("metadata_changed" if target_type == "item" else f"{target_type}_changed",
                       target_type=target_type, target_id=target_id,
                       item_id=target_id if target_type == "item" else None, item_sha256=item_sha256,
-                      purpose=reason or "metadata edit",
+                      purpose=reason,
                       details={"field": name, "old": old_value, "new": new_value})

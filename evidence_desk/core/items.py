@@ -142,6 +142,7 @@ class Items:
                 changes[name] = (old[name], value)
         if not changes:
             return self.get(item_id)
+        reason = q.require_reason(reason, "an item's edit")
         with self.case.change():
             self.case.update("item", item_id, {k: v[1] for k, v in changes.items()})
             self.case.history.record_changes("item", item_id, changes, reason, item_sha256=old["sha256"])

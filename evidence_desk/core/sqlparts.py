@@ -50,3 +50,10 @@ def time_of(row: dict[str, Any], prefix: str) -> utime.UncertainTime:
     return utime.from_stored(row[f"{prefix}_raw"], row[f"{prefix}_start"], row[f"{prefix}_end"],
                              row[f"{prefix}_tz"], row[f"{prefix}_precision"], row[f"{prefix}_sort"],
                              row[f"{prefix}_note"])
+
+
+def require_reason(reason: str, what: str) -> str:
+    """Every change says why; an empty reason is refused before anything is written."""
+    if not reason or not reason.strip():
+        raise BadInput(f"{what} needs a reason (it goes into the custody record)")
+    return reason.strip()

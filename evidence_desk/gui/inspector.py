@@ -64,6 +64,7 @@ class ItemDetails(QWidget):
     """The editable metadata form of one item."""
 
     save_requested = Signal(int, dict, dict, str)  # item id, old fields, new fields, reason
+    reason_needed = Signal()  # Save was pressed with no reason given
 
     def __init__(self) -> None:
         super().__init__()
@@ -183,6 +184,11 @@ class ItemDetails(QWidget):
         changed = {k: v for k, v in new.items() if v != old[k]}
         if not changed:
             self._set_dirty(False)
+            return
+        if not self.reason.text().strip():  # every change says why, as the custody record will
+            self.reason.setPlaceholderText("a reason is required: why you change it (goes into the custody record)")
+            self.reason.setFocus()
+            self.reason_needed.emit()
             return
         self.save_requested.emit(self.item.id, {k: old[k] for k in changed}, changed, self.reason.text())
 

@@ -29,7 +29,7 @@ class EditItemCommand(QUndoCommand):
         self.item_id = item_id
         self.old = old
         self.new = new
-        self.reason = reason.strip() or "metadata edit"
+        self.reason = reason.strip()
         self._done_once = False
 
     def redo(self) -> None:
@@ -57,7 +57,7 @@ class EditEventCommand(QUndoCommand):
         self.event_id = event_id
         self.old = {k: old[k] for k in new}  # only what the edit touches
         self.new = new
-        self.reason = reason.strip() or "event edit"
+        self.reason = reason.strip()
         self._done_once = False
 
     def redo(self) -> None:

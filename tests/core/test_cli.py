@@ -278,3 +278,16 @@ def test_version_and_help_load_neither_qt_nor_the_database_stack() -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]", "the CLI must start fast: import these inside the commands that need them"
+
+
+def test_an_edit_without_a_reason_exits_2_with_one_line_and_writes_nothing(
+        capsys: pytest.CaptureFixture[str], case_dir: Path, files: list[Path]) -> None:
+    assert run(capsys, "add", case_dir, files[1], "--examiner", "Ann Examiner")[0] == 0
+    before = custody_rows(case_dir)
+    code, out, err = run(capsys, "edit", case_dir, "1", "--description", "changed", "--examiner", "Ann Examiner")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == ["evidence-desk: error: an item's edit needs a reason (it goes into the custody record)"]
+    assert custody_rows(case_dir) == before
+    code, _, _ = run(capsys, "edit", case_dir, "1", "--description", "changed", "--reason", "typo",
+                     "--examiner", "Ann Examiner")
+    assert code == 0 and custody_rows(case_dir) == before + 1

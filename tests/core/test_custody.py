@@ -36,7 +36,7 @@ def head(case: Case) -> tuple[int, str]:
 
 CHANGES: dict[str, tuple[Callable[[Case, int], object], str]] = {
     "add_event": (lambda c, i: c.events.add("Stand-down order", when="4 Oct 2025 12:34"), "event_added"),
-    "edit_event": (lambda c, i: c.events.edit(c.events.add("x").id, title="y"), "event_changed"),
+    "edit_event": (lambda c, i: c.events.edit(c.events.add("x").id, "retitled", title="y"), "event_changed"),
     "add_source": (lambda c, i: c.sources.add("Union leader", kind="person"), "source_added"),
     "add_statement": (lambda c, i: c.statements.add("CPD", "press release", "Officers did respond."),
                       "statement_added"),
@@ -46,7 +46,8 @@ CHANGES: dict[str, tuple[Callable[[Case, int], object], str]] = {
     "annotate": (lambda c, i: c.annotations.add(i, "passage", "clear everybody out", text_start=21,
                                                text_end=40), "annotated"),
     "request": (lambda c, i: c.requests.add("Body-worn video", addressed_to="CPD"), "request_added"),
-    "request_status": (lambda c, i: c.requests.set_status(c.requests.add("Logs").id, "fulfilled", [i]),
+    "request_status": (lambda c, i: c.requests.set_status(c.requests.add("Logs").id, "fulfilled", [i],
+                                                         reason="logs arrived"),
                        "request_changed"),
     "journal": (lambda c, i: c.journal.add("asked for the full log", item_id=i), "journal_note"),
     "edit_item": (lambda c, i: c.items.edit(i, reason="typo", description="memo"), "metadata_changed"),
@@ -187,3 +188,18 @@ def test_each_entry_chains_to_the_one_before(case: Case, memo: int) -> None:
         assert after.seq == before.seq + 1 and after.prev_hash == before.entry_hash
     for entry in entries:
         assert custody.entry_hash(entry.__dict__) == entry.entry_hash
+
+
+@pytest.mark.parametrize("edit", ["item", "event", "request"])
+def test_a_change_without_a_reason_is_refused_and_nothing_is_written(case: Case, memo: int, edit: str) -> None:
+    event = case.events.add("Stand-down order")
+    request = case.requests.add("Radio logs")
+    before = len(case.history.entries())
+    change = {"item": lambda: case.items.edit(memo, "  ", description="changed"),
+              "event": lambda: case.events.edit(event.id, "", title="Renamed"),
+              "request": lambda: case.requests.set_status(request.id, "fulfilled", reason="")}[edit]
+    with pytest.raises(BadInput, match="needs a reason"):
+        change()
+    assert len(case.history.entries()) == before
+    assert case.items.get(memo).description != "changed" and case.events.get(event.id).title != "Renamed"
+    assert case.requests.list(ids=[request.id])[0].status == "open"

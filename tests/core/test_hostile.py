@@ -246,8 +246,9 @@ def test_malformed_case_records_are_reported_not_crashed_on(good_packet: Path, t
 
 
 def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_path: Path) -> None:
-    """Signed by the real key, so it verifies, yet its records reference an event
-    that does not exist: the import refuses and keeps nothing."""
+    """Signed by the real key, yet its records reference an event that does not
+    exist and no custody entry created that link: verification names the forged
+    record, and the import refuses and keeps nothing."""
     import hashlib
     import json
 
@@ -280,8 +281,10 @@ def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_pa
     (packet / "seal" / "tagmanifest-sha256.txt.sig").write_bytes(signing.sign(case.signing_key_bytes(),
                                                                               tags.read_bytes()))
     case.close()
-    assert verify_packet(packet).ok
-    with pytest.raises(PacketRejected, match="cannot be rebuilt"):
+    report = verify_packet(packet)
+    assert [str(f) for f in report.failures] == [
+        "data/case.json: item_event 1/999: a row no custody entry created (found {'item_id': 1, 'event_id': 999})"]
+    with pytest.raises(PacketRejected):
         import_packet(packet, tmp_path / "received", examiner="Bob")
     assert not (tmp_path / "received").exists()
     assert not [p for p in tmp_path.iterdir() if ".receiving" in p.name]

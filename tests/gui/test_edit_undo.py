@@ -37,3 +37,25 @@ def test_edit_description_then_ctrl_z_restores_it(qtbot, window) -> None:
     # the inspector's custody tab shows both
     shown = [window.inspector.custody.entries[r].action for r in range(window.inspector.custody.rowCount())]
     assert shown.count("metadata_changed") == 2
+
+
+def test_saving_an_edit_without_a_reason_is_refused_and_nothing_is_written(qtbot, window) -> None:
+    case = window.writer
+    window.select_event_row(0)
+    window.select_item_row(0)
+    item = window.inspector.item
+    details = window.inspector.details
+    before = len(case.history.entries())
+    details.description.setPlainText("rewritten without saying why")
+    assert details.reason.text() == ""
+    with qtbot.waitSignal(details.reason_needed, timeout=2000):
+        qtbot.mouseClick(details.save, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert case.items.get(item.id).description == "dispatcher memo"
+    assert len(case.history.entries()) == before
+    assert "reason is required" in details.reason.placeholderText()
+    # giving the reason saves it
+    details.reason.setText("the clerk's own words")
+    qtbot.mouseClick(details.save, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert case.items.get(item.id).description == "rewritten without saying why"

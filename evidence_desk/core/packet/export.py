@@ -26,7 +26,7 @@ from typing import Any
 
 from .. import custody, signing
 from ..case import Case
-from ..errors import Cancelled, EvidenceDeskError
+from ..errors import Cancelled, EvidenceDeskError, VerificationFailed
 from ..fsutil import fsync_dir
 from ..vault import Digest, Progress, ShouldCancel, hash_file
 from ..verify import VerifyReport
@@ -40,6 +40,16 @@ CHUNK = 4 * 1024 * 1024
 
 class PacketError(EvidenceDeskError):
     """The packet cannot be written (destination exists, evidence damaged)."""
+
+
+class PacketNotSealed(PacketError, VerificationFailed):
+    """The case failed verification; its report names each failure."""
+
+    exit_code = 1
+
+    def __init__(self, verification: VerifyReport, message: str) -> None:
+        super().__init__(message)
+        self.verification = verification
 
 
 def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: int | None = None,
@@ -172,6 +182,10 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
 
     # The report states what verification found at the moment of sealing.
     verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
+    if not verification.ok:  # a packet never carries records its own chain does not prove
+        shown = "; ".join(str(f) for f in verification.failures[:5])
+        more = f" (and {len(verification.failures) - 5} more)" if len(verification.failures) > 5 else ""
+        raise PacketNotSealed(verification, f"the case does not verify, so no packet was sealed: {shown}{more}")
     _write_reports(case, work, event_id, fingerprint, verification)
     for rel in (format.REPORT_PDF, format.REPORT_HTML):
         payload[rel] = hash_file(work / rel).sha256

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .. import custody, signing
+from .. import custody, replay, signing
 from ..vault import Progress, ShouldCancel, hash_file
 from ..verify import CaseFailure, Failure, Verification, _replay_item
 from . import format
@@ -372,6 +372,27 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
                                      f"records that the case was opened with key {opened_with}: it was re-sealed "
                                      "by someone else", path=format.PUBLIC_HEX, seq=chain[0].get("seq"))
 
+    # every record the packet carries must be the state its own chain replays to
+    replayed = replay.replay(chain)
+    if replayed.entries_with_records:
+        carried = {table: [{k: v for k, v in row.items() if k != "packet_path"} for row in rows
+                           if isinstance(row, dict)]
+                   for table, rows in dump["tables"].items() if isinstance(rows, list)}
+        whole_case = not isinstance(dump.get("scope"), dict) or dump["scope"].get("event_id") is None
+        try:
+            differences = replay.compare(replayed.state, carried, tables=None if whole_case else ())
+        except (KeyError, TypeError):
+            differences = []
+            report.fail("record", f"{format.CASE_JSON} holds records without their keys", path=format.CASE_JSON)
+        for difference in differences:
+            report.fail("record", f"{format.CASE_JSON}: {difference}", path=format.CASE_JSON,
+                        item_id=difference.key[0] if difference.table == "item" else None)
+        chain_case = next(iter(replayed.state.get("case_info", {}).values()), None)
+        if chain_case is not None:
+            for name in ("title", "description", "default_tz"):
+                if name in case and case.get(name) != chain_case.get(name):
+                    report.fail("record", f"{format.CASE_JSON}: the case's {name} is {case.get(name)!r}, the "
+                                          f"chain says {chain_case.get(name)!r}", path=format.CASE_JSON)
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:
         if entry.get("item_id") is not None:
@@ -392,7 +413,7 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
             report.fail("item", f"{label}: {rel} has SHA-256 {actual[rel]}, the catalogue says {sha}", path=rel,
                         item_id=item_id)
         problems: list[CaseFailure] = []
-        _replay_item(item, by_item.get(item_id, []), problems.append)
+        _replay_item(item, by_item.get(item_id, []), problems.append, fields=not replayed.entries_with_records)
         for problem in problems:
             report.fail("item", f"{label}: {problem.message}", item_id=item_id, seq=problem.seq, path=rel)
 
