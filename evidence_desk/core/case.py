@@ -322,6 +322,11 @@ class Case:
         names = [d[0] for d in cursor.description]
         return dict(zip(names, cursor.fetchone(), strict=True))
 
+    def columns(self, table: str) -> set[str]:
+        """The columns of ``table``; empty when the case has no such table (an older schema)."""
+        with self.lock:
+            return {row[1] for row in self.db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+
     def scalar(self, sql: str, *params: Any) -> Any:
         with self.lock:
             row = self.db.execute(sql, params).fetchone()

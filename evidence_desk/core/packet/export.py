@@ -304,8 +304,7 @@ def scoped_tables(case: Case, event_id: int | None) -> dict[str, list[dict[str, 
 
 
 def _has_table(case: Case, name: str) -> bool:
-    return case.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                           [name]).fetchone() is not None
+    return bool(case.columns(name))
 
 
 # --- bytes out ---------------------------------------------------------------------

@@ -174,7 +174,6 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
     # catalogue rows with their original ids inside the case's own change.
     try:
         with case.change() as change:
-            db = case.db
             for copy in staged.values():
                 placed = case.vault.place(copy)
                 change.placed.append(placed)
@@ -198,7 +197,7 @@ def _receive(case: Case, root: Path, dump: dict[str, Any], report: PacketReport,
                                                 "entry_hash": entry["entry_hash"], "line": line,
                                                 "transfer_id": transfer_of.get(source_case_id, transfer_id)})
             for table in _TABLES:
-                columns = set(db[table].columns_dict)
+                columns = case.columns(table)
                 rows = [{k: v for k, v in row.items() if k in columns} for row in tables.get(table, [])]
                 for row in rows:
                     case.insert(table, row)
