@@ -92,6 +92,12 @@ def main() -> int:
     # a verification that finds the altered memo scan
     tampered = work / "Tampered copy"
     shutil.copytree(work / "Demo case", tampered, ignore=shutil.ignore_patterns(".evidence-desk.lock"))
+    # and a statement rewritten in the database, with no custody entry: replay names it
+    import sqlite3
+
+    with sqlite3.connect(tampered / "case.sqlite") as conn:
+        conn.execute("UPDATE statement SET text = 'No order to stand down was ever given.' WHERE id = "
+                     "(SELECT min(id) FROM statement)")
     window = MainWindow()
     window.resize(1440, 900)
     window.open_case(tampered)
