@@ -5,11 +5,17 @@ Jinja2 autoescaping turns every value from the case into text, so a file
 name or statement containing markup is shown, never interpreted. The report's
 canonical JSON is embedded (as inert ``application/json``) so a reviewer can
 recompute the report hash printed on the page.
+
+Case strings are isolated in ``<bdi>`` (long texts get ``dir="auto"``), so a
+right-to-left name, or a bidi control inside one, cannot reorder the text
+around it. Faces for the scripts the report uses are embedded
+(:mod:`webfonts`), so it shows Arabic or CJK on a machine without such fonts.
 """
 
 from __future__ import annotations
 
 import functools
+import secrets
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -18,13 +24,15 @@ from markupsafe import Markup
 from ..fsutil import atomic_write_text
 from ..resources import resource
 from .model import REPORT_HASH_EXPLANATION, ReportModel, model_json, report_hash
+from .webfonts import font_face_css
 
 
 @functools.cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(resource("report"))), autoescape=select_autoescape(
+    env = Environment(loader=FileSystemLoader(str(resource("report"))), autoescape=select_autoescape(
         enabled_extensions=("html", "j2"), default_for_string=True, default=True),
         undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    return env
 
 
 def embedded_json(model: ReportModel) -> str:
@@ -40,12 +48,16 @@ def embedded_json(model: ReportModel) -> str:
 def render_html_text(model: ReportModel) -> str:
     digest = report_hash(model)
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    slot = f"/* embedded faces {secrets.token_hex(16)} */"  # unguessable: case text cannot stand in for it
+    page = template.render(
         m=model, digest=digest, css=Markup(resource("report", "report.css").read_text("utf-8")),
+        font_faces=Markup(slot),
         hash_explanation=REPORT_HASH_EXPLANATION, content_json=Markup(embedded_json(model)),
         custody_total=sum(len(i.custody) for i in model.items),
         contested=sum(c.contested for c in model.claims),
         source_grades=[g for s in model.sources for g in s.grades])
+    # The faces are picked from the text the page really holds, so it is rendered first.
+    return page.replace(slot, font_face_css(page), 1)
 
 
 def render_html(model: ReportModel, out: Path) -> Path:

@@ -1,7 +1,10 @@
 """The PDF edition of the chain-of-custody report (ReportLab platypus, A4).
 
-Fonts are DejaVu Sans / DejaVu Sans Mono from ``resources/fonts`` and are
-embedded (subset) in the file, so the report prints the same everywhere.
+Fonts are DejaVu Sans / DejaVu Sans Mono from ``resources/fonts``, with a face
+for each script they lack (:mod:`fonts`), all embedded (subset) in the file, so
+the report prints the same everywhere. Text in other scripts, right to left,
+with marks or emoji, is shaped and put in visual order (:mod:`pdftext`,
+:mod:`textruns`); its text extracts as it was written.
 Every SHA-256 is printed whole, on one line, in the monospace font, in a cell
 wide enough for it, so text extraction (``pdftotext``) yields it unbroken.
 Text from the case is hostile input: it is escaped before it reaches
@@ -23,7 +26,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CellStyle,
@@ -38,7 +40,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..resources import resource
+from . import fonts, pdftext, textruns
+from .fonts import MONO, MONO_BOLD, SANS, SANS_BOLD, SANS_BOLD_ITALIC, SANS_ITALIC
 from .model import (
     REPORT_HASH_EXPLANATION,
     CustodyLine,
@@ -50,9 +53,8 @@ from .model import (
     report_hash,
 )
 
-SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", \
-    "DejaVuSans-BoldOblique"
-MONO, MONO_BOLD = "DejaVuSansMono", "DejaVuSansMono-Bold"
+__all__ = ["MONO", "MONO_BOLD", "SANS", "SANS_BOLD", "SANS_BOLD_ITALIC", "SANS_ITALIC", "build_story", "register_fonts",
+           "render_pdf"]
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 16 * mm
@@ -69,45 +71,12 @@ BAND = colors.HexColor("#e6ebf2")
 OK_GREEN = colors.HexColor("#1e6b3a")
 ALERT_RED = colors.HexColor("#a3201b")
 PAD = 3
+MUTED_HEX, ALERT_HEX = "#5b6470", "#a3201b"
 
 
-class _MemoTTFont(TTFont):
-    """A TTFont that remembers how it encoded each string for a document.
-
-    Reports repeat the same short strings thousands of times (examiner, host,
-    action); ReportLab maps every character to its subset code on every draw,
-    which was the largest single cost of a big report. Once a string's
-    characters have codes in a document they never change, so the result can
-    be kept with that document's font state (and dies with it)."""
-
-    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (ReportLab's name)
-        state = self.state.get(doc)
-        cache = getattr(state, "evidence_desk_memo", None) if state is not None else None
-        if cache is None:
-            result = super().splitString(text, doc, encoding)
-            self.state[doc].evidence_desk_memo = {}
-            return result
-        found = cache.get(text)
-        if found is None:
-            found = cache[text] = super().splitString(text, doc, encoding)
-        return found
-
-
-@functools.cache
 def register_fonts() -> None:
-    """Register the bundled DejaVu TTFs once; TTFs are always embedded by ReportLab."""
-    from reportlab.lib.fonts import addMapping
-
-    for name in (SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC, MONO, MONO_BOLD):
-        pdfmetrics.registerFont(_MemoTTFont(name, str(resource("fonts", f"{name}.ttf"))))
-    addMapping(SANS, 0, 0, SANS)
-    addMapping(SANS, 1, 0, SANS_BOLD)
-    addMapping(SANS, 0, 1, SANS_ITALIC)
-    addMapping(SANS, 1, 1, SANS_BOLD_ITALIC)
-    addMapping(MONO, 0, 0, MONO)
-    addMapping(MONO, 1, 0, MONO_BOLD)
-    addMapping(MONO, 0, 1, MONO)
-    addMapping(MONO, 1, 1, MONO_BOLD)
+    """Register the bundled primary faces (the others register when first needed); TTFs are always embedded."""
+    fonts.register()
 
 
 # --- styles ------------------------------------------------------------------------------------------
@@ -144,8 +113,8 @@ def _esc(text: Any) -> str:
     return escape(str(text)).replace("\n", "<br/>")
 
 
-def _p(text: Any, style: ParagraphStyle = CELL) -> Paragraph:
-    return Paragraph(_esc(text), style)
+def _p(text: Any, style: ParagraphStyle = CELL) -> Flowable:
+    return pdftext.plain(str(text), style)
 
 
 def _wrap(text: str, width: float, font: str = SANS, size: float = CELL_SIZE) -> list[str]:
@@ -155,27 +124,31 @@ def _wrap(text: str, width: float, font: str = SANS, size: float = CELL_SIZE) ->
     lay out several times faster, and case text is never parsed as markup.
     """
     room = width - 2 * PAD - 0.5
-    width_of = functools.partial(pdfmetrics.stringWidth, fontName=font, fontSize=size)
+    width_of = functools.partial(textruns.width, primary=font, size=size)
     out: list[str] = []
     for raw in text.split("\n"):
-        if width_of(raw) <= room:
+        # A whole line is measured at once only when that is cheap; text that needs shaping
+        # is measured word by word (a 50,000-character statement is one line of the custody log).
+        if (len(raw) < 400 or textruns.is_simple(raw, font)) and width_of(raw) <= room:
             out.append(raw)
             continue
-        line = ""
+        line, used = "", 0.0
+        space = width_of(" ")
         for word in raw.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if width_of(candidate) <= room:
-                line = candidate
+            w = width_of(word)
+            if used + (space if line else 0.0) + w <= room:  # words are measured one by one, not whole lines
+                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
                 continue
             if line:
                 out.append(line)
-            while width_of(word) > room:  # an unbroken run longer than the cell: cut it
-                cut = max(1, int(len(word) * room / width_of(word)))
+            while w > room:  # an unbroken run longer than the cell: cut it
+                cut = max(1, int(len(word) * room / w))
                 while cut > 1 and width_of(word[:cut]) > room:
                     cut -= 1
                 out.append(word[:cut])
                 word = word[cut:]
-            line = word
+                w = width_of(word)
+            line, used = word, w
         out.append(line)
     return out
 
@@ -276,7 +249,7 @@ def _decorator(model: ReportModel, digest: str):
         canvas.setFillColor(INK)
         room = FRAME_W - pdfmetrics.stringWidth(left, SANS_BOLD, 7) - pdfmetrics.stringWidth(right, MONO, 6.8) - 24
         title = _clip(f"Case: {case_title}", SANS, 7, room)
-        canvas.drawString(MARGIN_X + pdfmetrics.stringWidth(left, SANS_BOLD, 7) + 12, top, title)
+        pdftext.draw_string(canvas, MARGIN_X + pdfmetrics.stringWidth(left, SANS_BOLD, 7) + 12, top, title, SANS, 7)
         canvas.setStrokeColor(NAVY)
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN_X, top - 3, PAGE_W - MARGIN_X, top - 3)
@@ -298,9 +271,11 @@ def _decorator(model: ReportModel, digest: str):
 
 
 def _clip(text: str, font: str, size: float, width: float) -> str:
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    # No glyph is narrower than a fifth of an em (marks aside), so nothing past this can show.
+    text = text.replace("\n", " ")[:int(width / (size * 0.2)) + 2]
+    if textruns.width(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+    while text and textruns.width(text + "…", font, size) > width:
         text = text[:-1]
     return text + "…"
 
@@ -347,8 +322,12 @@ class _FastCells:
         colpos, rowpos = pos
         text = canv.beginText(colpos + cellstyle.leftPadding,
                               rowpos + size[1] - cellstyle.topPadding - cellstyle.fontsize)
-        for line in cellval.split("\n"):
-            text.textLine(line)
+        if textruns.is_simple_block(cellval, cellstyle.fontname):
+            for line in cellval.split("\n"):
+                text.textLine(line)
+        else:
+            for line in cellval.split("\n"):
+                pdftext.text_line(text, line, cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
         canv.drawText(text)
         return None
 
@@ -453,16 +432,16 @@ def _cover(model: ReportModel, digest: str) -> list[Flowable]:
         Spacer(1, 6 * mm),
         Paragraph("CHAIN-OF-CUSTODY REPORT", _style("kicker", fontName=SANS_BOLD, fontSize=9, textColor=MUTED,
                                                     leading=12)),
-        Paragraph(_esc(model.case_title), COVER_TITLE),
+        _p(model.case_title, COVER_TITLE),
         Spacer(1, 2 * mm),
     ]
     if model.case_description:
-        story.append(Paragraph(_esc(model.case_description), COVER_SUB))
+        story.append(_p(model.case_description, COVER_SUB))
     story.append(Spacer(1, 5 * mm))
     scope_style = _style("scope", fontName=SANS_BOLD if model.is_subset else SANS, fontSize=8.5, leading=11,
                          textColor=ALERT_RED if model.is_subset else INK, backColor=BAND,
                          borderPadding=(4, 5, 4, 5))
-    story += [Paragraph(_esc(model.scope_text), scope_style), Spacer(1, 5 * mm)]
+    story += [_p(model.scope_text, scope_style), Spacer(1, 5 * mm)]
     verdict = ("INTACT — " if v.ok else f"FAILED ({len(v.failures)} problem(s)) — ") + v.summary
     verdict_style = _style("verdict", fontName=SANS_BOLD, fontSize=8.5, leading=11,
                            textColor=OK_GREEN if v.ok else ALERT_RED)
@@ -479,7 +458,7 @@ def _cover(model: ReportModel, digest: str) -> list[Flowable]:
         ("Report SHA-256", ("mono", digest)),
         ("", _p(REPORT_HASH_EXPLANATION, SMALL_MUTED)),
         ("Custody chain head", ("mono", f"#{model.custody_head_seq} {model.custody_head_hash}")),
-        ("Verification at export", Paragraph(_esc(verdict), verdict_style)),
+        ("Verification at export", _p(verdict, verdict_style)),
         ("Contents", f"{len(model.items)} item(s), {sum(len(i.custody) for i in model.items)} item custody "
                      f"entries, {len(model.events)} event(s), {len(model.statements)} statement(s), "
                      f"{len(model.claims)} claim(s) ({sum(c.contested for c in model.claims)} contested), "
@@ -652,8 +631,8 @@ def _timeline(model: ReportModel) -> list[Flowable]:
     for e in model.events:
         data.append([str(e.id), _cell(_time_lines(e.time) + ([f"read by {e.normalised_by}"] if e.normalised_by
                                                               else []), widths[1]),
-                     Paragraph(f"<b>{_esc(e.title)}</b>" + (f"<br/>{_esc(e.place)}" if e.place else "")
-                               + (f"<br/><i>{_esc(e.notes)}</i>" if e.notes else ""), CELL),
+                     pdftext.paragraph([(e.title, SANS_BOLD, None), (f"\n{e.place}" if e.place else "", SANS, None),
+                                        (f"\n{e.notes}" if e.notes else "", SANS_ITALIC, None)], CELL),
                      _cell([", ".join(f"#{i}" for i in e.item_ids) or "—"], widths[3]),
                      _cell([", ".join(f"#{s}" for s in e.statement_ids) or "—"], widths[4])])
     return [*_section("3. Timeline of events"),
@@ -678,7 +657,7 @@ def _statements(model: ReportModel) -> list[Flowable]:
         if s.event_ids:
             rows.append(("Events", ", ".join(f"#{e}" for e in s.event_ids)))
         story += [CondPageBreak(35 * mm), _Outline(f"Statement {s.id} — {who}", 1),
-                  Paragraph(f"Statement {s.id} — {_esc(who)}", H2), _kv_table(rows),
+                  _p(f"Statement {s.id} — {who}", H2), _kv_table(rows),
                   Spacer(1, 2 * mm), _p(s.text, QUOTE), Spacer(1, 1 * mm)]
         if s.grades:
             story += [Paragraph("Grade history", H3), _grades_table(s.grades)]
@@ -690,10 +669,10 @@ def _evidence_cell(lines: Sequence[EvidenceLine]) -> list[Flowable] | str:
         return "—"
     out: list[Flowable] = []
     for e in lines:
-        grade = f" <font name='{MONO_BOLD}'>[{_esc(e.grade)}]</font>" if e.grade else ""
-        outside = " <i>(outside this subset)</i>" if not e.in_report else ""
-        note = f"<br/><font color='#5b6470'>{_esc(e.note)}</font>" if e.note else ""
-        out.append(Paragraph(f"• {_esc(e.label)}{grade}{outside}{note}", CELL))
+        out.append(pdftext.paragraph([
+            (f"• {e.label}", SANS, None), (f" [{e.grade}]" if e.grade else "", MONO_BOLD, None),
+            (" (outside this subset)" if not e.in_report else "", SANS_ITALIC, None),
+            (f"\n{e.note}" if e.note else "", SANS, MUTED_HEX)], CELL))
     return out
 
 
@@ -705,14 +684,15 @@ def _claims(model: ReportModel) -> list[Flowable]:
         story.append(_p("No claims in this report.", SMALL_MUTED))
     half = FRAME_W / 2
     for c in model.claims:
-        badge = "  <font color='#a3201b'>[CONTESTED]</font>" if c.contested else ""
+        badge = ("  [CONTESTED]", H2.fontName, ALERT_HEX) if c.contested else ("", H2.fontName, None)
         grade = f"credibility {c.grade[1:]} — {c.grade_meaning}" if c.grade else "credibility not graded"
         data: list[list[Any]] = [[f"Supporting ({len(c.supporting)})", f"Contradicting ({len(c.contradicting)})"],
                                  [_evidence_cell(c.supporting), _evidence_cell(c.contradicting)]]
         cmds = _table_style(n_rows=0) + [("LINEAFTER", (0, 0), (0, -1), 0.5, RULE),
                                          ("BACKGROUND", (0, 0), (0, 0), OK_GREEN),
                                          ("BACKGROUND", (1, 0), (1, 0), ALERT_RED)]
-        block: list[Flowable] = [Paragraph(f"Claim {c.id}: {_esc(c.text)}{badge}", H2), _p(grade, SMALL_MUTED),
+        block: list[Flowable] = [pdftext.paragraph([(f"Claim {c.id}: {c.text}", H2.fontName, None), badge], H2),
+                                 _p(grade, SMALL_MUTED),
                                  Spacer(1, 1 * mm),
                                  _table(data, [half, half], cmds, long=False, repeatRows=1, splitInRow=1)]
         if c.mentions:
@@ -730,8 +710,8 @@ def _requests(model: ReportModel) -> list[Flowable]:
     cmds = _table_style(n_rows=0)
     for r in model.requests:
         row = len(data)
-        data.append([str(r.id), Paragraph(f"<b>{_esc(r.title)}</b>" + (f"<br/>{_esc(r.description)}"
-                                                                      if r.description else ""), CELL),
+        data.append([str(r.id), pdftext.paragraph([(r.title, SANS_BOLD, None),
+                                                   (f"\n{r.description}" if r.description else "", SANS, None)], CELL),
                      _cell([r.addressed_to], widths[2]), _cell(_time_lines(r.asked)[:2], widths[3]),
                      _cell(_time_lines(r.due)[:2], widths[4]), r.status,
                      _cell([", ".join(f"#{i}" for i in r.item_ids) or "—"], widths[6])])
@@ -770,9 +750,9 @@ def _sources(model: ReportModel) -> list[Flowable]:
 def _verification(model: ReportModel) -> list[Flowable]:
     v = model.verification
     colour = OK_GREEN if v.ok else ALERT_RED
-    verdict = Paragraph(("INTACT" if v.ok else "VERIFICATION FAILED") + f" — {_esc(v.summary)}",
-                        _style("v", fontName=SANS_BOLD, fontSize=9.5, leading=12, textColor=colors.white,
-                               backColor=colour, borderPadding=(4, 6, 4, 6)))
+    verdict = _p(("INTACT" if v.ok else "VERIFICATION FAILED") + f" — {v.summary}",
+                 _style("v", fontName=SANS_BOLD, fontSize=9.5, leading=12, textColor=colors.white,
+                        backColor=colour, borderPadding=(4, 6, 4, 6)))
     rows: list[tuple[str, Any]] = [
         ("Items checked", f"{v.items:,}"), ("Vault objects rehashed", f"{v.objects:,}"),
         ("Bytes hashed", f"{v.bytes_hashed:,}"), ("Custody entries chained", f"{v.custody_entries:,}"),
