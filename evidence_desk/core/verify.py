@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -180,24 +181,35 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
     for item in items:
         items_by_sha.setdefault(item["sha256"], []).append(item)
     bad_objects: dict[str, str] = {}
-    for sha, row in sorted(objects.items()):
-        if sha not in items_by_sha:
-            fail(CaseFailure("object", f"vault object {sha} is recorded but belongs to no item", sha256=sha))
-        if sha not in on_disk:
-            bad_objects[sha] = "its content is missing from the vault"
-            continue
-        actual = rehashed.get(sha)
-        if actual is None:
-            try:
-                actual = hash_file(on_disk[sha], progress, should_cancel).sha256
-            except (FileNotFoundError, PermissionError, IsADirectoryError):
-                bad_objects[sha] = "its content cannot be read from the vault"
+    object_failures: list[CaseFailure] = []
+
+    def rehash_objects() -> None:  # on a worker: hashlib releases the GIL while replay runs here
+        for sha, row in sorted(objects.items()):
+            if sha not in items_by_sha:
+                object_failures.append(CaseFailure("object", f"vault object {sha} is recorded but belongs to no "
+                                                             "item", sha256=sha))
+            if sha not in on_disk:
+                bad_objects[sha] = "its content is missing from the vault"
                 continue
-        report.bytes_hashed += on_disk[sha].stat().st_size
-        if actual != sha:
-            bad_objects[sha] = f"content altered: SHA-256 is now {actual}, catalogued as {sha}"
-        elif on_disk[sha].stat().st_size != row["size"]:
-            bad_objects[sha] = f"size is {on_disk[sha].stat().st_size}, catalogued as {row['size']}"
+            actual = rehashed.get(sha)
+            if actual is None:
+                try:
+                    actual = hash_file(on_disk[sha], progress, should_cancel).sha256
+                except (FileNotFoundError, PermissionError, IsADirectoryError):
+                    bad_objects[sha] = "its content cannot be read from the vault"
+                    continue
+            report.bytes_hashed += on_disk[sha].stat().st_size
+            if actual != sha:
+                bad_objects[sha] = f"content altered: SHA-256 is now {actual}, catalogued as {sha}"
+            elif on_disk[sha].stat().st_size != row["size"]:
+                bad_objects[sha] = f"size is {on_disk[sha].stat().st_size}, catalogued as {row['size']}"
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-hash") as pool:
+        hashing = pool.submit(rehash_objects)
+        replayed, record_failures = _replay_records(conn, chain, names)
+        hashing.result()
+    for failure in object_failures:
+        fail(failure)
     for sha in sorted(set(on_disk) - set(objects)):
         fail(CaseFailure("object", f"vault object {sha} is not in the catalogue (added outside Evidence Desk, "
                                    "or its record was deleted)", sha256=sha))
@@ -214,19 +226,10 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
     # 2b. chains received with review packets, re-walked against the sender's case
     _verify_inherited(conn, fail)
 
-    # 3. every record against the chain: replay the state each entry records, compare every row
-    replayed = replay.replay(chain)
+    # 3. every record against the chain (replayed above, while the vault was being rehashed)
     report.baseline_seq = replayed.baseline_seq
-    if replayed.entries_with_records:
-        found = {table: _rows(conn, f"SELECT * FROM [{table}]") for table in replay.TABLE_KEYS
-                 if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                 [table]).fetchone() is not None}
-        for difference in replay.compare(replayed.state, found):
-            item_id = difference.key[0] if difference.table == "item" else None
-            fail(CaseFailure("record", difference.detail if item_id is not None else str(difference), item_id=item_id,
-                             item_name=names.get(item_id, "") if item_id is not None else "",
-                             table=difference.table, record=list(difference.key), field=difference.field))
-        _check_case_key(found.get("case_info", []), chain, fail)
+    for failure in record_failures:
+        fail(failure)
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:
         if entry.get("item_id") is not None:
@@ -246,6 +249,25 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
     # 4. nothing in the case folder that the case does not account for
     for problem in unexpected_files(case_dir):
         fail(CaseFailure("file", problem))
+
+
+def _replay_records(conn: sqlite3.Connection, chain: list[dict[str, Any]],
+                    names: dict[int, str]) -> tuple[replay.Replayed, list[CaseFailure]]:
+    """Replay the state each entry records and compare every row of every table with it."""
+    replayed = replay.replay(chain)
+    failures: list[CaseFailure] = []
+    if not replayed.entries_with_records:
+        return replayed, failures
+    found = {table: _rows(conn, f"SELECT * FROM [{table}]") for table in replay.TABLE_KEYS
+             if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                             [table]).fetchone() is not None}
+    for difference in replay.compare(replayed.state, found):
+        item_id = difference.key[0] if difference.table == "item" else None
+        failures.append(CaseFailure("record", difference.detail if item_id is not None else str(difference),
+                                    item_id=item_id, item_name=names.get(item_id, "") if item_id is not None else "",
+                                    table=difference.table, record=list(difference.key), field=difference.field))
+    _check_case_key(found.get("case_info", []), chain, failures.append)
+    return replayed, failures
 
 
 #: Files a case folder may hold besides its vault objects.
