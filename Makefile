@@ -24,7 +24,7 @@ test: lint
 # ruff, and the import contracts in pyproject.toml (cli/app -> gui -> core; inside core,
 # operations -> packet -> report -> case -> store; no Qt under core).
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check evidence_desk tests bench docs
+	$(VENV)/bin/ruff check evidence_desk tests bench docs tools
 	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.test-installed
