@@ -303,3 +303,19 @@ def test_a_packet_resealed_under_another_key_names_the_key_the_case_was_opened_w
     assert report.signature_valid and report.fingerprint == signing.fingerprint(public)
     texts = [str(f) for f in report.failures]
     assert any("custody entry #1 records that the case was opened with key" in t for t in texts), texts
+
+
+def test_a_name_with_a_percent_sign_travels_and_verifies(tmp_path: Path) -> None:
+    """BagIt manifests percent-encode ``%``; a file named ``50%25 off.txt`` must still verify."""
+    from evidence_desk.core.packet.verify import verify_packet
+
+    case = Case.create(tmp_path / "case", "Percent", "Ann")
+    source = tmp_path / "50%25 off.txt"
+    source.write_bytes(b"half price")
+    item = case.items.import_file(source)
+    packet = export_packet(case, tmp_path / "packet")
+    case.close()
+    report = verify_packet(packet)
+    assert report.ok, [str(f) for f in report.failures]
+    assert item.name == "50%25 off.txt"
+    assert [p.name for p in (packet / "data" / "evidence").iterdir()] == [f"{item.id}-50_25 off.txt"]

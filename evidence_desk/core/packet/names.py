@@ -14,7 +14,8 @@ import re
 import unicodedata
 
 MAX_NAME_BYTES = 120
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+# ``%`` too: BagIt manifests percent-encode it (RFC 8493), so a literal ``%25`` in a name would be read back as ``%``
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|%]')
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 
