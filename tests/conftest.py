@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,34 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def _examiner(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVIDENCE_DESK_EXAMINER", "Test Examiner")
     monkeypatch.setenv("EVIDENCE_DESK_LOCATION", "test bench")
+
+
+#: the passphrase of every test's examiner key (tests/core/test_examiner_keys.py checks the real costs)
+TEST_PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def _examiner_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One examiner key per test session, made with the cheapest Argon2id costs so unlocking it
+    takes no time; every test gets its own copy."""
+    from evidence_desk.core import examiner_keys
+
+    path = tmp_path_factory.mktemp("examiner-key") / examiner_keys.KEY_FILE
+    examiner_keys.create(TEST_PASSPHRASE, examiner="Test Examiner", path=path,
+                         kdf=examiner_keys.KdfParams(time_cost=1, memory_kib=8, parallelism=1))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _examiner_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
+                   _examiner_key_file: Path) -> Path:
+    """The examiner key and the witness log of each test live in a folder of its own, never in
+    the real user's folders; the passphrase comes from the environment, as in CI."""
+    home = tmp_path_factory.mktemp("home")
+    shutil.copy2(_examiner_key_file, home / _examiner_key_file.name)
+    monkeypatch.setenv("EVIDENCE_DESK_HOME", str(home))
+    monkeypatch.setenv("EVIDENCE_DESK_KEY_PASSPHRASE", TEST_PASSPHRASE)
+    return home
 
 
 @pytest.fixture(autouse=True)

@@ -61,6 +61,13 @@ class ImportFailed(EvidenceDeskError):
         self.reason = reason
 
 
+class EnvironmentRefused(EvidenceDeskError):
+    """What the work needs is not available here (no passphrase and no terminal
+    to ask on); the command line exits 3 for these."""
+
+    exit_code = 3
+
+
 class Cancelled(EvidenceDeskError):
     """The user cancelled a long operation; nothing partial was kept."""
 
