@@ -7,8 +7,9 @@ Command modules import from ``common`` and core, never from each other.
 
 Starts fast: core modules and heavy libraries are imported inside the
 command that needs them. A user-fixable error prints one line on stderr and
-exits 2; ``verify`` exits 1 when something failed; nothing prints a traceback
-for bad input.
+exits 2 (3 when the environment refused, e.g. no passphrase for the examiner
+key and no terminal to ask on); ``verify`` exits 1 when something failed;
+nothing prints a traceback for bad input.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import analysis, cases, events, evidence, gui, packets, report
+from . import analysis, cases, events, evidence, gui, keys, packets, report
 from .common import EXIT_USAGE, run
 
 __all__ = ["build_parser", "main"]
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Without a command, opens the desktop application.")
     parser.add_argument("--version", action="version", version=f"evidence-desk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (cases, events, evidence, analysis, gui, report, packets):
+    for group in (cases, events, evidence, analysis, gui, report, packets, keys):
         group.register(sub)
     return parser
 

@@ -19,6 +19,9 @@ def cmd_init(args: argparse.Namespace) -> int:
                      tz=args.tz) as case:
         print(f"created case {case.id} at {case.path}")
         print(f"signing key fingerprint {case.info().fingerprint}")
+    key = getattr(args, "examiner_key", None)
+    if key is not None:
+        print(f"examiner key fingerprint {key.fingerprint} (signs this case's checkpoints)")
     return EXIT_OK
 
 
@@ -71,19 +74,33 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from ..core import operations as ops
+    from ..core.checkpoints import Checks
     from ..core.verify import verify
 
+    checks = Checks.of(args.witness or (), args.code or (), local_witness=not args.no_witness_log,
+                       require_signed=args.require_signed)  # a bad witness file or code fails before hashing
     if args.record:
         with open_case(args) as case:
-            report = ops.verify_case(case, purpose="verification from the command line").value
+            report = ops.verify_case(case, purpose="verification from the command line", checks=checks).value
     else:
-        report = verify(args.case_dir)
+        report = verify(args.case_dir, checks=checks)
     if args.json:
         print_json(report.to_json())
     else:
         for failure in report.failures:
             print(failure)
-        print(report.summary(), file=sys.stderr if report.failures else sys.stdout)
+        for warning in report.warnings:
+            print(f"warning: {warning}")
+        stream = sys.stderr if report.failures else sys.stdout
+        print(report.summary(), file=stream)
+        signed = report.signatures
+        if signed.get("examiner_keys"):
+            keys = ", ".join(k["fingerprint"] + ("" if k["proven"] else " (not proven by the previous examiner)")
+                             for k in signed["examiner_keys"])
+            print(f"examiner signatures: {signed['checkpoints']} checkpoint(s) cover entries up to "
+                  f"#{signed['last_signed_seq']}; examiner key(s) {keys}", file=stream)
+        if signed.get("witness_records"):
+            print(f"witnesses: {signed['witness_records']} sighting(s) of this case checked", file=stream)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -97,8 +114,19 @@ def register(sub: Any) -> None:
     p.add_argument("what", choices=LISTABLE)
     p.add_argument("--json", action="store_true")
 
-    p = add_command(sub, "verify", cmd_verify, "rehash every object and walk the custody chain; exit 1 on failure")
+    p = add_command(sub, "verify", cmd_verify, "rehash every object, walk the custody chain, check the examiner "
+                    "checkpoints and the witnesses; exit 1 on failure", writes=lambda args: args.record)
     p.add_argument("--json", action="store_true")
     p.add_argument("--record", action="store_true", help="also log the verification in the custody chain")
+    p.add_argument("--witness", action="append", metavar="FILE",
+                   help="a receipt (evidence-desk receipt) or a copy of a witness log to compare the chain with "
+                        "(repeatable); the local witness log is always read")
+    p.add_argument("--code", action="append", metavar="CODE",
+                   help="a head code typed back from a report cover, e.g. '#57 ABCD-EFGH-IJKL-MNOP' (repeatable)")
+    p.add_argument("--require-signed", action="store_true",
+                   help="fail (exit 1) if any custody entry comes after the last examiner checkpoint "
+                        "(default: a warning)")
+    p.add_argument("--no-witness-log", action="store_true", help="do not read this user's local witness log")
 
-    add_command(sub, "demo", cmd_demo, "build the demo case (Chicago, 4 October 2025)", examiner=False)
+    add_command(sub, "demo", cmd_demo, "build the demo case (Chicago, 4 October 2025)", examiner=False,
+                writes=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,11 +21,12 @@ from ..core.errors import EvidenceDeskError
 
 if TYPE_CHECKING:
     from ..core.case import Case
+    from ..core.examiner_keys import ExaminerKey
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # verification ran and found problems
-EXIT_USAGE = 2  # bad input or usage: a missing case or file, an unknown id, a bad option
-EXIT_ENVIRONMENT = 3  # the environment refused (reserved: nothing maps to it yet)
+EXIT_USAGE = 2  # bad input or usage: a missing case or file, an unknown id, a bad option, a wrong passphrase
+EXIT_ENVIRONMENT = 3  # the environment refused: e.g. no passphrase for the examiner key and no terminal to ask on
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 Command = Callable[[argparse.Namespace], int]
@@ -36,19 +38,132 @@ def error(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command the parser chose; a user-fixable error becomes one line and an exit code."""
+    """Run the command the parser chose; a user-fixable error becomes one line and an exit code.
+
+    A command that may change a case first unlocks the examiner key (so a wrong passphrase
+    refuses before anything changes) and, if the case's chain grew, ends with one signed
+    checkpoint (:class:`CommandSigning`)."""
     func: Command = args.func
+    signing: CommandSigning | None = None
     try:
-        return func(args)
+        signing = CommandSigning.start(args)
+        code = func(args)
     except EvidenceDeskError as exc:
+        if signing is not None:
+            signing.finish()
         error(str(exc))
         return exc.exit_code
     except OSError as exc:  # a vanished case folder, a full disk, permissions (BrokenPipeError too)
+        if signing is not None:
+            signing.finish()
         error(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("evidence-desk: interrupted; the case is as it was before the interrupted change", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if signing is not None and not signing.finish():
+        return code or EXIT_USAGE
+    return code
+
+
+# --- the examiner key --------------------------------------------------------------------
+
+NO_PASSPHRASE = ("no passphrase for the examiner key: set EVIDENCE_DESK_KEY_PASSPHRASE, pass --passphrase-file "
+                 "FILE, or run in a terminal")
+
+
+def note(message: str) -> None:
+    print(f"evidence-desk: note: {message}", file=sys.stderr)
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
+    """--passphrase-file, else $EVIDENCE_DESK_KEY_PASSPHRASE, else a prompt when there is a terminal."""
+    from ..core import examiner_keys as keys
+    from ..core.errors import BadInput
+
+    file = getattr(args, "passphrase_file", None)
+    if file:
+        try:
+            lines = Path(file).read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read the passphrase file {file}: {exc}") from None
+        if not lines or not lines[0]:
+            raise BadInput(f"the passphrase file {file} is empty")
+        return lines[0]
+    from_env = keys.passphrase_from_env()
+    if from_env is not None:
+        return from_env
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    import getpass
+
+    first = getpass.getpass("Examiner key passphrase: ")
+    if confirm and getpass.getpass("Again, to confirm: ") != first:
+        raise BadInput("the two passphrases differ; nothing was created")
+    return first or None
+
+
+def examiner_key(args: argparse.Namespace, *, required: bool = False) -> ExaminerKey | None:
+    """The examiner key unlocked, made on first use; None when no passphrase can be had (unless
+    ``required``: then :class:`~evidence_desk.core.examiner_keys.NoPassphrase`, exit 3)."""
+    from ..core import examiner_keys as keys
+
+    stored = keys.load_public()
+    passphrase = read_passphrase(args, confirm=stored is None)
+    if passphrase is None:
+        if required:
+            raise keys.NoPassphrase(NO_PASSPHRASE)
+        return None
+    if stored is not None:
+        return keys.unlock(passphrase)
+    name = getattr(args, "examiner", None) or os.environ.get("EVIDENCE_DESK_EXAMINER", "")
+    key = keys.create(passphrase, examiner=name or "")
+    note(f"created your examiner key {key.fingerprint} at {key.path}; it signs your checkpoints and "
+         "packets. Keep the passphrase safe: without it the key cannot be used")
+    return key
+
+
+class CommandSigning:
+    """Signs what one command wrote: the key is unlocked before the command, and a checkpoint
+    follows it if the case's custody head moved (read from ``custody.head``, no database)."""
+
+    def __init__(self, args: argparse.Namespace, case_dir: Path, key: ExaminerKey | None) -> None:
+        from ..core import custody
+
+        self.args, self.case_dir, self.key = args, case_dir, key
+        self.head_before = custody.read_head(case_dir)
+
+    @classmethod
+    def start(cls, args: argparse.Namespace) -> CommandSigning | None:
+        writes = getattr(args, "writes", False)
+        if callable(writes):
+            writes = writes(args)
+        case_dir = getattr(args, "case_dir", None)
+        if not writes or case_dir is None:
+            return None
+        key = examiner_key(args)
+        args.examiner_key = key
+        return cls(args, Path(case_dir), key)
+
+    def finish(self) -> bool:
+        """Checkpoint if the chain grew; False if that failed (the change itself stands)."""
+        from ..core import custody
+
+        try:
+            if custody.read_head(self.case_dir) in (None, self.head_before):
+                return True
+            if self.key is None:
+                note("this change is not signed by an examiner key (" + NO_PASSPHRASE.split(": ", 1)[1]
+                     + "); verify reports it as unsigned until a later checkpoint")
+                return True
+            from ..core import operations as ops
+
+            with open_case(self.args) as case:
+                ops.checkpoint(case, self.key, "examiner checkpoint at the end of a command")
+            return True
+        except (EvidenceDeskError, OSError) as exc:
+            error(f"the change was made but could not be signed: {exc}")
+            return False
 
 
 def acting_examiner(args: argparse.Namespace) -> str:
@@ -71,15 +186,29 @@ def print_json(value: Any) -> None:
 
 
 def add_command(sub: Any, name: str, func: Command, help: str, case: bool = True,
-                examiner: bool = True) -> argparse.ArgumentParser:
-    """A subcommand running ``func``; with CASE_DIR and --examiner unless told otherwise."""
+                examiner: bool = True, writes: bool | Callable[[argparse.Namespace], bool] | None = None
+                ) -> argparse.ArgumentParser:
+    """A subcommand running ``func``; with CASE_DIR and --examiner unless told otherwise.
+
+    ``writes`` (default: a command with a case and an examiner) says the command may change
+    CASE_DIR, so it takes --passphrase-file and ends with a signed checkpoint (:func:`run`)."""
     p = sub.add_parser(name, help=help, description=help)
     if case:
         p.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     if examiner:
         p.add_argument("--examiner", help="who acts (default: $EVIDENCE_DESK_EXAMINER, else the case's examiner)")
-    p.set_defaults(func=func)
+    if writes is None:
+        writes = case and examiner
+    if writes:
+        add_passphrase_option(p)
+    p.set_defaults(func=func, writes=writes)
     return p
+
+
+def add_passphrase_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--passphrase-file", metavar="FILE",
+                   help="read the examiner key's passphrase from the first line of FILE (default: "
+                        "$EVIDENCE_DESK_KEY_PASSPHRASE, else ask when run in a terminal)")
 
 
 def add_group(sub: Any, name: str, help: str) -> Any:

@@ -17,26 +17,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ..core import operations as ops
 
     with open_case(args) as case:
+        key = getattr(args, "examiner_key", None)
         out = ops.export_packet(case, Path(args.out), zip=args.zip or args.out.lower().endswith(".zip"),
                                 event_id=args.event, organisation=args.organisation or "",
-                                contact=args.contact or "").value
+                                contact=args.contact or "", examiner_key=key).value
         print(f"review packet sealed at {out}")
         print(f"signing key fingerprint {case.info().fingerprint}")
+        if key is not None:
+            print(f"examiner key fingerprint {key.fingerprint} (give it to the reviewer for --expect-examiner)")
     return EXIT_OK
 
 
 def cmd_verify_packet(args: argparse.Namespace) -> int:
     from ..core.packet.verify import verify_packet
 
-    report = verify_packet(Path(args.packet), expect_fingerprint=args.expect_fingerprint)
+    report = verify_packet(Path(args.packet), expect_fingerprint=args.expect_fingerprint,
+                           expect_examiner=args.expect_examiner)
     if args.json:
         print_json(report.to_json())
     else:
         for failure in report.failures:
             print(f"FAILED: {failure}")
+        for warning in report.warnings:
+            print(f"warning: {warning}")
         if report.fingerprint:
             print(f"signed by key fingerprint {report.fingerprint} "
                   "(compare it with the report cover or a value you trust)")
+        if report.examiner_fingerprint:
+            print(f"sealed by examiner key fingerprint {report.examiner_fingerprint}"
+                  + ("" if report.examiner_signature_valid else " (its signature does not verify)"))
         print(report.summary(), file=sys.stderr if report.failures else sys.stdout)
     return EXIT_OK if report.ok else EXIT_FAILED
 
@@ -82,10 +91,12 @@ def register(sub: Any) -> None:
                     case=False, examiner=False)
     p.add_argument("packet", metavar="PACKET")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--expect-fingerprint", help="fail unless the packet is signed by this key")
+    p.add_argument("--expect-fingerprint", help="fail unless the packet is signed by this case key")
+    p.add_argument("--expect-examiner", metavar="FINGERPRINT",
+                   help="fail unless the packet is sealed by this examiner key (evidence-desk key show)")
 
     p = add_command(sub, "import-packet", cmd_import_packet,
-                    "verify a review packet and continue its custody chain in a new case", case=False)
+                    "verify a review packet and continue its custody chain in a new case", case=False, writes=True)
     p.add_argument("packet", metavar="PACKET")
     p.add_argument("case_dir", metavar="CASE_DIR", help="the new case folder to create")
     p.add_argument("--released-by", help="who handed the packet over (default: who exported it)")

@@ -25,7 +25,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     format_for(args.output)  # an unsupported extension fails before the case is opened
     with open_case(args) as case:
-        written = ops.export_report(case, args.output, event_id=args.event, item_ids=args.item).value
+        written = ops.export_report(case, args.output, event_id=args.event, item_ids=args.item,
+                                    examiner_key=getattr(args, "examiner_key", None)).value
     model = written.model
     scope = "" if model.scope == "case" else f" (subset: {model.scope})"
     print(f"wrote {args.output}{scope}: {len(model.items)} item(s); report SHA-256 {report_hash(model)}")

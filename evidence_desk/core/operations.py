@@ -10,6 +10,8 @@ runs these on its writer thread and tells every panel what changed.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -35,11 +37,15 @@ from .records import (
 
 if TYPE_CHECKING:
     from .case import Case
+    from .checkpoints import Checks
+    from .examiner_keys import ExaminerKey
     from .packet.transfer import TransferResult
     from .report.model import ReportModel
     from .verify import VerifyReport
+    from .witness import WitnessRecord
 
 T = TypeVar("T")
+log = logging.getLogger("evidence_desk.operations")
 
 
 # --- what changed --------------------------------------------------------------
@@ -108,7 +114,8 @@ _ACTION_CHANGES: dict[str, tuple[str, ...]] = {
     "acquired": ("items", "events", "sources"), "derived": ("items",), "statement_added": ("statements", "sources"),
 }
 #: actions that leave their target record as it was (only its custody history grows)
-_RECORD_ONLY_ACTIONS = {"viewed", "exported", "sealed", "verified", "transferred", "graded", "annotated"}
+_RECORD_ONLY_ACTIONS = {"viewed", "exported", "sealed", "verified", "transferred", "graded", "annotated",
+                        "checkpoint", "key_handover"}
 
 
 @dataclass(frozen=True)
@@ -331,12 +338,13 @@ def transfer(case: Case, item_ids: Sequence[int], *, released_by: str, received_
 # --- whole-case work -------------------------------------------------------------
 
 def verify_case(case: Case, work: Work = IDLE, *, record: bool = True,
-                purpose: str = "verification in Evidence Desk") -> OpResult[VerifyReport]:
+                purpose: str = "verification in Evidence Desk", checks: Checks | None = None) -> OpResult[VerifyReport]:
     """Rehash every object and walk the chain (on its own read-only connection);
-    the verification is itself logged when the case is writable and ``record``."""
+    the verification is itself logged when the case is writable and ``record``.
+    ``checks``: witnesses and whether unsigned entries fail (:class:`~.checkpoints.Checks`)."""
     from .verify import verify
 
-    report = verify(case.path, work.progress, work.should_cancel, work.set_total)
+    report = verify(case.path, work.progress, work.should_cancel, work.set_total, checks=checks)
     if not record or case.read_only:
         return OpResult(report, Changes())
     return OpResult(report, record_verification(case, report, purpose).changes)
@@ -360,8 +368,12 @@ class ReportWritten:
 
 
 def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: int | None = None,
-                  item_ids: Sequence[int] | None = None, work: Work = IDLE) -> OpResult[ReportWritten]:
-    """Verify the case, write its chain-of-custody report, and log the export with the report's hash."""
+                  item_ids: Sequence[int] | None = None, work: Work = IDLE,
+                  examiner_key: ExaminerKey | None = None) -> OpResult[ReportWritten]:
+    """Verify the case, write its chain-of-custody report, and log the export with the report's hash.
+
+    With ``examiner_key`` the head is signed (:func:`checkpoint`) before the report states it, and
+    again after the export is logged."""
     from .report import format_for, write_report_model
     from .vault import hash_file
     from .verify import verify
@@ -371,6 +383,9 @@ def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: in
         case.events.get(event_id)
     for item_id in item_ids or ():
         case.items.get(item_id)
+    signed = Changes()
+    if examiner_key is not None and not case.read_only:
+        signed = checkpoint(case, examiner_key, "examiner checkpoint before a report export").changes
     work.stage("Verifying the case for the report: rehashing every object, walking the custody chain")
     verification = verify(case.path, work.progress, work.should_cancel, work.set_total)
     work.stage(f"Writing {out.name}…", False)
@@ -391,19 +406,30 @@ def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: in
                                "items": len(model.items)}
     if item_ids:
         details["item_ids"] = sorted(set(item_ids))
-    return _run(case, lambda: (case.history.record_case_action(
+    logged = _run(case, lambda: (case.history.record_case_action(
         "exported", f"chain-of-custody report ({scope}) written to {out.name}", details), written)[1])
+    if examiner_key is not None:
+        signed |= checkpoint(case, examiner_key, "examiner checkpoint after a report export").changes
+    return OpResult(logged.value, logged.changes | signed)
 
 
 def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | None = None,
                   organisation: str = "", contact: str = "", description: str = "",
-                  work: Work = IDLE) -> OpResult[Path]:
-    """Seal a review packet (BagIt, signed) of the case or one event; the export is custody-logged."""
+                  work: Work = IDLE, examiner_key: ExaminerKey | None = None) -> OpResult[Path]:
+    """Seal a review packet (BagIt, signed) of the case or one event; the export is custody-logged.
+
+    With ``examiner_key`` the examiner seals the packet too, and the head is signed
+    (:func:`checkpoint`) before the packet carries the chain and after the export is logged."""
     from .packet.export import export_packet as seal
 
     before = case.history.head_seq()
+    if examiner_key is not None and not case.read_only:
+        checkpoint(case, examiner_key, "examiner checkpoint before a packet export")
     path = seal(case, out, zip=zip, event_id=event_id, progress=work.progress, should_cancel=work.should_cancel,
-                on_total=work.set_total, organisation=organisation, contact=contact, description=description)
+                on_total=work.set_total, organisation=organisation, contact=contact, description=description,
+                examiner_key=examiner_key)
+    if examiner_key is not None and not case.read_only:
+        checkpoint(case, examiner_key, "examiner checkpoint after a packet export")
     return OpResult(path, Changes.of(case.history.entries_after(before)))
 
 
@@ -416,3 +442,105 @@ def receive_packet(packet: Path, case_dir: Path, *, examiner: str, released_by: 
                            expect_fingerprint=expect_fingerprint, progress=work.progress,
                            should_cancel=work.should_cancel, on_total=work.set_total)
     return OpResult(result, Changes(case=True, custody=True))
+
+
+# --- examiner signatures -------------------------------------------------------------
+
+def _last_entry(case: Case) -> CustodyEntry | None:
+    from . import custody
+
+    with case.lock:
+        found = custody.entries(case.db, "seq = (SELECT max(seq) FROM custody)")
+    return found[0] if found else None
+
+
+def _witness(case: Case, key: ExaminerKey, kind: str, seq: int, entry_hash: str) -> WitnessRecord:
+    """Sign the head ``seq`` and append the sighting to the user's witness log (a failure to write
+    it is logged, not raised: the case itself is already as it should be)."""
+    from . import witness
+
+    record = witness.sign_head(key, kind, case.id, seq, entry_hash, examiner=case.examiner,
+                               case_path=str(Path(case.path).resolve()))
+    try:
+        witness.append(record)
+    except OSError as exc:
+        log.warning("the witness log %s was not written: %s", witness.log_path(), exc)
+    return record
+
+
+def checkpoint(case: Case, examiner_key: ExaminerKey,
+               purpose: str = "examiner checkpoint") -> OpResult[CustodyEntry | None]:
+    """Sign the chain head with the examiner's key: a ``checkpoint`` custody entry (the head's seq
+    and hash, the public key and fingerprint, the signature), and the checkpoint itself appended
+    to the user's witness log. Nothing is written when the head is already this key's checkpoint,
+    nor in a read-only case."""
+    from . import checkpoints
+
+    if case.read_only:
+        return OpResult(None, Changes())
+
+    def body() -> CustodyEntry | None:
+        last = _last_entry(case)
+        if last is None:
+            return None
+        if last.action == "checkpoint" and last.details_dict.get("public_key") == examiner_key.public_hex:
+            return None
+        details = checkpoints.checkpoint_details(case.id, last.seq, last.entry_hash, examiner_key)
+        return case.log("checkpoint", target_type="case", purpose=purpose, details=details)
+
+    result = _run(case, body)
+    if result.value is not None:
+        _witness(case, examiner_key, "checkpoint", result.value.seq, result.value.entry_hash)
+    return result
+
+
+def hand_over_key(case: Case, new_public_key: bytes, *, reason: str = "", examiner_key: ExaminerKey | None = None,
+                  lost_fingerprint: str = "") -> OpResult[CustodyEntry]:
+    """Introduce a new examiner key into the case: a ``key_handover`` entry signed by
+    ``examiner_key`` (one the case already knows), or, when that key is lost (``examiner_key``
+    None), by the case key with a stated ``reason``; verification marks the latter as not proven
+    by the previous examiner. ``lost_fingerprint`` declares an old key lost: its later
+    checkpoints fail."""
+    from . import checkpoints, signing
+
+    reason = reason.strip()
+    if examiner_key is None and not reason:
+        raise BadInput("a hand-over signed by the case key (the examiner key is lost) needs a reason")
+    if examiner_key is not None and new_public_key == examiner_key.public_key:
+        raise BadInput("that public key is your own examiner key: nothing to hand over")
+    if lost_fingerprint and examiner_key is not None:
+        raise BadInput("a key is declared lost only in a hand-over signed by the case key (--lost)")
+    if examiner_key is not None:
+        known = checkpoints.check_chain(case.table_rows("custody"), case.id).keys
+        if known and examiner_key.public_hex not in {k.public_key for k in known}:
+            raise BadInput(f"your examiner key {examiner_key.fingerprint} is not one this case knows "
+                           f"({', '.join(k.fingerprint for k in known)}); only one of those can hand it over, or "
+                           "use a hand-over by the case key for a lost key")
+
+    def body() -> CustodyEntry:
+        last = _last_entry(case)
+        assert last is not None  # every case begins with case_created
+        details = checkpoints.handover_details(
+            case.id, last.seq, last.entry_hash, new_public_key=new_public_key, reason=reason,
+            examiner_key=examiner_key, case_private_key=None if examiner_key else case.signing_key_bytes(),
+            lost_fingerprint=lost_fingerprint)
+        by = f"examiner key {examiner_key.fingerprint}" if examiner_key else "the case key (examiner key lost)"
+        return case.log("key_handover", target_type="case", purpose=f"examiner key "
+                        f"{signing.fingerprint(new_public_key)} introduced by {by}"
+                        + (f": {reason}" if reason else ""), details=details)
+
+    return _run(case, body)
+
+
+def write_receipt(case: Case, examiner_key: ExaminerKey, out: Path) -> WitnessRecord:
+    """A small signed receipt of the current chain head, written to ``out`` (JSON) to keep
+    elsewhere, and the same sighting appended to the witness log. The case is not changed."""
+    from . import witness
+    from .fsutil import atomic_write_bytes
+
+    last = _last_entry(case)
+    assert last is not None
+    record = _witness(case, examiner_key, "receipt", last.seq, last.entry_hash)
+    text = json.dumps(witness.receipt_json(record, case.info().title), indent=1, ensure_ascii=False)
+    atomic_write_bytes(Path(out), text.encode("utf-8") + b"\n")
+    return record

@@ -16,13 +16,16 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import custody, replay
 from .case import DB_FILE, VAULT_DIR
 from .errors import CaseNotFound
 from .items import ITEM_RECORD_FIELDS
 from .vault import Progress, ShouldCancel, Vault, hash_file
+
+if TYPE_CHECKING:
+    from .checkpoints import Checks
 
 # --- what a verification found: shared with packet verification ---------------------
 
@@ -112,6 +115,10 @@ class VerifyReport(Verification):
     failures: list[Failure] = field(default_factory=list)
     #: the baseline entry replay started from (a case upgraded from before whole-record replay)
     baseline_seq: int | None = None
+    #: findings that are not failures, e.g. entries no examiner has signed yet (:mod:`.checkpoints`)
+    warnings: list[str] = field(default_factory=list)
+    #: what the examiner signatures and witnesses vouch for (:func:`.checkpoints.check_case`)
+    signatures: dict[str, Any] = field(default_factory=dict)
     FAILURE: ClassVar[type[Failure]] = CaseFailure
     WHERE: ClassVar[str] = "Name"
 
@@ -122,18 +129,22 @@ class VerifyReport(Verification):
             if self.baseline_seq is not None:
                 text += (f" (from the baseline at entry #{self.baseline_seq}: the state at the upgrade, "
                          "not proven before that point)")
+            if self.warnings:
+                text += f"; {len(self.warnings)} warning(s)"
             return text
         return f"{len(self.failures)} failure(s) in {self.case_dir}"
 
 
 def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
            on_total: Callable[[int], None] | None = None,
-           rehashed: Mapping[str, str] | None = None) -> VerifyReport:
+           rehashed: Mapping[str, str] | None = None, checks: Checks | None = None) -> VerifyReport:
     """Check the case at ``case_dir``; ``progress`` gets byte increments of hashing.
 
     ``rehashed`` maps object SHA-256s to what a caller has *just* recomputed
     from those objects' bytes (a packet export hashes every copy it makes);
-    those objects are not read a second time."""
+    those objects are not read a second time. ``checks`` says which witnesses
+    to compare the chain with and whether unsigned entries fail (default: the
+    local witness log; unsigned entries are warnings)."""
     case_dir = Path(case_dir)
     db_path = case_dir / DB_FILE
     if not db_path.is_file():
@@ -143,6 +154,9 @@ def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel
     conn.row_factory = sqlite3.Row
     try:
         _verify(conn, case_dir, report, progress, should_cancel, on_total, rehashed or {})
+        from .checkpoints import check_case
+
+        check_case(conn, report, checks)  # examiner signatures and witnesses
     finally:
         conn.close()
     return report

@@ -115,10 +115,12 @@ def test_every_mutating_command_records_who_acted(case_dir: Path, files: list[Pa
         "--condition", "seal 42 intact")
     code, out, _ = run(capsys, "list", case_dir, "custody", "--json")
     entries = json.loads(out)
+    # each command that wrote ends with the acting examiner's signed checkpoint
     assert [(e["action"], e["examiner"]) for e in entries] == [
-        ("case_created", "Ann Examiner"), ("acquired", "Bo Flag"), ("event_added", "Cy Env"),
-        ("transferred", "Ann Examiner")]
-    assert (entries[-1]["released_by"], entries[-1]["received_by"], entries[-1]["condition"]) == \
+        ("case_created", "Ann Examiner"), ("checkpoint", "Ann Examiner"), ("acquired", "Bo Flag"),
+        ("checkpoint", "Bo Flag"), ("event_added", "Cy Env"), ("checkpoint", "Cy Env"),
+        ("transferred", "Ann Examiner"), ("checkpoint", "Ann Examiner")]
+    assert (entries[-2]["released_by"], entries[-2]["received_by"], entries[-2]["condition"]) == \
         ("Ann", "Lab", "seal 42 intact")
 
 
@@ -149,7 +151,7 @@ def test_verify_exits_0_when_intact_and_1_with_one_line_per_failure(case_dir: Pa
 def test_verify_record_logs_the_check_in_the_chain(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "verify", case_dir, "--record")[0] == 0
     code, out, _ = run(capsys, "list", case_dir, "custody", "--json")
-    assert json.loads(out)[-1]["action"] == "verified"
+    assert [e["action"] for e in json.loads(out)[-2:]] == ["verified", "checkpoint"]
     assert run(capsys, "verify", case_dir)[0] == 0
 
 
@@ -236,8 +238,8 @@ def test_report_is_logged_in_custody_naming_the_file_and_its_hash(case_dir: Path
     assert code == 0 and printed.startswith(f"wrote {out} (subset: event): 2 item(s); report SHA-256 ")
     code, listed, _ = run(capsys, "list", case_dir, "custody", "--json")
     entries = json.loads(listed)
-    assert len(entries) == before + 1
-    entry = entries[-1]
+    assert len(entries) == before + 2 and entries[-1]["action"] == "checkpoint", "the export, then its checkpoint"
+    entry = entries[-2]
     assert (entry["action"], entry["target_type"], entry["item_id"], entry["examiner"]) == \
         ("exported", "case", None, "Di Reviewer")
     assert entry["purpose"] == "chain-of-custody report (event 1) written to custody report.json"
@@ -247,14 +249,14 @@ def test_report_is_logged_in_custody_naming_the_file_and_its_hash(case_dir: Path
 
     monkeypatch.setenv("EVIDENCE_DESK_EXAMINER", "Ed Env")
     code, _, _ = run(capsys, "report", case_dir, "-o", tmp_path / "two.json", "--item", "3", "--item", "1")
-    entry = json.loads(run(capsys, "list", case_dir, "custody", "--json")[1])[-1]
+    entry = json.loads(run(capsys, "list", case_dir, "custody", "--json")[1])[-2]
     assert code == 0 and entry["purpose"] == "chain-of-custody report (items 1, 3) written to two.json"
     assert (entry["details"]["item_ids"], entry["examiner"]) == ([1, 3], "Ed Env")
     assert run(capsys, "verify", case_dir)[0] == 0, "the export entry is part of an intact chain"
 
     code, _, err = run(capsys, "report", case_dir, "-o", tmp_path / "r.pdf", "--event", "9")
     assert code == 2 and "no event with id 9" in err
-    assert custody_rows(case_dir) == before + 2, "a report that was not written is not logged"
+    assert custody_rows(case_dir) == before + 4, "a report that was not written is not logged"
 
 
 def subprocess_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -290,4 +292,4 @@ def test_an_edit_without_a_reason_exits_2_with_one_line_and_writes_nothing(
     assert custody_rows(case_dir) == before
     code, _, _ = run(capsys, "edit", case_dir, "1", "--description", "changed", "--reason", "typo",
                      "--examiner", "Ann Examiner")
-    assert code == 0 and custody_rows(case_dir) == before + 1
+    assert code == 0 and custody_rows(case_dir) == before + 2, "the edit, then the command's checkpoint"

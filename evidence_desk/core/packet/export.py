@@ -30,7 +30,7 @@ from ..errors import Cancelled, EvidenceDeskError, VerificationFailed
 from ..fsutil import fsync_dir
 from ..vault import Digest, Progress, ShouldCancel, hash_file
 from ..verify import VerifyReport
-from . import format
+from . import examiner_seal, format
 from .names import evidence_names
 
 log = logging.getLogger("evidence_desk.packet")
@@ -55,12 +55,14 @@ class PacketNotSealed(PacketError, VerificationFailed):
 def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: int | None = None,
                   progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
                   on_total: Callable[[int], None] | None = None, organisation: str = "",
-                  contact: str = "", description: str = "") -> Path:
+                  contact: str = "", description: str = "", examiner_key: Any = None) -> Path:
     """Seal a review packet of ``case`` (or of one event) at ``out``; return its path.
 
     ``progress`` receives byte increments of evidence copied; ``on_total`` the
     byte total first. Cancelling leaves nothing at ``out``. The export and the
     seal are logged in the case's custody chain unless the case is read-only.
+    With ``examiner_key`` (an unlocked :class:`~evidence_desk.core.examiner_keys.ExaminerKey`)
+    the examiner seals the packet too (:mod:`.examiner_seal`).
     """
     out = Path(out)
     if out.exists() or out.is_symlink():
@@ -78,14 +80,15 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
             # hashes and writes); everything else is built in ``work`` and added after.
             with zipfile.ZipFile(zip_tmp, "w", allowZip64=True) as archive:
                 sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation,
-                                contact, description, out.name, archive=archive, arc_root=out.stem)
+                                contact, description, out.name, archive=archive, arc_root=out.stem,
+                                examiner_key=examiner_key)
                 _zip_folder(archive, work, out.stem)
             _fsync_file(zip_tmp)
             os.replace(zip_tmp, out)
             shutil.rmtree(work)
         else:
             sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
-                            description, out.name)
+                            description, out.name, examiner_key=examiner_key)
             os.rename(work, out)
         fsync_dir(out.parent)
     except BaseException:
@@ -96,7 +99,8 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
         case.history.record_export(sealed["item_ids"], destination=str(out), purpose="sealed into a review packet")
         case.history.record_case_action("sealed", f"review packet {out.name} sealed", {
             "packet": out.name, "tagmanifest_sha256": sealed["tagmanifest_sha256"],
-            "fingerprint": sealed["fingerprint"], "custody_head": sealed["custody_head"],
+            "fingerprint": sealed["fingerprint"], "examiner_fingerprint": sealed["examiner_fingerprint"],
+            "custody_head": sealed["custody_head"],
             "items": len(sealed["item_ids"]), "event_id": event_id})
     log.info("sealed review packet %s (%d items)", out, len(sealed["item_ids"]))
     return out
@@ -105,7 +109,7 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
 def _build(case: Case, work: Path, event_id: int | None, progress: Progress | None,
            should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None,
            organisation: str, contact: str, description: str, packet_name: str,
-           archive: zipfile.ZipFile | None = None, arc_root: str = "") -> dict[str, Any]:
+           archive: zipfile.ZipFile | None = None, arc_root: str = "", examiner_key: Any = None) -> dict[str, Any]:
     info = case.info()
     public_key = bytes.fromhex(info.public_key_hex)
     fingerprint = signing.fingerprint(public_key)
@@ -209,20 +213,31 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
         format.KEY_FINGERPRINT: fingerprint,
         format.CUSTODY_HEAD: f"{head['seq']} {head['entry_hash']}" if head else "none",
     }
+    if examiner_key is not None:
+        bag_info[format.EXAMINER_KEY_FINGERPRINT] = examiner_key.fingerprint
     _write_text(work / format.BAG_INFO, format.bag_info_text(bag_info))
     _write_bytes(work / format.PUBLIC_PEM, signing.public_pem(public_key))
     _write_text(work / format.PUBLIC_HEX, info.public_key_hex + "\n")
     _write_text(work / format.FINGERPRINT, fingerprint + "\n")
-    tagmanifest = "".join(f"{hash_file(work / rel).sha256}  {rel}\n"
-                          for rel in sorted(format.SIGNED_TAG_FILES)).encode()
+    tag_files = format.SIGNED_TAG_FILES
+
+    def put_tag(rel: str, data: bytes) -> None:
+        _write_bytes(work / rel, data)
+
+    if examiner_key is not None:
+        tag_files += examiner_seal.write_examiner_seal(put_tag, examiner_key)
+    tagmanifest = "".join(f"{hash_file(work / rel).sha256}  {rel}\n" for rel in sorted(tag_files)).encode()
     _write_bytes(work / format.TAGMANIFEST, tagmanifest)
     _write_bytes(work / format.SIGNATURE, signing.sign(case.signing_key_bytes(), tagmanifest))
+    if examiner_key is not None:
+        examiner_seal.sign_tagmanifest(put_tag, examiner_key, tagmanifest)
     if syncing is not None:
         syncing.result()
     for folder in (work / format.EVIDENCE_DIR, work / format.DERIVED_DIR, work / format.PAYLOAD_DIR,
                    work / format.SEAL_DIR, work):
         fsync_dir(folder)
     return {"item_ids": [r["id"] for r in items], "fingerprint": fingerprint, "custody_head": head,
+            "examiner_fingerprint": examiner_key.fingerprint if examiner_key is not None else "",
             "tagmanifest_sha256": hashlib.sha256(tagmanifest).hexdigest()}
 
 

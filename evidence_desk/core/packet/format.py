@@ -5,6 +5,9 @@ A packet is a BagIt bag (RFC 8493)::
     bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
     seal/public-key.pem  seal/public-key.hex  seal/fingerprint.txt
     seal/tagmanifest-sha256.txt.sig   Ed25519 signature of tagmanifest-sha256.txt
+    seal/examiner-public-key.pem  seal/examiner-public-key.hex  seal/examiner-fingerprint.txt
+    seal/tagmanifest-sha256.txt.examiner.sig   the examiner's signature of the same tag manifest
+                                  (when an examiner key was unlocked at export)
     data/evidence/<id>-<name>         original items, byte for byte (names: :mod:`.names`)
     data/derived/<id>-<name>          transcripts, OCR and other derived records
     data/report.pdf  data/report.html the chain-of-custody report
@@ -13,10 +16,11 @@ A packet is a BagIt bag (RFC 8493)::
     data/case.jsonld                  the same provenance as a CASE/UCO graph
     data/inherited/<case id>.custody.jsonl   chains of cases this one received
 
-The tag manifest lists :data:`SIGNED_TAG_FILES`, so one signature over it
-seals every byte. The signature file cannot be listed in what it signs;
-BagIt allows tag files the tag manifest does not list, and verification
-accepts that one only.
+The tag manifest lists :data:`SIGNED_TAG_FILES` (and :data:`EXAMINER_TAG_FILES`
+when the examiner sealed it too), so one signature over it seals every byte.
+The signature files cannot be listed in what they sign; BagIt allows tag
+files the tag manifest does not list, and verification accepts those only
+(:data:`UNLISTED_TAG_FILES`).
 
 A reviewer's notes live beside the packet, never inside it
 (``<packet>`` + :data:`NOTES_SUFFIX`), and are exported as their own signed file.
@@ -34,11 +38,14 @@ from ..custody import canonical
 
 __all__ = [
     "BAGIT", "BAGIT_DECLARATION", "BAG_INFO", "BAG_SOFTWARE_AGENT", "BAGGING_DATE", "CASE_JSON", "CASE_JSONLD",
-    "CONTACT_NAME", "CUSTODY_HEAD", "CUSTODY_JSONL", "DERIVED_DIR", "EVIDENCE_DIR", "EXTERNAL_DESCRIPTION",
+    "CONTACT_NAME", "CUSTODY_HEAD", "CUSTODY_JSONL", "DERIVED_DIR", "EVIDENCE_DIR", "EXAMINER_FINGERPRINT",
+    "EXAMINER_KEY_FINGERPRINT", "EXAMINER_PUBLIC_HEX", "EXAMINER_PUBLIC_PEM", "EXAMINER_SIGNATURE",
+    "EXAMINER_TAG_FILES", "EXTERNAL_DESCRIPTION",
     "EXTERNAL_IDENTIFIER", "FINGERPRINT", "FORMAT_VERSION", "INHERITED_DIR", "INTERNAL_SENDER_IDENTIFIER",
     "KEY_FINGERPRINT", "MANIFEST", "NOTES_FORMAT", "NOTES_FORMAT_VERSION", "NOTES_SUFFIX", "PACKET_FORMAT",
     "PAYLOAD_DIR", "PAYLOAD_OXUM", "PUBLIC_HEX", "PUBLIC_PEM", "REPORT_HTML", "REPORT_PDF", "SEAL_DIR",
     "SIGNATURE", "SIGNED_NOTES_SUFFIX", "SIGNED_TAG_FILES", "SOFTWARE", "SOURCE_ORGANIZATION", "TAGMANIFEST",
+    "UNLISTED_TAG_FILES",
     "bag_info_text", "canonical", "canonical_line", "inherited_chain", "is_payload", "one_line",
     "parse_bag_info", "readable_json",
 ]
@@ -65,6 +72,13 @@ PUBLIC_HEX = f"{SEAL_DIR}/public-key.hex"
 FINGERPRINT = f"{SEAL_DIR}/fingerprint.txt"
 SIGNATURE = f"{SEAL_DIR}/{TAGMANIFEST}.sig"
 SIGNED_TAG_FILES = (BAG_INFO, BAGIT, MANIFEST, FINGERPRINT, PUBLIC_HEX, PUBLIC_PEM)  # as the tag manifest lists them
+# the examiner's seal (core/packet/examiner_seal.py): their personal key, kept outside every case
+EXAMINER_PUBLIC_PEM = f"{SEAL_DIR}/examiner-public-key.pem"
+EXAMINER_PUBLIC_HEX = f"{SEAL_DIR}/examiner-public-key.hex"
+EXAMINER_FINGERPRINT = f"{SEAL_DIR}/examiner-fingerprint.txt"
+EXAMINER_SIGNATURE = f"{SEAL_DIR}/{TAGMANIFEST}.examiner.sig"
+EXAMINER_TAG_FILES = (EXAMINER_FINGERPRINT, EXAMINER_PUBLIC_HEX, EXAMINER_PUBLIC_PEM)
+UNLISTED_TAG_FILES = (TAGMANIFEST, SIGNATURE, EXAMINER_SIGNATURE)  # tag files the tag manifest cannot list
 
 # --- the payload -----------------------------------------------------------------------
 
@@ -100,6 +114,7 @@ BAG_SOFTWARE_AGENT = "Bag-Software-Agent"
 PAYLOAD_OXUM = "Payload-Oxum"  # "<payload bytes>.<payload files>"
 INTERNAL_SENDER_IDENTIFIER = "Internal-Sender-Identifier"  # the packet's file name when sealed
 KEY_FINGERPRINT = "Evidence-Desk-Key-Fingerprint"
+EXAMINER_KEY_FINGERPRINT = "Evidence-Desk-Examiner-Fingerprint"  # only when the examiner sealed it
 CUSTODY_HEAD = "Evidence-Desk-Custody-Head"  # "<seq> <entry hash>", or "none"
 
 

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from .. import custody, replay, signing
 from ..vault import Progress, ShouldCancel, hash_file
 from ..verify import CaseFailure, Failure, Verification, _replay_item
-from . import format
+from . import examiner_seal, format
 from .archive import OpenedPacket, PacketLimits, PacketRefused, check_member_name, collision_key
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -56,13 +56,18 @@ class PacketReport(Verification):
     custody_head: dict[str, Any] | None = None
     tagmanifest_sha256: str = ""
     signature_valid: bool = False
+    examiner_fingerprint: str = ""  # the examiner key that sealed it too (.examiner_seal), if any
+    examiner_signature_valid: bool = False
     failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # findings that are not failures
+    signatures: dict[str, Any] = field(default_factory=dict)  # the chain's examiner checkpoints
     FAILURE: ClassVar[type[Failure]] = PacketFailure
     WHERE: ClassVar[str] = "File"
 
     def summary(self) -> str:
         if self.ok:
-            return (f"packet intact: signature valid (key fingerprint {self.fingerprint}), "
+            sealer = f", sealed by examiner key {self.examiner_fingerprint}" if self.examiner_signature_valid else ""
+            return (f"packet intact: signature valid (key fingerprint {self.fingerprint}{sealer}), "
                     f"{self.files_hashed} files ({self.bytes_hashed} bytes) rehashed, {self.items} items match "
                     f"their catalogue and custody records, {self.custody_entries} custody entries chained")
         return f"{len(self.failures)} failure(s) in packet {self.packet}"
@@ -70,14 +75,18 @@ class PacketReport(Verification):
 
 def verify_packet(path: Path | str, *, expect_fingerprint: str | None = None, limits: PacketLimits | None = None,
                   progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
-                  on_total: Callable[[int], None] | None = None) -> PacketReport:
-    """Check the packet folder or zip at ``path``; a refused zip is reported, not raised."""
+                  on_total: Callable[[int], None] | None = None,
+                  expect_examiner: str | None = None) -> PacketReport:
+    """Check the packet folder or zip at ``path``; a refused zip is reported, not raised.
+
+    ``expect_fingerprint`` pins the case key, ``expect_examiner`` the examiner key that sealed it."""
     path = Path(path)
     report = PacketReport(str(path))
     try:
         with OpenedPacket(path, limits, should_cancel=should_cancel) as opened:
             verify_bag(opened.root, report, expect_fingerprint=expect_fingerprint, limits=limits,
-                       progress=progress, should_cancel=should_cancel, on_total=on_total)
+                       progress=progress, should_cancel=should_cancel, on_total=on_total,
+                       expect_examiner=expect_examiner)
     except PacketRefused as exc:
         report.fail("structure", f"refused: {exc}")
     return report
@@ -86,7 +95,8 @@ def verify_packet(path: Path | str, *, expect_fingerprint: str | None = None, li
 def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | None = None,
                limits: PacketLimits | None = None, progress: Progress | None = None,
                should_cancel: ShouldCancel | None = None,
-               on_total: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+               on_total: Callable[[int], None] | None = None,
+               expect_examiner: str | None = None) -> dict[str, Any] | None:
     """Check the unpacked bag at ``root`` into ``report``; return its ``case.json`` if readable."""
     limits = limits or PacketLimits()
     files = _inventory(root, report, limits)
@@ -98,6 +108,7 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
     if manifest is None or tagmanifest is None:
         return None
     _check_signature(root, files, report, expect_fingerprint)
+    examiner_seal.check_packet_seal(root, files, report, tagmanifest, expect_examiner)
     bag_info = _bag_info(root, files)
 
     # tag files: every one listed must match; every one present must be listed
@@ -114,8 +125,7 @@ def verify_bag(root: Path, report: PacketReport, *, expect_fingerprint: str | No
             report.fail("tag", f"{rel} was altered after sealing: SHA-256 is {actual}, the signed tag manifest "
                                f"says {expected}", path=rel)
     for rel in sorted(files):
-        if not format.is_payload(rel) and rel not in tagmanifest and rel not in (format.TAGMANIFEST,
-                                                                                   format.SIGNATURE):
+        if not format.is_payload(rel) and rel not in tagmanifest and rel not in format.UNLISTED_TAG_FILES:
             report.fail("tag", f"{rel} is in the packet but not covered by the signed tag manifest", path=rel)
 
     # payload: complete, nothing extra, every byte as listed
@@ -361,6 +371,7 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
     if head_pair and chain and (chain[-1]["seq"], chain[-1]["entry_hash"]) != head_pair:
         report.fail("custody", f"{format.CUSTODY_JSONL} ends at entry #{chain[-1]['seq']}, but the case was sealed "
                                f"at entry #{head_pair[0]}", path=format.CUSTODY_JSONL)
+    examiner_seal.check_packet_chain(chain, case_id, report)
 
     if chain and chain[0].get("action") == "case_created" and report.public_key_hex:
         try:

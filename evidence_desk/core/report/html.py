@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..fsutil import atomic_write_text
 from ..resources import resource
-from .model import REPORT_HASH_EXPLANATION, ReportModel, model_json, report_hash
+from .model import HEAD_CODE_EXPLANATION, REPORT_HASH_EXPLANATION, ReportModel, model_json, report_hash
 from .webfonts import font_face_css
 
 
@@ -52,7 +52,8 @@ def render_html_text(model: ReportModel) -> str:
     page = template.render(
         m=model, digest=digest, css=Markup(resource("report", "report.css").read_text("utf-8")),
         font_faces=Markup(slot),
-        hash_explanation=REPORT_HASH_EXPLANATION, content_json=Markup(embedded_json(model)),
+        hash_explanation=REPORT_HASH_EXPLANATION, head_code_explanation=HEAD_CODE_EXPLANATION,
+        content_json=Markup(embedded_json(model)),
         custody_total=sum(len(i.custody) for i in model.items),
         contested=sum(c.contested for c in model.claims),
         source_grades=[g for s in model.sources for g in s.grades])

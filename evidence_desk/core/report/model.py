@@ -23,6 +23,7 @@ from ..custody_text import describe_entry
 from ..records import Claim, Grade, Item, Statement
 from ..sizes import format_bytes_exact
 from ..uncertain_time import UncertainTime
+from ..witness import head_code
 
 if TYPE_CHECKING:
     from ..case import Case
@@ -32,6 +33,10 @@ REPORT_HASH_EXPLANATION = (
     "SHA-256 of the canonical JSON (keys sorted, no whitespace, UTF-8) of everything this report states: "
     "every field of every section, including the generation time. It identifies this report's content, "
     "not the case file; the HTML edition embeds that JSON so anyone can recompute it.")
+HEAD_CODE_EXPLANATION = (
+    "The custody entry that was the head when this report was made, and the first 80 bits of its hash in "
+    "base32. Type it back to check that the case was not rolled back or rewritten since: "
+    "evidence-desk verify CASE --code \"CODE\".")
 
 
 # --- records of the model ----------------------------------------------------------------------------
@@ -229,6 +234,11 @@ class ReportModel:
     scope_text: str
     custody_head_seq: int
     custody_head_hash: str
+    #: the head as a person can type it back (``verify --code``): ``#57 ABCD-EFGH-IJKL-MNOP``
+    custody_head_code: str
+    #: the examiner key of the newest checkpoint in the chain (verification checks its signature)
+    examiner_fingerprint: str
+    examiner_key_label: str
     items: tuple[ItemSection, ...]
     events: tuple[EventLine, ...]
     statements: tuple[StatementSection, ...]
@@ -464,6 +474,13 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
             "Case signing-key fingerprint (no packet fingerprint was given: this report was not exported "
             "inside a sealed packet)")
     head = chain[-1] if chain else None
+    signed = next((e for e in reversed(chain) if e.action == "checkpoint"), None)
+    if signed is not None:
+        examiner_fingerprint = str(signed.details_dict.get("fingerprint", ""))
+        examiner_label = (f"Examiner key that signed custody checkpoint #{signed.seq} (covering entries up to "
+                          f"#{signed.details_dict.get('head_seq')}); compare it with a value you trust")
+    else:
+        examiner_fingerprint, examiner_label = "none", "No examiner key has signed this case's custody chain"
     return ReportModel(
         report_title="Chain-of-custody report", case_id=info.id, case_title=info.title,
         case_description=info.description, case_created_at=info.created_at, case_created_by=info.created_by,
@@ -474,6 +491,8 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
         packet_fingerprint=fingerprint, fingerprint_label=label, case_key_fingerprint=info.fingerprint,
         scope=scope, scope_text=scope_text,
         custody_head_seq=head.seq if head else 0, custody_head_hash=head.entry_hash if head else "",
+        custody_head_code=head_code(head.seq, head.entry_hash) if head else "",
+        examiner_fingerprint=examiner_fingerprint, examiner_key_label=examiner_label,
         items=tuple(item_sections), events=tuple(event_lines), statements=tuple(statement_sections),
         claims=tuple(claim_sections), requests=tuple(request_lines), sources=tuple(source_lines),
         case_log=tuple(_custody_line(e, None) for e in case_log),

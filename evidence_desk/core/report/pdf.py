@@ -43,6 +43,7 @@ from reportlab.platypus import (
 from . import fonts, pdftext, textruns
 from .fonts import MONO, MONO_BOLD, SANS, SANS_BOLD, SANS_BOLD_ITALIC, SANS_ITALIC
 from .model import (
+    HEAD_CODE_EXPLANATION,
     REPORT_HASH_EXPLANATION,
     CustodyLine,
     EvidenceLine,
@@ -458,7 +459,11 @@ def _cover(model: ReportModel, digest: str) -> list[Flowable]:
         ("Report SHA-256", ("mono", digest)),
         ("", _p(REPORT_HASH_EXPLANATION, SMALL_MUTED)),
         ("Custody chain head", ("mono", f"#{model.custody_head_seq} {model.custody_head_hash}")),
-        ("Verification at export", _p(verdict, verdict_style)),
+        ("Head code", ("mono", model.custody_head_code)),
+        ("", _p(HEAD_CODE_EXPLANATION, SMALL_MUTED)),
+        ("Examiner key", ("mono", model.examiner_fingerprint)),
+        ("", _p(model.examiner_key_label, SMALL_MUTED)),
+                ("Verification at export", _p(verdict, verdict_style)),
         ("Contents", f"{len(model.items)} item(s), {sum(len(i.custody) for i in model.items)} item custody "
                      f"entries, {len(model.events)} event(s), {len(model.statements)} statement(s), "
                      f"{len(model.claims)} claim(s) ({sum(c.contested for c in model.claims)} contested), "
