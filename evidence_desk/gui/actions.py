@@ -89,6 +89,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("reveal_requests", "Show Evidence &Requests", "Ctrl+6",
                "Open evidence requests: to whom, asked, due, status, resulting items"),
     ActionSpec("reveal_inspector", "Focus I&nspector", "Ctrl+3", "Move the keyboard focus to the inspector"),
+    ActionSpec("examiner_key", "Examiner &Key…", "Ctrl+Alt+K",
+               "Your personal signing key, kept outside every case: its fingerprint, and unlocking it for "
+               "this session"),
     ActionSpec("about", "&About Evidence Desk", "F1", "Version and the case's signing key fingerprint"),
 )
 

@@ -42,6 +42,7 @@ from .claims import ClaimsPanel
 from .crash import CrashHandler
 from .event_edit import EditEventDialog
 from .event_edit import old_values as old_event_values
+from .examiner_key import KeySession
 from .icons import icon, kind_icon
 from .inspector import Inspector
 from .intake import IntakeDialog, IntakeRequest, IntakeResult, show_intake_result
@@ -87,6 +88,10 @@ class MainWindow(QMainWindow):
         self.packet_check_dialog: Any = None
         self.last_export: Any = None  # the report written or the packet sealed last, for tests
         self.edit_event_dialog: Any = None
+        #: the examiner key of this session (signs checkpoints and packets), once unlocked
+        self.keys = KeySession()
+        self.examiner_key_dialog: Any = None
+        self._session_head: tuple[int, str] | None = None  # the custody head when the case was opened
         self._build_widgets()
         self.actions = action_registry.build(self, {
             "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
@@ -104,7 +109,7 @@ class MainWindow(QMainWindow):
             "reveal_statements": lambda: self.reveal_tab(self.statements_panel),
             "reveal_requests": lambda: self.reveal_tab(self.requests_panel),
             "edit_event": self.edit_event, "attach_event": self.attach_to_event,
-            "detach_event": self.detach_from_event,
+            "detach_event": self.detach_from_event, "examiner_key": self.show_examiner_key,
         })
         self._build_menus()
         # every view subscribes to what operations change; none is refreshed by hand
@@ -277,7 +282,9 @@ class MainWindow(QMainWindow):
         for name in ("show_all_items", "view_item", None, "reveal_timeline", "reveal_items", "reveal_claims",
                      "reveal_statements", "reveal_requests", "reveal_inspector"):
             view.addAction(a[name]) if name else view.addSeparator()
-        self.menuBar().addMenu("&Help").addAction(a["about"])
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a["examiner_key"])
+        help_menu.addAction(a["about"])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -320,6 +327,11 @@ class MainWindow(QMainWindow):
             return False
         self.close_case()
         self.case, self.writer, self.lock, self.lock_holder = case, writer, lock, holder
+        from ..core import custody
+
+        self._session_head = custody.read_head(path)
+        if writer is not None:
+            self.keys.from_environment()
         settings.remember_case(path)
         self._show_case()
         return True
@@ -330,6 +342,7 @@ class MainWindow(QMainWindow):
         self.runner.shutdown()
         self.runner = TaskRunner(self, self.errors)
         self.undo_stack.clear()
+        self._sign_session()
         self.case.close()
         if self.writer is not None:
             self.writer.close()
@@ -338,6 +351,31 @@ class MainWindow(QMainWindow):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+    def _sign_session(self) -> None:
+        """At the end of a working session that changed the case: a checkpoint signed by the
+        examiner's key (asked for if it is not unlocked; Cancel leaves the entries unsigned)."""
+        from ..core import custody
+
+        head = custody.read_head(self.writer.path) if self.writer is not None else None
+        if self.writer is None or head is None or head == self._session_head:
+            return
+        key = self.keys.key or self.keys.from_environment()
+        if key is None and self.keys.stored() is not None:
+            key = self.keys.ask(self, "Sign the custody entries of this session with your examiner key?\n"
+                                      "(Cancel leaves them unsigned: verify reports them as unsigned.)")
+        if key is None:
+            return
+        try:
+            ops.checkpoint(self.writer, key, "examiner checkpoint at the end of a session in the app")
+        except Exception as exc:  # the case stays as it is; the entries are reported as unsigned
+            self.errors("Signing the session's custody entries", exc)
+
+    def show_examiner_key(self) -> None:
+        from .examiner_key import ExaminerKeyDialog
+
+        self.examiner_key_dialog = ExaminerKeyDialog(self, self.keys)
+        self.examiner_key_dialog.open()
 
     def _show_case(self) -> None:
         case = self.case
@@ -703,7 +741,8 @@ class MainWindow(QMainWindow):
             self.errors("Creating the case", exc)
             return
         created.close()
-        self.open_case(dialog.case_dir())
+        if self.open_case(dialog.case_dir()):
+            self._session_head = None  # the creation is this session's work: signed when the case closes
 
     def set_examiner(self) -> None:
         from .case_dialogs import ask_examiner
@@ -990,7 +1029,8 @@ class MainWindow(QMainWindow):
         case = self.writer if not self.read_only else self.case
         assert case is not None
         self.ops.run(f"Exporting the report {request.out.name}",
-                     lambda work: ops.export_report(case, request.out, event_id=request.event_id, work=work),
+                     lambda work: ops.export_report(case, request.out, event_id=request.event_id, work=work,
+                                                    examiner_key=self.keys.key),
                      self._report_exported, progress=True,
                      on_cancelled=lambda: self.statusBar().showMessage(
                               "Report export cancelled: nothing was written", 6000))
@@ -1028,7 +1068,8 @@ class MainWindow(QMainWindow):
         assert case is not None
         out, zipped = request.out, request.out.suffix.lower() == ".zip"
         self.ops.run(f"Sealing the review packet {out.name}: copying and hashing the evidence",
-                     lambda work: ops.export_packet(case, out, zip=zipped, event_id=request.event_id, work=work),
+                     lambda work: ops.export_packet(case, out, zip=zipped, event_id=request.event_id, work=work,
+                                                    examiner_key=self.keys.key),
                      self._packet_exported, progress=True,
                      on_cancelled=lambda: self.statusBar().showMessage(
                               "Packet export cancelled: nothing was written", 6000))
@@ -1039,9 +1080,12 @@ class MainWindow(QMainWindow):
         fingerprint = case.info().fingerprint if case else "—"
         box = QMessageBox(QMessageBox.Icon.Information, "Review packet sealed",
                           f"The review packet is sealed at\n{packet}", QMessageBox.StandardButton.Close, self)
+        examiner = (f"\n\nSealed by your examiner key too, fingerprint:\n{self.keys.key.fingerprint}\n(the "
+                    "reviewer pins it with verify-packet --expect-examiner)" if self.keys.key else
+                    "\n\nNot sealed by an examiner key (Help ▸ Examiner Key unlocks yours).")
         box.setInformativeText(
-            f"Signed with the case key, fingerprint:\n{fingerprint}\n\nGive the reviewer this fingerprint by "
-            "another channel so they can tell the packet is yours."
+            f"Signed with the case key, fingerprint:\n{fingerprint}{examiner}\n\nGive the reviewer these "
+            "fingerprints by another channel so they can tell the packet is yours."
             + ("\nThe export and the seal are recorded in the case's custody log." if case and not self.read_only
                else ""))
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -1107,6 +1151,7 @@ class MainWindow(QMainWindow):
         self.last_export = result
         if not self.open_case(result.case_dir):
             return
+        self._session_head = None  # receiving the packet is this session's work: signed when the case closes
         self.statusBar().showMessage(
             f"Received {result.items} item(s) from case key {result.source_fingerprint}: released by "
             f"{result.released_by}, received by {result.received_by}", 10000)
@@ -1115,9 +1160,12 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         fingerprint = self.case.info().fingerprint if self.case else "—"
+        stored = self.keys.stored()
+        examiner = stored.fingerprint if stored else "none yet (Help ▸ Examiner Key)"
         QMessageBox.about(self, "About Evidence Desk",
                           f"<b>Evidence Desk {__version__}</b><br>Offline evidence catalogue with a tamper-evident "
-                          f"chain of custody.<br><br>This case's signing key fingerprint:<br><tt>{fingerprint}</tt>")
+                          f"chain of custody.<br><br>This case's signing key fingerprint:<br><tt>{fingerprint}</tt>"
+                          f"<br><br>Your examiner key fingerprint:<br><tt>{examiner}</tt>")
 
     def render_screenshot(self, out: Path) -> None:
         """Select the first event and save what the window shows."""

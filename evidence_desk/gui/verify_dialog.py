@@ -9,6 +9,7 @@ with the same fields as the command line's ``--json``.
 from __future__ import annotations
 
 import csv
+import html
 from dataclasses import fields
 from io import StringIO
 from pathlib import Path
@@ -112,5 +113,7 @@ class VerifyResultDialog(VerificationDialog):
         else:
             body = (f"Checked {counts} and {report.custody_entries} custody entries. Each row names what does "
                     "not hold: the evidence or record in it can no longer be shown to be what was catalogued.")
+        if report.warnings:  # plain text from the chain (a hand-over's reason): escaped
+            body += "<p><b>Warnings</b><br>" + "<br>".join(html.escape(w) for w in report.warnings) + "</p>"
         super().__init__(parent, report, "Verification result", heading(report, "The case is intact") + body)
 

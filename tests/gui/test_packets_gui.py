@@ -37,9 +37,12 @@ def test_export_packet_from_the_menu_verifies(qtbot, window: MainWindow, tmp_pat
     report = verify_packet(out)
     assert report.ok, [str(f) for f in report.failures]
     assert report.fingerprint == window.case.info().fingerprint
-    assert window.case.history.entries()[-1].action == "sealed"
+    key = window.keys.key  # unlocked from $EVIDENCE_DESK_KEY_PASSPHRASE when the case opened
+    assert key is not None and report.examiner_fingerprint == key.fingerprint and report.examiner_signature_valid
+    assert [e.action for e in window.case.history.entries()[-2:]] == ["sealed", "checkpoint"]
     message = window.export_message
     assert str(out) in message.text() and window.case.info().fingerprint in message.informativeText()
+    assert key.fingerprint in message.informativeText()
 
     # "Verify the packet now" checks it and says so
     verify_button = next(b for b in message.buttons() if "Verify" in b.text())

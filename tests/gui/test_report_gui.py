@@ -35,8 +35,11 @@ def test_export_report_writes_a_pdf_with_every_hash(qtbot, window: MainWindow, t
     flat = "".join(text.split())
     for item in window.case.items.list():
         assert item.sha256 in flat, item.name
-    entry = window.case.history.entries()[-1]
+    *_, entry, signed = window.case.history.entries()
     assert entry.action == "exported" and entry.target_type == "case"
+    assert signed.action == "checkpoint" and signed.details_dict["head_seq"] == entry.seq
+    assert window.keys.key is not None and window.keys.key.fingerprint in flat, \
+        "the cover names the examiner key"
     assert entry.details_dict["report"] == str(out)
     assert entry.details_dict["report_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert str(out) in window.export_message.text()
