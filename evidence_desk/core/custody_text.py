@@ -97,6 +97,12 @@ def entry_detail(entry: CustodyEntry) -> str:
         return "intact" if d.get("ok") else "; ".join(str(f) for f in d.get("failures", [])) or ""
     if action in ("event_added", "statement_added", "claim_added", "request_added", "source_added"):
         return str(d.get("title") or d.get("name") or d.get("text") or d.get("speaker") or "")
+    if action == "checkpoint":
+        return f"signed entries up to #{d.get('head_seq')} with examiner key {d.get('fingerprint', '')}"
+    if action == "key_handover":
+        by = "the case key (not proven by the previous examiner)" if d.get("signer") == "case" else \
+            f"examiner key {d.get('signer_fingerprint', '')}"
+        return f"examiner key {d.get('new_fingerprint', '')} introduced by {by}"
     if action == "sealed":
         return ", ".join(f"{k}: {v}" for k, v in sorted(d.items()) if isinstance(v, str | int))
     return ""

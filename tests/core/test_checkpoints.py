@@ -509,3 +509,21 @@ def test_a_hand_over_reason_is_shown_with_control_and_bidi_characters_made_visib
     [warning] = [p.message for p in found.problems]
     assert "reason given: lost\\u001b[2J \\u202eevil" in warning and "\x1b" not in warning and "\u202e" not in warning
 
+
+def test_checkpoints_and_hand_overs_are_described_in_words(case_dir: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from evidence_desk.core.case import Case
+    from evidence_desk.core.custody_text import describe_entry
+
+    _, bo = make_home(tmp_path, "Bo")
+    (tmp_path / "bo.hex").write_text(bo.public_hex, "utf-8")
+    assert run(capsys, "key", "handover", case_dir, "--to-public-key", tmp_path / "bo.hex", "--lost",
+               "--reason", "lost")[0] == 0
+    with Case.open(case_dir, read_only=True) as case:
+        entries = case.history.entries()
+    checkpoint = next(e for e in entries if e.action == "checkpoint")
+    handover = next(e for e in entries if e.action == "key_handover")
+    assert describe_entry(checkpoint).detail == \
+        f"signed entries up to #{checkpoint.seq - 1} with examiner key {my_fingerprint()}"
+    assert describe_entry(handover).detail == (f"examiner key {bo.fingerprint} introduced by the case key (not "
+                                                "proven by the previous examiner)")
