@@ -3,9 +3,15 @@
 It does not trust the database: it reads raw rows through its own read-only
 connection (triggers and constraints may have been dropped), recomputes every
 object's hash from the vault, walks the custody chain against the recorded
-head, and replays each item's custody entries to check that the catalogue
-still says what the chain says it should. Every failure names the item (id
-and original file name) or the custody entry and what failed.
+head (a missing head is itself a failure), and replays each item's custody
+entries to check that the catalogue still says what the chain says it should.
+Every failure names the item (id and original file name) or the custody entry
+and what failed.
+
+What it cannot catch from inside the folder: a history someone who can write
+the folder made wholly consistent (entries appended or re-hashed with the head
+rewritten, the folder rolled back). ``docs/tamper-matrix.md`` lists each attack
+tried and whether it is detected.
 """
 
 from __future__ import annotations
@@ -170,19 +176,22 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
             should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None,
             rehashed: Mapping[str, str]) -> None:
     fail = report.failures.append
-    info = _rows(conn, "SELECT id FROM case_info")
-    if len(info) != 1:
-        fail(CaseFailure("case", "the case record is missing or duplicated"))
+    chain = _rows(conn, "SELECT * FROM custody ORDER BY seq")
+    replayed = replay.replay(chain)
+    case_id = _case_id(_rows(conn, "SELECT id FROM case_info"), replayed.state["case_info"], fail)
+    if case_id is None:
         return
-    case_id = info[0]["id"]
     items = _rows(conn, "SELECT * FROM item ORDER BY id")
     objects = {r["sha256"]: r for r in _rows(conn, "SELECT * FROM object")}
-    chain = _rows(conn, "SELECT * FROM custody ORDER BY seq")
     report.items, report.objects, report.custody_entries = len(items), len(objects), len(chain)
     names = {r["id"]: r["original_name"] for r in items}
 
-    # 1. the chain
-    for problem in custody.check_chain(chain, case_id, custody.read_head(case_dir)):
+    # 1. the chain, and the head anchor beside it (without it, entries cut off the end go unnoticed)
+    head = custody.read_head(case_dir)
+    if head is None:
+        fail(CaseFailure("custody", f"{custody.HEAD_FILE} is missing: entries removed from the end of the chain "
+                                    "could not be noticed"))
+    for problem in custody.check_chain(chain, case_id, head):
         fail(CaseFailure("custody", problem.message, item_id=problem.item_id,
                          item_name=names.get(problem.item_id, ""), seq=problem.seq))
 
@@ -220,7 +229,7 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-hash") as pool:
         hashing = pool.submit(rehash_objects)
-        replayed, record_failures = _replay_records(conn, chain, names)
+        record_failures = _replay_records(conn, replayed, chain, names, case_id)
         hashing.result()
     for failure in object_failures:
         fail(failure)
@@ -265,23 +274,25 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
         fail(CaseFailure("file", problem))
 
 
-def _replay_records(conn: sqlite3.Connection, chain: list[dict[str, Any]],
-                    names: dict[int, str]) -> tuple[replay.Replayed, list[CaseFailure]]:
-    """Replay the state each entry records and compare every row of every table with it."""
-    replayed = replay.replay(chain)
+def _replay_records(conn: sqlite3.Connection, replayed: replay.Replayed, chain: list[dict[str, Any]],
+                    names: dict[int, str], case_id: str) -> list[CaseFailure]:
+    """Compare every row of every table with the state the chain replays to."""
     failures: list[CaseFailure] = []
     if not replayed.entries_with_records:
-        return replayed, failures
+        return failures
     found = {table: _rows(conn, f"SELECT * FROM [{table}]") for table in replay.TABLE_KEYS
              if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                              [table]).fetchone() is not None}
     for difference in replay.compare(replayed.state, found):
         item_id = difference.key[0] if difference.table == "item" else None
+        item_name = ""
+        if item_id is not None:  # a deleted item is still named, by the name the chain recorded
+            item_name = names.get(item_id) or (difference.chain or {}).get("original_name", "")
         failures.append(CaseFailure("record", difference.detail if item_id is not None else str(difference),
-                                    item_id=item_id, item_name=names.get(item_id, "") if item_id is not None else "",
-                                    table=difference.table, record=list(difference.key), field=difference.field))
-    _check_case_key(found.get("case_info", []), chain, failures.append)
-    return replayed, failures
+                                    item_id=item_id, item_name=item_name, table=difference.table,
+                                    record=list(difference.key), field=difference.field))
+    _check_case_key([r for r in found.get("case_info", []) if r["id"] == case_id], chain, failures.append)
+    return failures
 
 
 #: Files a case folder may hold besides its vault objects.
@@ -336,9 +347,30 @@ def unexpected_files(case_dir: Path) -> list[str]:
     return problems
 
 
+def _case_id(rows: list[dict[str, Any]], created: Mapping[replay.Key, Any],
+             fail: Callable[[CaseFailure], None]) -> str | None:
+    """The id of the one case record; a record missing, or one more than the chain created, is named."""
+    ids = [r["id"] for r in rows]
+    if len(ids) > 1:  # a second record planted beside the real one: the replay below names it
+        ids = [i for i in ids if (i,) in created]
+    if len(ids) == 1:
+        return ids[0]
+    if not rows and created:
+        for key, row in created.items():
+            gone = replay.Difference("case_info", key, None, row, None, "deleted")
+            fail(CaseFailure("case", f"{gone}: the case record is missing", table="case_info", record=list(key)))
+    else:
+        fail(CaseFailure("case", "the case record is " + (
+            "missing, and no custody entry created one" if not rows else
+            f"duplicated: case_info {', '.join(str(r['id']) for r in rows)}, and the chain does not say which "
+            "is the case")))
+    return None
+
+
 def _check_case_key(case_rows: list[dict[str, Any]], chain: list[dict[str, Any]],
                     fail: Callable[[CaseFailure], None]) -> None:
-    """The case's public key is the one its first entry was created with (a zeroed or swapped key is named)."""
+    """The case's public key is the one its first entry was created with (a zeroed or swapped key is named),
+    and its private key, never written into the chain, is that public key's other half."""
     first = next((e for e in chain if e["action"] == "case_created"), None)
     if not case_rows or first is None:
         return
@@ -347,6 +379,19 @@ def _check_case_key(case_rows: list[dict[str, Any]], chain: list[dict[str, Any]]
     if created_with and stored != created_with:
         fail(CaseFailure("case", f"the case's public key is {stored or 'empty'}, but entry #{first['seq']} created "
                                  f"the case with {created_with}", seq=first["seq"]))
+    from . import signing  # cryptography: only when a case is verified
+
+    expected = created_with or stored
+    try:
+        derived = signing.public_key_of(bytes(case_rows[0].get("signing_key") or b"")).hex()
+    except (ValueError, TypeError):
+        derived = None
+    if derived != expected:
+        case_id = case_rows[0]["id"]
+        fail(CaseFailure("case", f"case_info {case_id}: field signing_key: the private key does not belong to the "
+                                 f"case's public key {expected} (entry #{first['seq']}); packets it seals would "
+                                 "not verify", seq=first["seq"], table="case_info", record=[case_id],
+                         field="signing_key"))
 
 
 def _verify_inherited(conn: sqlite3.Connection, fail: Callable[[CaseFailure], None]) -> None:

@@ -3,6 +3,8 @@ written outside the destination, and nothing crashes."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import stat
@@ -10,7 +12,9 @@ import struct
 import time
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -245,22 +249,13 @@ def test_malformed_case_records_are_reported_not_crashed_on(good_packet: Path, t
     assert any("over the 1,000-byte limit" in t for t in texts), texts
 
 
-def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_path: Path) -> None:
-    """Signed by the real key, yet its records reference an event that does not
-    exist and no custody entry created that link: verification names the forged
-    record, and the import refuses and keeps nothing."""
-    import hashlib
-    import json
-
+def resealed_by_sender(packet: Path, case: Case, change: Callable[[dict[str, Any]], None]) -> None:
+    """``change`` made to case.json, then the packet re-manifested and re-signed with the case's own key."""
     from evidence_desk.core import signing
 
-    case = Case.create(tmp_path / "case", "Hostile sender", "Mallory")
-    (tmp_path / "a.txt").write_bytes(b"alpha")
-    case.items.import_file(tmp_path / "a.txt")
-    packet = export_packet(case, tmp_path / "packet")
     dump_path = packet / "data" / "case.json"
     dump = json.loads(dump_path.read_text("utf-8"))
-    dump["tables"]["item_event"] = [{"item_id": 1, "event_id": 999}]
+    change(dump)
     dump_path.write_text(json.dumps(dump), "utf-8")
 
     def sha(path: Path) -> str:
@@ -280,6 +275,17 @@ def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_pa
                             (line.split("  ", 1) for line in tags.read_text("utf-8").splitlines())), "utf-8")
     (packet / "seal" / "tagmanifest-sha256.txt.sig").write_bytes(signing.sign(case.signing_key_bytes(),
                                                                               tags.read_bytes()))
+
+
+def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_path: Path) -> None:
+    """Signed by the real key, yet its records reference an event that does not
+    exist and no custody entry created that link: verification names the forged
+    record, and the import refuses and keeps nothing."""
+    case = Case.create(tmp_path / "case", "Hostile sender", "Mallory")
+    (tmp_path / "a.txt").write_bytes(b"alpha")
+    case.items.import_file(tmp_path / "a.txt")
+    packet = export_packet(case, tmp_path / "packet")
+    resealed_by_sender(packet, case, lambda dump: dump["tables"].update(item_event=[{"item_id": 1, "event_id": 999}]))
     case.close()
     report = verify_packet(packet)
     assert [str(f) for f in report.failures] == [
@@ -288,3 +294,26 @@ def test_a_sender_sealing_inconsistent_records_gets_a_refusal_and_no_case(tmp_pa
         import_packet(packet, tmp_path / "received", examiner="Bob")
     assert not (tmp_path / "received").exists()
     assert not [p for p in tmp_path.iterdir() if ".receiving" in p.name]
+
+
+def test_a_sender_rewriting_who_made_the_case_is_named(tmp_path: Path) -> None:
+    """The case record in case.json is checked field by field against the record the chain
+    created, and its fingerprint against the key that sealed the packet."""
+    case = Case.create(tmp_path / "case", "Hostile sender", "Mallory")
+    packet = export_packet(case, tmp_path / "packet")
+
+    def rewrite(dump: dict[str, Any]) -> None:
+        dump["case"].update(created_by="Alice", default_examiner="Alice", created_at="2020-01-01T00:00:00Z",
+                            fingerprint="0000:0000:0000:0000:0000:0000:0000:0000")
+
+    resealed_by_sender(packet, case, rewrite)
+    fingerprint = case.info().fingerprint
+    case.close()
+    texts = [str(f) for f in verify_packet(packet).failures]
+    assert "data/case.json: the case's created_by is 'Alice', the chain says 'Mallory'" in texts
+    assert "data/case.json: the case's default_examiner is 'Alice', the chain says 'Mallory'" in texts
+    assert any(t.startswith("data/case.json: the case's created_at is '2020-01-01T00:00:00Z', the chain says")
+               for t in texts), texts
+    assert ("data/case.json: the case's fingerprint is '0000:0000:0000:0000:0000:0000:0000:0000', the packet's key "
+            f"is {fingerprint}") in texts
+    assert len(texts) == 4, texts

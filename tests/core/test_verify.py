@@ -342,3 +342,65 @@ def test_a_tampered_entry_about_an_item_names_the_item(template: Path) -> None:
     failure = next(f for f in report.failures if f.what == "custody")
     assert (failure.item_id, failure.item_name) == (1, "dispatch.wav")
     assert "altered" in failure.message
+
+
+# --- the case record, its key and the head anchor ------------------------------
+
+def case_id_of(case_dir: Path) -> str:
+    with closing(sqlite3.connect(case_dir / "case.sqlite")) as conn:
+        return conn.execute("SELECT id FROM case_info").fetchone()[0]
+
+
+def test_a_missing_head_anchor_is_reported(template: Path) -> None:
+    with copy_of(template) as case_dir:
+        (case_dir / "custody.head").unlink()
+        report = verify(case_dir)
+    assert [str(f) for f in report.failures] == [
+        "custody.head is missing: entries removed from the end of the chain could not be noticed"]
+
+
+def test_a_deleted_case_record_is_named_by_its_key(template: Path) -> None:
+    case_id = case_id_of(template)
+    report = tampered(template, lambda c: c.execute("DELETE FROM case_info"))
+    assert len(report.failures) == 1
+    failure = report.failures[0]
+    assert (failure.table, failure.record) == ("case_info", [case_id])
+    assert str(failure).startswith(f"case_info {case_id}: deleted without a custody entry (the chain says ")
+    assert str(failure).endswith(": the case record is missing")
+
+
+def test_a_second_case_record_is_named_and_the_rest_still_verified(template: Path) -> None:
+    def plant(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO case_info SELECT 'planted', title, description, created_at, created_by, "
+                     "default_examiner, default_tz, signing_key, public_key FROM case_info")
+        conn.execute("UPDATE item SET description = 'changed' WHERE id = 2")
+
+    report = tampered(template, plant)
+    texts = [str(f) for f in report.failures]
+    assert any(t.startswith("case_info planted: a row no custody entry created") for t in texts), texts
+    assert any(t.startswith("item 2 (memo.png): field description") for t in texts), texts
+
+
+def test_a_signing_key_that_is_not_the_cases_is_named(template: Path) -> None:
+    from evidence_desk.core import signing
+
+    other = bytes(range(32))
+    case_id = case_id_of(template)
+    report = tampered(template, lambda c: c.execute("UPDATE case_info SET signing_key = ?", [other]))
+    assert len(report.failures) == 1
+    failure = report.failures[0]
+    assert (failure.table, failure.record, failure.field, failure.seq) == ("case_info", [case_id], "signing_key", 1)
+    assert str(failure).startswith(f"case_info {case_id}: field signing_key: the private key does not belong")
+    with closing(sqlite3.connect(template / "case.sqlite")) as conn:
+        public = conn.execute("SELECT public_key FROM case_info").fetchone()[0]
+    assert signing.public_key_of(other) != public and public.hex() in str(failure)
+
+
+def test_a_deleted_item_is_named_by_the_name_the_chain_recorded(template: Path) -> None:
+    def delete(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM item_event WHERE item_id = 4")
+        conn.execute("DELETE FROM item WHERE id = 4")
+
+    report = tampered(template, delete)
+    assert any(str(f).startswith("item 4 (statement.txt): deleted without a custody entry")
+               for f in report.failures), [str(f) for f in report.failures]

@@ -400,10 +400,13 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
                         item_id=difference.key[0] if difference.table == "item" else None)
         chain_case = next(iter(replayed.state.get("case_info", {}).values()), None)
         if chain_case is not None:
-            for name in ("title", "description", "default_tz"):
+            for name in ("title", "description", "created_at", "created_by", "default_examiner", "default_tz"):
                 if name in case and case.get(name) != chain_case.get(name):
                     report.fail("record", f"{format.CASE_JSON}: the case's {name} is {case.get(name)!r}, the "
                                           f"chain says {chain_case.get(name)!r}", path=format.CASE_JSON)
+    if report.fingerprint and "fingerprint" in case and case.get("fingerprint") != report.fingerprint:
+        report.fail("record", f"{format.CASE_JSON}: the case's fingerprint is {case.get('fingerprint')!r}, the "
+                              f"packet's key is {report.fingerprint}", path=format.CASE_JSON)
     by_item: dict[int, list[dict[str, Any]]] = {}
     for entry in chain:
         if entry.get("item_id") is not None:
