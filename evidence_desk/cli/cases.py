@@ -75,7 +75,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     if args.record:
         with open_case(args) as case:
-            report = ops.verify_case(case, purpose="verification from the command line").value
+            report = ops.verify_case(case).value
     else:
         report = verify(args.case_dir)
     if args.json:
