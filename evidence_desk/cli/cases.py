@@ -81,7 +81,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                        require_signed=args.require_signed)  # a bad witness file or code fails before hashing
     if args.record:
         with open_case(args) as case:
-            report = ops.verify_case(case, purpose="verification from the command line", checks=checks).value
+            report = ops.verify_case(case, checks=checks).value
     else:
         report = verify(args.case_dir, checks=checks)
     if args.json:

@@ -337,8 +337,12 @@ def transfer(case: Case, item_ids: Sequence[int], *, released_by: str, received_
 
 # --- whole-case work -------------------------------------------------------------
 
+#: why a verification is logged, whichever front end ran it (the same action reads the same in the chain)
+VERIFICATION_PURPOSE = "verification in Evidence Desk"
+
+
 def verify_case(case: Case, work: Work = IDLE, *, record: bool = True,
-                purpose: str = "verification in Evidence Desk", checks: Checks | None = None) -> OpResult[VerifyReport]:
+                purpose: str = VERIFICATION_PURPOSE, checks: Checks | None = None) -> OpResult[VerifyReport]:
     """Rehash every object and walk the chain (on its own read-only connection);
     the verification is itself logged when the case is writable and ``record``.
     ``checks``: witnesses and whether unsigned entries fail (:class:`~.checkpoints.Checks`)."""
@@ -350,7 +354,8 @@ def verify_case(case: Case, work: Work = IDLE, *, record: bool = True,
     return OpResult(report, record_verification(case, report, purpose).changes)
 
 
-def record_verification(case: Case, report: VerifyReport, purpose: str) -> OpResult[CustodyEntry]:
+def record_verification(case: Case, report: VerifyReport,
+                        purpose: str = VERIFICATION_PURPOSE) -> OpResult[CustodyEntry]:
     """Log a verification's outcome in the case's chain (the GUI verifies on its reader thread first)."""
     return _run(case, lambda: case.history.record_case_action("verified", purpose, {
         "ok": report.ok, "failures": [str(f) for f in report.failures][:200], "items": report.items,

@@ -493,14 +493,19 @@ class MainWindow(QMainWindow):
         event = self.selected_event
         self.items_model.set_filter(event_id=event.id if event else None, text=self.search.text(),
                                     kind=self.kind_filter.currentData())
-        scope = f"Items of “{event.title}”" if event else "All items of the case"
-        filtered = " (filtered)" if self.search.text().strip() or self.kind_filter.currentData() else ""
-        self.items_title.setText(f"<b>{scope}</b> — {self.items_model.total:,}{filtered}")
+        self._show_items_title()
         shown = self.inspector.item
         if shown is not None and self.middle_tabs.currentIndex() == 0 and not self.case.items.list(
                 ids=[shown.id], event_id=event.id if event else None, text=self.search.text(),
                 kind=self.kind_filter.currentData()):
             self.inspector.show_nothing()  # the filter took it out of the list: do not keep showing it
+
+    def _show_items_title(self) -> None:
+        """The list's heading: the selected event's title as it is now, and how many items are listed."""
+        event = self.selected_event
+        scope = f"Items of “{event.title}”" if event else "All items of the case"
+        filtered = " (filtered)" if self.search.text().strip() or self.kind_filter.currentData() else ""
+        self.items_title.setText(f"<b>{scope}</b> — {self.items_model.total:,}{filtered}")
 
     def _tab_changed(self, _index: int) -> None:
         """The inspector shows what the new tab has selected, never a record of another tab."""
@@ -876,6 +881,8 @@ class MainWindow(QMainWindow):
             self._reload_timeline()
         if changes.items or changes.grades or changes.sources:
             self._apply_filter()
+        elif changes.events:
+            self._show_items_title()  # the selected event's title may have changed
         if changes.journal or changes.events:
             self._refresh_journal()
         self._update_status()
@@ -920,8 +927,7 @@ class MainWindow(QMainWindow):
         verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
         settings.settings().setValue(f"verify/{case.id}", f"{verdict} ({stamp})")
         self._update_status()
-        self._run_op("Recording the verification", lambda writer: ops.record_verification(
-            writer, report, "case verified in Evidence Desk"))
+        self._run_op("Recording the verification", lambda writer: ops.record_verification(writer, report))
         self.verify_dialog = VerifyResultDialog(self, report)
         self.verify_dialog.open()
 
