@@ -351,7 +351,7 @@ def gui_packet(qtbot, win: MainWindow, b: Bench) -> None:
 #: every hashed field of an entry except its time, its place in the chain and its hashes
 COMPARED = ("action", "target_type", "target_id", "item_id", "item_sha256", "purpose", "released_by",
             "received_by", "condition", "examiner", "location")
-TIME_KEYS = {"acquired_at"}
+TIME_KEYS = {"acquired_at", "created_at", "changed_at", "graded_at", "stored_at", "at", "received_at"}
 
 
 def _sha256(data: bytes) -> str:
@@ -384,8 +384,7 @@ def written(b: Bench) -> list[dict[str, Any]]:
         if key == "tagmanifest_sha256":
             assert value == _sha256(_tagmanifest(b.out / details["packet"])), "the logged hash is the packet's"
             return "<sha256 of the packet's tag manifest>"
-        if key == "fingerprint":
-            assert value == fingerprint
+        if key == "fingerprint" and value == fingerprint:
             return "<this case's key fingerprint>"
         if key == "entry_hash" and "seq" in details:
             assert value == chain[details["seq"]]
@@ -397,6 +396,10 @@ def written(b: Bench) -> list[dict[str, Any]]:
 
     out = []
     for entry in entries:
+        # The examiner signs the head after each command on the command line, at the end of a
+        # working session in the app: checkpoints differ by design and are tested on their own.
+        if entry.action == "checkpoint":
+            continue
         row = {name: getattr(entry, name) for name in COMPARED}
         row["details"] = norm("", entry.details_dict, {})
         out.append(row)
