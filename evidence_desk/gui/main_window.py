@@ -942,8 +942,30 @@ class MainWindow(QMainWindow):
     # --- grading ---------------------------------------------------------------------
 
     def grade_subject(self) -> Any:
-        """What Grade… grades: the item, statement or claim the inspector shows, else the selected item."""
-        return self.inspector.item or self.inspector.statement or self.inspector.claim or self.selected_item()
+        """What Grade… grades: what the current tab has selected, never a record of another tab.
+
+        Items: the selected row (else the item the inspector shows, as after a journal jump);
+        claims: the evidence link selected under the claim, else the claim; statements: the
+        selected statement. The inspector may show a record chosen elsewhere (an event on the
+        timeline, a note in the journal), so it does not decide."""
+        case = self.case
+        if case is None:
+            return None
+        page = self.middle_tabs.currentWidget()
+        if page is self.claims_panel:
+            link = self.claims_panel.current_link()
+            if link is not None:
+                kind, target = link
+                return case.statements.get(target) if kind == "statement" else case.items.get(target)
+            claim = self.claims_panel.current_claim()
+            return case.claims.get(claim.id) if claim is not None else None
+        if page is self.statements_panel:
+            statement_id = self.statements_panel.current_statement_id()
+            return case.statements.get(statement_id) if statement_id is not None else None
+        if page is self.requests_panel:
+            return None
+        item = self.selected_item() or self.inspector.item
+        return case.items.get(item.id) if item is not None else None
 
     def grade_selected(self) -> None:
         case = self.case
