@@ -51,7 +51,7 @@ from .operations import CaseOps
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
-from .undo import EditEventCommand, EditItemCommand
+from .undo import EditEventCommand, EditItemCommand, TextUndoKeys
 from .verify_dialog import VerifyResultDialog
 
 log = logging.getLogger("evidence_desk.gui.window")
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self, self.errors)
         self.ops = CaseOps(lambda: self.runner, self)
         self.undo_stack = QUndoStack(self)
+        self.text_undo_keys = TextUndoKeys(self)  # Ctrl+Z in a field: its typing first, then the case's edits
         self.intake_dialog: IntakeDialog | None = None
         self.verify_dialog: VerifyResultDialog | None = None
         self.last_intake: IntakeResult | None = None
