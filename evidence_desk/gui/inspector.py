@@ -384,9 +384,14 @@ class Inspector(QWidget):
         attach_label.setBuddy(self.attach_choice)
         link_bar.addWidget(attach_label)
         link_bar.addWidget(self.attach_choice, 1)
-        link_bar.addWidget(self.attach_button)
-        link_bar.addWidget(self.detach_button)
+        # the buttons on a row of their own: side by side with the choice they kept the
+        # inspector, and so the window, too wide for a 1024-pixel laptop screen
+        link_buttons = QHBoxLayout()
+        link_buttons.addStretch(1)
+        link_buttons.addWidget(self.attach_button)
+        link_buttons.addWidget(self.detach_button)
         grades_layout.addLayout(link_bar)
+        grades_layout.addLayout(link_buttons)
         self.tabs.addTab(grades_page, "&Grades && events")
         self.tabs.addTab(self.preview, "&Preview")
         self.event_details = EventDetails()

@@ -8,7 +8,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,7 +46,7 @@ from .icons import icon, kind_icon
 from .inspector import Inspector
 from .intake import IntakeDialog, IntakeRequest, IntakeResult, show_intake_result
 from .journal import JournalPane
-from .models import EventRole, EventsModel, ItemsModel
+from .models import ITEM_COLUMNS, EventRole, EventsModel, ItemsModel
 from .operations import CaseOps
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
@@ -57,6 +57,12 @@ from .verify_dialog import VerifyResultDialog
 log = logging.getLogger("evidence_desk.gui.window")
 
 INTAKE_EVENT_CHOICES = 500
+#: the item list's column widths, in ITEM_COLUMNS order (the name takes what is left)
+ITEM_COLUMN_WIDTHS = (44, 200, 120, 50, 122, 100, 104)
+#: columns the item list gives up, in this order, when it is too narrow for all of them
+#: (a 1024-pixel laptop screen): the grade and the hash stay, the rest is in the inspector
+NARROW_HIDDEN_COLUMNS = ("acquired_by", "source", "acquired_at")
+NAME_COLUMN_MIN_PX = 140
 
 
 class MainWindow(QMainWindow):
@@ -156,6 +162,7 @@ class MainWindow(QMainWindow):
         left.setStretchFactor(1, 2)
 
         self.items_title = QLabel()
+        self.items_title.setWordWrap(True)  # a long event title wraps instead of widening the window
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter by name, description, hash or source…")
         self.search.setClearButtonEnabled(True)
@@ -182,6 +189,7 @@ class MainWindow(QMainWindow):
         self.items_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.items_view.customContextMenuRequested.connect(self._item_menu)
         self.items_view.setAccessibleName("Items")
+        self.items_view.viewport().installEventFilter(self)  # on resize: keep the grade and hash in view
         # rows drag onto an event on the timeline to attach them to it
         self.items_view.setDragEnabled(True)
         self.items_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -246,6 +254,9 @@ class MainWindow(QMainWindow):
         for label in (self.status_case, self.status_items, self.status_examiner, self.status_verify):
             label.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(label)
+        # a long case path or examiner name is cut, not allowed to hold the window wider than the screen
+        self.status_case.setMaximumWidth(360)
+        self.status_examiner.setMaximumWidth(220)
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -370,9 +381,11 @@ class MainWindow(QMainWindow):
         self.items_view.setModel(self.items_model)
         header = self.items_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((44, 200, 120, 50, 122, 100, 104)):
+        for col, width in enumerate(ITEM_COLUMN_WIDTHS):
             self.items_view.setColumnWidth(col, width)
+        self._item_column_widths = list(ITEM_COLUMN_WIDTHS)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._fit_item_columns()
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case, read_only=self.read_only)
@@ -464,6 +477,34 @@ class MainWindow(QMainWindow):
                 ids=[shown.id], event_id=event.id if event else None, text=self.search.text(),
                 kind=self.kind_filter.currentData()):
             self.inspector.show_nothing()  # the filter took it out of the list: do not keep showing it
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.items_view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_item_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_item_columns(self) -> None:
+        """Hide the columns of NARROW_HIDDEN_COLUMNS, in order, until the rest fit the list's width."""
+        view = self.items_view
+        if view.model() is None or not hasattr(self, "_item_column_widths"):
+            return
+        keys = [key for key, _ in ITEM_COLUMNS]
+        for column, key in enumerate(keys):
+            if not view.isColumnHidden(column) and key != "name":
+                self._item_column_widths[column] = view.columnWidth(column)  # as the examiner left it
+        available = view.viewport().width()
+        hidden: set[str] = set()
+        for key in NARROW_HIDDEN_COLUMNS:
+            needed = NAME_COLUMN_MIN_PX + sum(width for column, width in enumerate(self._item_column_widths)
+                                              if keys[column] != "name" and keys[column] not in hidden)
+            if needed <= available:
+                break
+            hidden.add(key)
+        for column, key in enumerate(keys):
+            if view.isColumnHidden(column) != (key in hidden):
+                view.setColumnHidden(column, key in hidden)
+                if key not in hidden:
+                    view.setColumnWidth(column, self._item_column_widths[column])
 
     def _tab_changed(self, _index: int) -> None:
         """The inspector shows what the new tab has selected, never a record of another tab."""

@@ -207,6 +207,7 @@ class MediaViewer(EvidenceViewer):
         self.no_segments = plain_label("No transcript lines are annotated on this recording.")
         self.no_segments.setVisible(not segments)
         self.no_segments.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_segments.setWordWrap(True)
 
         self.media_area = QWidget()  # the waveform or the picture
         self.media_area_layout = QVBoxLayout(self.media_area)

@@ -78,6 +78,7 @@ class TextViewer(EvidenceViewer):
         self._piece_positions: list[int] = []  # and where it begins in the document
         self.encoding_label = plain_label("", selectable=True)
         self.encoding_label.setObjectName("encodingLabel")
+        self.encoding_label.setWordWrap(True)  # a long description must not widen the window
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("evidenceText")
         self.editor.setReadOnly(True)
@@ -88,6 +89,7 @@ class TextViewer(EvidenceViewer):
         self.editor.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.extent_label = plain_label("", selectable=True)
         self.extent_label.setObjectName("textExtent")
+        self.extent_label.setWordWrap(True)
         self.more_button = QPushButton("Show more")
         self.more_button.setObjectName("showMore")
         self.more_button.setToolTip(f"Show the next {format_bytes(CHUNK_BYTES)} of the text "
