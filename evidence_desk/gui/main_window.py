@@ -923,6 +923,13 @@ class MainWindow(QMainWindow):
         verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
         settings.settings().setValue(f"verify/{case.id}", f"{verdict} ({stamp})")
         self._update_status()
+        # mark what failed where it is seen: the item list and the inspector
+        failures: dict[int, list[str]] = {}
+        for failure in report.failures:
+            if failure.item_id is not None:
+                failures.setdefault(failure.item_id, []).append(failure.message)
+        self.items_model.set_failures(failures)
+        self.inspector.set_failures(failures)
         self._run_op("Recording the verification", lambda writer: ops.record_verification(
             writer, report, "case verified in Evidence Desk"))
         self.verify_dialog = VerifyResultDialog(self, report)
