@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
         # a long case path or examiner name is cut, not allowed to hold the window wider than the screen
         self.status_case.setMaximumWidth(360)
         self.status_examiner.setMaximumWidth(220)
+        self.status_verify.setMaximumWidth(380)
+        self.review_verification = ""  # what the status bar says of a packet under review
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -431,8 +433,13 @@ class MainWindow(QMainWindow):
             self.status_case.setText(f"Case: {case.path}")
         self.status_items.setText(f"{case.items.count():,} items")
         self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if self.read_only else ""))
+        if self.review is not None:  # the packet was verified on opening: say so, as the banner does
+            self.status_verify.setText(self.review_verification)
+            self.status_verify.setToolTip(self.review.report.summary())
+            return
         last = settings.settings().value(f"verify/{case.id}", "")
         self.status_verify.setText(f"Last verification: {last}" if last else "Not verified on this computer")
+        self.status_verify.setToolTip("")
 
     # --- selection ---------------------------------------------------------------
 
@@ -779,8 +786,13 @@ class MainWindow(QMainWindow):
                          on_error=lambda exc: self.errors(f"Opening the review packet {packet.name}", exc))
 
     def _review_opened(self, session: Any) -> None:
+        from datetime import datetime
+
         self.close_case()
         self.case, self.review, self.lock, self.lock_holder = session.case, session, None, None
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        verdict = "intact" if session.report.ok else f"{len(session.report.failures)} problem(s)"
+        self.review_verification = f"Packet verified on opening: {verdict} ({stamp})"
         self._show_case()
 
     def export_review_notes(self, target: str | None = None) -> Path | None:
@@ -906,6 +918,9 @@ class MainWindow(QMainWindow):
         case = self.case
         if case is None:
             return
+        if self.review is not None:
+            self._verify_review_packet()
+            return
         from ..core.verify import verify
 
         path = case.path  # verification opens its own read-only connection
@@ -934,6 +949,32 @@ class MainWindow(QMainWindow):
             writer, report, "case verified in Evidence Desk"))
         self.verify_dialog = VerifyResultDialog(self, report)
         self.verify_dialog.open()
+
+    def _verify_review_packet(self) -> None:
+        """Under review, Verify checks the packet itself again (signature, every hash, the chain):
+        its unpacked copy is not a case of this computer, and the packet is what the reviewer trusts."""
+        from datetime import datetime
+
+        from ..core.packet.verify import verify_packet
+        from .packets import PacketCheckDialog
+
+        session = self.review
+        packet = session.packet
+
+        def show(report: Any) -> None:
+            if self.review is not session:
+                return  # another case or packet was opened meanwhile
+            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
+            self.review_verification = f"Packet verified again: {verdict} ({stamp})"
+            self._update_status()
+            self.status_verify.setToolTip(report.summary())
+            self.packet_check_dialog = PacketCheckDialog(self, report, f"Packet check: {packet.name}")
+            self.packet_check_dialog.open()
+
+        self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
+                         lambda task: verify_packet(packet, progress=task.progress, should_cancel=task.should_cancel,
+                                                    on_total=task.set_total), show)
 
     # --- claims, statements, requests ----------------------------------------------
 
