@@ -229,6 +229,15 @@ class ClaimsPanel(QWidget):
                     self.claim_list.setCurrentItem(row)
                 return
 
+    def current_link(self) -> tuple[str, int] | None:
+        """``("statement" | "item", id)`` of the evidence selected under the current claim, if any."""
+        for stance_list in self.stance_lists.values():
+            entry = stance_list.currentItem()
+            if entry is not None and entry.isSelected():
+                kind, target = entry.data(LinkRole)
+                return kind, int(target)
+        return None
+
     def announce_current(self) -> None:
         """Tell the window which claim is selected (the inspector then shows it)."""
         claim = self.current_claim()

@@ -1,7 +1,13 @@
 """Unhandled exceptions: log the traceback to a file and show a dialog.
 
+:meth:`CrashHandler.install` makes it ``sys.excepthook`` and
+``threading.excepthook``. PySide6 hands an exception that escapes a slot, a
+Qt virtual override (``paintEvent``) or a thread-pool runnable to
+``sys.excepthook``, so every one of them arrives here, from any thread.
 The application keeps running; ``EVIDENCE_DESK_NO_CRASH_DIALOG=1`` turns the
-dialog off (CI, screenshots), the log file is still written.
+dialog off (CI, screenshots), the log file is still written. One dialog at a
+time: an exception that repeats (a paint that always fails) is logged each
+time but not shown again while the dialog is open.
 """
 
 from __future__ import annotations
@@ -48,7 +54,8 @@ class CrashHandler(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.crashed.connect(self._show, Qt.ConnectionType.QueuedConnection)
-        self.reports: list[str] = []  # what was shown, for tests
+        self.reports: list[str] = []  # what was reported, for tests
+        self.dialog: QMessageBox | None = None
 
     def install(self) -> None:
         sys.excepthook = self._excepthook
@@ -76,7 +83,11 @@ class CrashHandler(QObject):
         if os.environ.get("EVIDENCE_DESK_NO_CRASH_DIALOG") == "1":
             print(f"evidence-desk: internal error: {summary}", file=sys.stderr)
             return
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.setDetailedText(f"{self.dialog.detailedText()}\n{text}")
+            return
         box = QMessageBox(QApplication.activeWindow())
+        self.dialog = box
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Evidence Desk: internal error")
         box.setText("Something went wrong inside Evidence Desk. The case is safe: every change is "
@@ -84,4 +95,4 @@ class CrashHandler(QObject):
         where = f"The details were written to {path}." if path else "The details could not be written to a log."
         box.setInformativeText(f"{summary}\n\n{where} Please send them to whoever supports your installation.")
         box.setDetailedText(text)
-        box.exec()
+        box.open()  # not exec(): a nested event loop would let a repeating error stack up dialogs

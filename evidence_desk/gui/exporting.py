@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -66,13 +67,20 @@ class ExportDialog(CheckedDialog):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(self.browse_button)
+        # a report never silently replaces a file: the examiner ticks this, or the file dialog asked
+        self.replace = QCheckBox("Replace the existing file")
+        self.replace.setObjectName("replaceExisting")
+        self.replace.setVisible(False)
         scope = QVBoxLayout()
         scope.addWidget(self.whole_case)
         scope.addWidget(self.one_event)
         self.form.addRow("Scope", scope)
         self.form.addRow("Save as" if is_report else "Packet (.zip or folder)", row)
+        self.form.addRow("", self.replace)
         self.add_above(intro)
-        self.watch(self.path)
+        self.path.textChanged.connect(self._path_changed)
+        self.watch(self.path, self.replace)
+        self._path_changed()
 
     def browse(self) -> None:
         if self.what == "report":
@@ -83,6 +91,18 @@ class ExportDialog(CheckedDialog):
                 self.path.text(), "Zip packet (*.zip);;Folder packet (*)")
         if chosen:
             self.path.setText(chosen)
+            if self.what == "report" and Path(chosen).is_file():
+                self.replace.setChecked(True)  # the save dialog has just asked whether to replace it
+
+    def _path_changed(self) -> None:
+        exists = self.what == "report" and self._out() is not None and self._out().is_file()
+        if not exists:
+            self.replace.setChecked(False)  # a tick given for one file does not carry to another
+        self.replace.setVisible(exists)
+
+    def _out(self) -> Path | None:
+        text = self.path.text().strip()
+        return Path(text).expanduser() if text else None
 
     def request(self) -> ExportRequest:
         event_id = self.event.id if self.one_event.isChecked() and self.event is not None else None
@@ -97,6 +117,11 @@ class ExportDialog(CheckedDialog):
             return ["Name the report something.pdf or something.html: the extension chooses the format."]
         if out.exists() and self.what == "packet":
             return [f"{out} already exists; a packet is always sealed under a new name."]
+        if out.is_dir():
+            return [f"{out} is a folder; name the report file inside it."]
+        if out.exists() and not self.replace.isChecked():
+            return [f"{out} already exists. Tick “Replace the existing file” to overwrite it, or choose "
+                    "another name."]
         if not out.parent.is_dir():
             return [f"The folder {out.parent} does not exist."]
         return []

@@ -384,18 +384,38 @@ class Inspector(QWidget):
         attach_label.setBuddy(self.attach_choice)
         link_bar.addWidget(attach_label)
         link_bar.addWidget(self.attach_choice, 1)
-        link_bar.addWidget(self.attach_button)
-        link_bar.addWidget(self.detach_button)
+        # the buttons on a row of their own: side by side with the choice they kept the
+        # inspector, and so the window, too wide for a 1024-pixel laptop screen
+        link_buttons = QHBoxLayout()
+        link_buttons.addStretch(1)
+        link_buttons.addWidget(self.attach_button)
+        link_buttons.addWidget(self.detach_button)
         grades_layout.addLayout(link_bar)
+        grades_layout.addLayout(link_buttons)
         self.tabs.addTab(grades_page, "&Grades && events")
         self.tabs.addTab(self.preview, "&Preview")
         self.event_details = EventDetails()
         self.empty = QLabel("Nothing selected.\n\nSelect an event on the timeline or an item in the list.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
+        #: what the last verification found wrong with the item shown (hidden when nothing)
+        self.failures: dict[int, list[str]] = {}
+        self.verify_warning = QLabel()
+        self.verify_warning.setObjectName("verifyWarning")
+        self.verify_warning.setTextFormat(Qt.TextFormat.PlainText)  # failures quote file names
+        self.verify_warning.setWordWrap(True)
+        self.verify_warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verify_warning.setStyleSheet("#verifyWarning { background: #fdecea; color: #b00020; "
+                                          "border: 1px solid #f5c2c0; border-radius: 4px; padding: 6px; }")
+        self.verify_warning.hide()
+        item_page = QWidget()
+        item_layout = QVBoxLayout(item_page)
+        item_layout.setContentsMargins(0, 0, 0, 0)
+        item_layout.addWidget(self.verify_warning)
+        item_layout.addWidget(self.tabs, 1)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
-        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(item_page)
         event_scroll = QScrollArea()
         event_scroll.setWidget(self.event_details)
         event_scroll.setWidgetResizable(True)
@@ -419,7 +439,19 @@ class Inspector(QWidget):
         self.details.set_read_only(read_only)
         self.read_only = read_only
         self.attach_choice.setEnabled(not read_only)
+        self.failures = {}
         self.show_nothing()
+
+    def set_failures(self, failures: dict[int, list[str]]) -> None:
+        """What a verification found wrong, by item id; the item shown says so at once."""
+        self.failures = failures
+        self._show_failures()
+
+    def _show_failures(self) -> None:
+        found = self.failures.get(self.item.id, []) if self.item is not None else []
+        self.verify_warning.setText("⚠ The last verification found this item altered or inconsistent:\n"
+                                    + "\n".join(f"• {message}" for message in found) if found else "")
+        self.verify_warning.setVisible(bool(found))
 
     @Slot(object)
     def case_changed(self, changes: Changes) -> None:
@@ -473,6 +505,7 @@ class Inspector(QWidget):
         self._show_events(item)
         if not same:
             self.preview.clear()
+        self._show_failures()
         self.pages.setCurrentIndex(1)
 
     def show_statement(self, statement: Statement) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,17 +47,23 @@ from .icons import icon, kind_icon
 from .inspector import Inspector
 from .intake import IntakeDialog, IntakeRequest, IntakeResult, show_intake_result
 from .journal import JournalPane
-from .models import EventRole, EventsModel, ItemsModel
+from .models import ITEM_COLUMNS, EventRole, EventsModel, ItemsModel
 from .operations import CaseOps
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
-from .undo import EditEventCommand, EditItemCommand
+from .undo import EditEventCommand, EditItemCommand, TextUndoKeys
 from .verify_dialog import VerifyResultDialog
 
 log = logging.getLogger("evidence_desk.gui.window")
 
 INTAKE_EVENT_CHOICES = 500
+#: the item list's column widths, in ITEM_COLUMNS order (the name takes what is left)
+ITEM_COLUMN_WIDTHS = (44, 200, 120, 50, 122, 100, 104)
+#: columns the item list gives up, in this order, when it is too narrow for all of them
+#: (a 1024-pixel laptop screen): the grade and the hash stay, the rest is in the inspector
+NARROW_HIDDEN_COLUMNS = ("acquired_by", "source", "acquired_at")
+NAME_COLUMN_MIN_PX = 140
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +83,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self, self.errors)
         self.ops = CaseOps(lambda: self.runner, self)
         self.undo_stack = QUndoStack(self)
+        self.text_undo_keys = TextUndoKeys(self)  # Ctrl+Z in a field: its typing first, then the case's edits
         self.intake_dialog: IntakeDialog | None = None
         self.verify_dialog: VerifyResultDialog | None = None
         self.last_intake: IntakeResult | None = None
@@ -160,6 +167,7 @@ class MainWindow(QMainWindow):
         left.setStretchFactor(1, 2)
 
         self.items_title = QLabel()
+        self.items_title.setWordWrap(True)  # a long event title wraps instead of widening the window
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter by name, description, hash or source…")
         self.search.setClearButtonEnabled(True)
@@ -186,6 +194,7 @@ class MainWindow(QMainWindow):
         self.items_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.items_view.customContextMenuRequested.connect(self._item_menu)
         self.items_view.setAccessibleName("Items")
+        self.items_view.viewport().installEventFilter(self)  # on resize: keep the grade and hash in view
         # rows drag onto an event on the timeline to attach them to it
         self.items_view.setDragEnabled(True)
         self.items_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -250,6 +259,11 @@ class MainWindow(QMainWindow):
         for label in (self.status_case, self.status_items, self.status_examiner, self.status_verify):
             label.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(label)
+        # a long case path or examiner name is cut, not allowed to hold the window wider than the screen
+        self.status_case.setMaximumWidth(360)
+        self.status_examiner.setMaximumWidth(220)
+        self.status_verify.setMaximumWidth(380)
+        self.review_verification = ""  # what the status bar says of a packet under review
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -407,9 +421,11 @@ class MainWindow(QMainWindow):
         self.items_view.setModel(self.items_model)
         header = self.items_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((44, 200, 120, 50, 122, 100, 104)):
+        for col, width in enumerate(ITEM_COLUMN_WIDTHS):
             self.items_view.setColumnWidth(col, width)
+        self._item_column_widths = list(ITEM_COLUMN_WIDTHS)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._fit_item_columns()
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case, read_only=self.read_only)
@@ -455,8 +471,13 @@ class MainWindow(QMainWindow):
             self.status_case.setText(f"Case: {case.path}")
         self.status_items.setText(f"{case.items.count():,} items")
         self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if self.read_only else ""))
+        if self.review is not None:  # the packet was verified on opening: say so, as the banner does
+            self.status_verify.setText(self.review_verification)
+            self.status_verify.setToolTip(self.review.report.summary())
+            return
         last = settings.settings().value(f"verify/{case.id}", "")
         self.status_verify.setText(f"Last verification: {last}" if last else "Not verified on this computer")
+        self.status_verify.setToolTip("")
 
     # --- selection ---------------------------------------------------------------
 
@@ -506,6 +527,34 @@ class MainWindow(QMainWindow):
         scope = f"Items of “{event.title}”" if event else "All items of the case"
         filtered = " (filtered)" if self.search.text().strip() or self.kind_filter.currentData() else ""
         self.items_title.setText(f"<b>{scope}</b> — {self.items_model.total:,}{filtered}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.items_view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_item_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_item_columns(self) -> None:
+        """Hide the columns of NARROW_HIDDEN_COLUMNS, in order, until the rest fit the list's width."""
+        view = self.items_view
+        if view.model() is None or not hasattr(self, "_item_column_widths"):
+            return
+        keys = [key for key, _ in ITEM_COLUMNS]
+        for column, key in enumerate(keys):
+            if not view.isColumnHidden(column) and key != "name":
+                self._item_column_widths[column] = view.columnWidth(column)  # as the examiner left it
+        available = view.viewport().width()
+        hidden: set[str] = set()
+        for key in NARROW_HIDDEN_COLUMNS:
+            needed = NAME_COLUMN_MIN_PX + sum(width for column, width in enumerate(self._item_column_widths)
+                                              if keys[column] != "name" and keys[column] not in hidden)
+            if needed <= available:
+                break
+            hidden.add(key)
+        for column, key in enumerate(keys):
+            if view.isColumnHidden(column) != (key in hidden):
+                view.setColumnHidden(column, key in hidden)
+                if key not in hidden:
+                    view.setColumnWidth(column, self._item_column_widths[column])
 
     def _tab_changed(self, _index: int) -> None:
         """The inspector shows what the new tab has selected, never a record of another tab."""
@@ -781,8 +830,13 @@ class MainWindow(QMainWindow):
                          on_error=lambda exc: self.errors(f"Opening the review packet {packet.name}", exc))
 
     def _review_opened(self, session: Any) -> None:
+        from datetime import datetime
+
         self.close_case()
         self.case, self.review, self.lock, self.lock_holder = session.case, session, None, None
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        verdict = "intact" if session.report.ok else f"{len(session.report.failures)} problem(s)"
+        self.review_verification = f"Packet verified on opening: {verdict} ({stamp})"
         self._show_case()
 
     def export_review_notes(self, target: str | None = None) -> Path | None:
@@ -910,6 +964,9 @@ class MainWindow(QMainWindow):
         case = self.case
         if case is None:
             return
+        if self.review is not None:
+            self._verify_review_packet()
+            return
         from ..core.verify import verify
 
         path = case.path  # verification opens its own read-only connection
@@ -927,9 +984,42 @@ class MainWindow(QMainWindow):
         verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
         settings.settings().setValue(f"verify/{case.id}", f"{verdict} ({stamp})")
         self._update_status()
+        # mark what failed where it is seen: the item list and the inspector
+        failures: dict[int, list[str]] = {}
+        for failure in report.failures:
+            if failure.item_id is not None:
+                failures.setdefault(failure.item_id, []).append(failure.message)
+        self.items_model.set_failures(failures)
+        self.inspector.set_failures(failures)
         self._run_op("Recording the verification", lambda writer: ops.record_verification(writer, report))
         self.verify_dialog = VerifyResultDialog(self, report)
         self.verify_dialog.open()
+
+    def _verify_review_packet(self) -> None:
+        """Under review, Verify checks the packet itself again (signature, every hash, the chain):
+        its unpacked copy is not a case of this computer, and the packet is what the reviewer trusts."""
+        from datetime import datetime
+
+        from ..core.packet.verify import verify_packet
+        from .packets import PacketCheckDialog
+
+        session = self.review
+        packet = session.packet
+
+        def show(report: Any) -> None:
+            if self.review is not session:
+                return  # another case or packet was opened meanwhile
+            stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
+            self.review_verification = f"Packet verified again: {verdict} ({stamp})"
+            self._update_status()
+            self.status_verify.setToolTip(report.summary())
+            self.packet_check_dialog = PacketCheckDialog(self, report, f"Packet check: {packet.name}")
+            self.packet_check_dialog.open()
+
+        self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
+                         lambda task: verify_packet(packet, progress=task.progress, should_cancel=task.should_cancel,
+                                                    on_total=task.set_total), show)
 
     # --- claims, statements, requests ----------------------------------------------
 
@@ -987,8 +1077,30 @@ class MainWindow(QMainWindow):
     # --- grading ---------------------------------------------------------------------
 
     def grade_subject(self) -> Any:
-        """What Grade… grades: the item, statement or claim the inspector shows, else the selected item."""
-        return self.inspector.item or self.inspector.statement or self.inspector.claim or self.selected_item()
+        """What Grade… grades: what the current tab has selected, never a record of another tab.
+
+        Items: the selected row (else the item the inspector shows, as after a journal jump);
+        claims: the evidence link selected under the claim, else the claim; statements: the
+        selected statement. The inspector may show a record chosen elsewhere (an event on the
+        timeline, a note in the journal), so it does not decide."""
+        case = self.case
+        if case is None:
+            return None
+        page = self.middle_tabs.currentWidget()
+        if page is self.claims_panel:
+            link = self.claims_panel.current_link()
+            if link is not None:
+                kind, target = link
+                return case.statements.get(target) if kind == "statement" else case.items.get(target)
+            claim = self.claims_panel.current_claim()
+            return case.claims.get(claim.id) if claim is not None else None
+        if page is self.statements_panel:
+            statement_id = self.statements_panel.current_statement_id()
+            return case.statements.get(statement_id) if statement_id is not None else None
+        if page is self.requests_panel:
+            return None
+        item = self.selected_item() or self.inspector.item
+        return case.items.get(item.id) if item is not None else None
 
     def grade_selected(self) -> None:
         case = self.case

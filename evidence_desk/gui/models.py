@@ -18,6 +18,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QStyle
 
 from ..core.case import Case
 from ..core.custody import CustodyEntry
@@ -27,6 +29,8 @@ from ..core.records import Event, Item
 from .icons import kind_icon
 
 PAGE = 200
+#: the colour of an item a verification found altered
+FAILED_COLOUR = "#b00020"
 
 EventRole = Qt.ItemDataRole.UserRole + 1
 ItemCountRole = Qt.ItemDataRole.UserRole + 2
@@ -174,6 +178,14 @@ class ItemsModel(QAbstractTableModel):
         self.descending = False
         self._items: list[Item] = []
         self._total = 0
+        #: item id -> what the last verification found wrong with it (marked in the list)
+        self.failures: dict[int, list[str]] = {}
+
+    def set_failures(self, failures: dict[int, list[str]]) -> None:
+        """Mark the items a verification found altered, missing or inconsistent (and unmark the rest)."""
+        self.failures = failures
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, len(ITEM_COLUMNS) - 1))
 
     # --- filter and sort, in SQL -----------------------------------------
 
@@ -242,6 +254,16 @@ class ItemsModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         key = ITEM_COLUMNS[index.column()][0]
+        failed = self.failures.get(item.id)
+        if failed:  # a verification found it altered: say so on every column, before anything else
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(FAILED_COLOUR)
+            if role == Qt.ItemDataRole.DecorationRole and key == "name":
+                return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            if role == Qt.ItemDataRole.ToolTipRole and key == "name":
+                return "Verification failed: " + "; ".join(failed)
+            if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+                return "verification failed"
         if role == Qt.ItemDataRole.DisplayRole:
             return {"kind": "", "name": item.name, "source": item.source_name or "—",
                     "grade": item.grade or "—", "acquired_at": item.acquired_at.replace("T", " ")[:16],

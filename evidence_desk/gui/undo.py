@@ -1,12 +1,18 @@
 """Undoable metadata edits. An undo is itself a new, custody-logged edit:
-history is never erased, it grows."""
+history is never erased, it grows.
+
+Ctrl+Z is shared with the text fields: :class:`TextUndoKeys` lets a focused
+field undo its own typing while it has some, and otherwise leaves the key to
+the window's Undo, which undoes the last saved edit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from ..core import operations as ops
 from ..core.case import Case
@@ -69,3 +75,48 @@ class EditEventCommand(QUndoCommand):
     def undo(self) -> None:
         event_id, old = self.event_id, dict(self.old)
         self.run(f"Undoing {self.text()}", lambda _work: ops.edit_event(self.case, event_id, "undo", **old))
+
+
+def _typing_history(widget: QObject, redo: bool) -> bool | None:
+    """Whether ``widget`` (a text field) can undo (``redo``: redo) its own typing; None if not a field."""
+    if isinstance(widget, QComboBox):
+        widget = widget.lineEdit()
+    if isinstance(widget, QLineEdit):
+        if widget.isReadOnly():
+            return False
+        return widget.isRedoAvailable() if redo else widget.isUndoAvailable()
+    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        if widget.isReadOnly():
+            return False
+        document = widget.document()
+        return document.isRedoAvailable() if redo else document.isUndoAvailable()
+    return None
+
+
+class TextUndoKeys(QObject):
+    """Gives Ctrl+Z (and redo) to a focused text field of ``window`` only while the field can use it.
+
+    A text field claims the undo keys whenever it is editable, even with
+    nothing to undo (just after a save refills it), so the window's Undo
+    never ran: Ctrl+Z did nothing. Each field of the window gets this filter
+    when it takes the focus."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and _typing_history(new, False) is not None and self._window.isAncestorOf(new):
+            new.removeEventFilter(self)  # once per field, however often it is focused
+            new.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            for key, redo in ((QKeySequence.StandardKey.Undo, False), (QKeySequence.StandardKey.Redo, True)):
+                if event.matches(key) and _typing_history(watched, redo) is False:
+                    event.ignore()  # not claimed by the field: the window's action takes the key
+                    return True
+        return False

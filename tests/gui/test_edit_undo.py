@@ -59,3 +59,47 @@ def test_saving_an_edit_without_a_reason_is_refused_and_nothing_is_written(qtbot
     qtbot.mouseClick(details.save, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
     assert case.items.get(item.id).description == "rewritten without saying why"
+
+
+def test_ctrl_z_in_a_field_undoes_its_typing_then_the_saved_edit(qtbot, window) -> None:
+    case = window.writer
+    window.select_event_row(0)
+    window.select_item_row(0)
+    item = window.inspector.item
+    details = window.inspector.details
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    details.name.setFocus()
+    qtbot.waitUntil(lambda: details.name.hasFocus())
+    details.name.selectAll()
+    qtbot.keyClicks(details.name, "memo-renamed.txt")
+    details.reason.setText("the clerk's file name")
+    qtbot.mouseClick(details.save, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert case.items.get(item.id).name == "memo-renamed.txt"
+    assert window.undo_stack.canUndo()
+
+    # typing in a field: Ctrl+Z there undoes the typing, and nothing is undone in the case
+    details.name.setFocus()
+    qtbot.waitUntil(lambda: details.name.hasFocus())
+    details.name.end(False)
+    qtbot.keyClicks(details.name, "x")
+    assert details.name.text() == "memo-renamed.txtx"
+    qtbot.keyClick(details.name, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, window)
+    assert details.name.text() == "memo-renamed.txt"
+    assert case.items.get(item.id).name == "memo-renamed.txt" and window.undo_stack.index() == 1
+
+    # nothing left to undo in the field (the save refilled it): Ctrl+Z undoes the saved edit
+    details.show_item(window.inspector.item, [])
+    assert not details.name.isUndoAvailable() and details.name.hasFocus()
+    qtbot.keyClick(details.name, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, window)
+    assert case.items.get(item.id).name == "memo.txt"
+    assert details.name.text() == "memo.txt"
+    assert window.undo_stack.index() == 0
+    # and in the multi-line description too
+    details.description.setFocus()
+    qtbot.waitUntil(lambda: details.description.hasFocus())
+    qtbot.keyClick(details.description, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # redo
+    wait_idle(qtbot, window)
+    assert case.items.get(item.id).name == "memo-renamed.txt"

@@ -89,3 +89,53 @@ def test_grading_a_claim_from_the_claims_panel(qtbot, window: MainWindow) -> Non
                if win.claims_panel.claim_list.topLevelItem(r).text(2) == claim.text)
     assert win.claims_panel.claim_list.topLevelItem(row).text(1) == "3"
     assert case.history.entries(target_type="claim", target_id=claim.id)[-1].action == "graded"
+
+
+def _journal_jump_to(qtbot, win: MainWindow, item_id: int) -> None:
+    """Double-click the journal note about ``item_id``: the inspector shows that item, whatever the tab."""
+    notes = win.journal.notes
+    row = next(r for r in range(notes.count()) if notes.item(r).data(Qt.ItemDataRole.UserRole).item_id == item_id)
+    notes.itemDoubleClicked.emit(notes.item(row))
+    assert win.inspector.item is not None and win.inspector.item.id == item_id
+
+
+def test_grade_takes_what_the_current_tab_has_selected(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    win = window
+    case = win.writer
+    other = tmp_path / "other.txt"
+    other.write_text("another record\n", "utf-8")
+    second = case.items.import_file(other)
+    case.journal.add("see the second file", item_id=second.id)
+    claim = case.claims.add("Units were told to stay away")
+    for panel in (win.claims_panel, win.statements_panel):
+        panel.reload()
+    win._refresh_journal()
+    win.show_all_items()
+    first = next(i for i in win.case.items.list() if i.id != second.id)
+
+    # the Items tab: the highlighted row, even when the journal put another item in the inspector
+    win.reveal_items()
+    win.select_item_row(win.items_model.row_of(first.id))
+    _journal_jump_to(qtbot, win, second.id)
+    assert win.grade_subject().id == first.id
+    win.actions["grade"].trigger()
+    assert win.grade_dialog.target.kind == "item" and win.grade_dialog.target.id == first.id
+    win.grade_dialog.reject()
+
+    # the Claims tab: the highlighted claim, not the item the inspector was made to show
+    win.actions["reveal_claims"].trigger()
+    win.claims_panel.select_claim(claim.id)
+    _journal_jump_to(qtbot, win, second.id)
+    win.actions["grade"].trigger()
+    assert (win.grade_dialog.target.kind, win.grade_dialog.target.id) == ("claim", claim.id)
+    win.grade_dialog.reject()
+
+    # an event chosen on the timeline does not make Grade reach into the hidden Items tab
+    win.select_event_row(0)
+    assert (win.grade_subject().id, type(win.grade_subject()).__name__) == (claim.id, "Claim")
+
+    # the Requests tab has nothing to grade: Grade says so rather than grading something hidden
+    win.actions["reveal_requests"].trigger()
+    assert win.grade_subject() is None
+    win.actions["grade"].trigger()
+    assert "Select an item" in win.statusBar().currentMessage()

@@ -72,3 +72,46 @@ def test_a_locked_case_opens_read_only(qtbot, case_dir: Path) -> None:
     assert win2.open_case(case_dir)
     assert not win2.read_only and win2.lock is not None
     win2.close()
+
+
+def test_an_item_verify_found_altered_is_marked_in_the_list_and_the_inspector(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+
+    case = window.writer
+    item = case.items.list()[0]
+    obj = case.items.object_path(item.id)
+    original = obj.read_bytes()
+    os.chmod(obj, stat.S_IRUSR | stat.S_IWUSR)
+    obj.write_bytes(b"Per chief of patrol: stay on scene.\n")
+    window.show_all_items()
+    row = window.items_model.row_of(item.id)
+    name = window.items_model.index(row, 1)
+    assert name.data(Qt.ItemDataRole.DecorationRole) is None  # not marked before a verification
+
+    window.actions["verify"].trigger()
+    qtbot.waitUntil(lambda: window.verify_dialog is not None and window.verify_dialog.isVisible(), timeout=10_000)
+    wait_idle(qtbot, window)
+    window.verify_dialog.close()
+    row = window.items_model.row_of(item.id)
+    name = window.items_model.index(row, 1)
+    assert not name.data(Qt.ItemDataRole.DecorationRole).isNull()
+    assert name.data(Qt.ItemDataRole.ForegroundRole).name() == "#b00020"
+    assert "content altered" in name.data(Qt.ItemDataRole.ToolTipRole)
+    assert window.items_model.index(row, 6).data(Qt.ItemDataRole.ForegroundRole) is not None  # the whole row
+    window.select_item_row(row)
+    warning = window.inspector.verify_warning
+    assert warning.isVisible() and "content altered" in warning.text() and "SHA-256 is now" in warning.text()
+    assert warning.textFormat() == Qt.TextFormat.PlainText
+
+    # the marks follow the list through a re-filter, and leave with a clean verification
+    window.search.setText("memo")
+    qtbot.waitUntil(lambda: window.items_model.total == 1)
+    assert window.items_model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole) is not None
+    obj.write_bytes(original)
+    window.actions["verify"].trigger()
+    qtbot.waitUntil(lambda: window.verify_dialog is not None and window.verify_dialog.report.ok, timeout=10_000)
+    wait_idle(qtbot, window)
+    window.verify_dialog.close()
+    assert window.items_model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole) is None
+    window.select_item_row(0)
+    assert not window.inspector.verify_warning.isVisible()

@@ -213,6 +213,43 @@ def test_video_loads_and_plays_from_a_segment(qtbot, case: Case, tmp_path: Path)
     assert viewer.problem == ""
 
 
+
+def flip_avi_stream_length(path: Path) -> Path:
+    """The stream header of ``path`` made to say 2**31 - 1 frames at one a second: 68 years."""
+    data = bytearray(path.read_bytes())
+    scale = data.index(b"strh") + 8 + 20  # fccType, fccHandler, flags, priority, language, initial frames
+    struct.pack_into("<III", data, scale, 1, 1, 0)  # scale, rate, start
+    struct.pack_into("<I", data, scale + 12, 0x7FFF_FFFF)  # length
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_an_absurd_video_duration_is_said_unreadable_not_a_crash(qtbot, case: Case, tmp_path: Path) -> None:
+    item = case.items.import_file(flip_avi_stream_length(make_avi(tmp_path / "flipped.avi")))
+    viewer = show(qtbot, create_viewer(case, item.id))
+    assert isinstance(viewer, VideoViewer)
+    qtbot.waitUntil(lambda: viewer.player.duration() > 2**31)  # what the header claims, in ms
+    assert viewer.duration_label.text() == "duration unreadable"
+    assert viewer.duration_ms is None
+    assert viewer.slider.maximum() == 2**31 - 1
+    assert "cannot be right" in viewer.problem
+
+
+def test_milliseconds_past_32_bits_cross_signals_intact(qtbot, case: Case, tmp_path: Path) -> None:
+    item = case.items.import_file(make_wav(tmp_path / "call.wav"))
+    viewer = show(qtbot, create_viewer(case, item.id))
+    asked: list[int] = []
+    viewer.waveform.seekRequested.connect(asked.append)
+    viewer.waveform.seekRequested.emit(3_000_000_000)
+    finished: list[int] = []
+    viewer.peak_reader.finished.connect(lambda _peaks, ms: finished.append(ms))
+    viewer.peak_reader.finished.emit([], 5_000_000_000)
+    assert asked == [3_000_000_000] and finished == [5_000_000_000]
+    viewer._duration_changed(2**40)  # what the player says of a damaged file
+    assert viewer.duration_label.text() == "duration unreadable"
+    viewer._position_changed(2**40)
+    assert viewer.slider.value() == 2**31 - 1
+
 # --- scans ----------------------------------------------------------------------
 
 def test_demo_memo_scan_beside_its_transcription(qtbot, demo: Case) -> None:

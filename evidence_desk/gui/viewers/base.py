@@ -60,8 +60,9 @@ def plain_label(text: str = "", *, selectable: bool = False, object_name: str = 
 
 
 def section_title(text: str) -> QLabel:
-    """A bold caption over a pane."""
+    """A bold caption over a pane (wrapped: a narrow inspector pane must not be held wide by it)."""
     label = plain_label(text)
+    label.setWordWrap(True)
     font = label.font()
     font.setBold(True)
     label.setFont(font)
@@ -114,6 +115,7 @@ class ItemHeader(QFrame):
 
         self.facts = plain_label(" · ".join([item.kind, item.media_type, format_bytes_exact(item.size)]),
                                  selectable=True)
+        self.facts.setWordWrap(True)
         grid.addWidget(_key("Item"), 1, 0)
         grid.addWidget(self.facts, 1, 1)
         self.sha256 = QLineEdit(item.sha256)
@@ -126,6 +128,7 @@ class ItemHeader(QFrame):
         grid.addWidget(_key("SHA-256"), 2, 0)
         grid.addWidget(self.sha256, 2, 1)
         self.grade_text = plain_label(grade_words(item), selectable=True)
+        self.grade_text.setWordWrap(True)  # "F6 — F: reliability cannot be judged; …" is long
         grid.addWidget(_key("Grade"), 3, 0)
         grid.addWidget(self.grade_text, 3, 1)
         row = 4

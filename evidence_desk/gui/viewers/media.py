@@ -35,6 +35,14 @@ from .waveform import PeakReader, WaveformView
 
 #: A decode that falls this short of the declared duration means a damaged file.
 TRUNCATION_TOLERANCE_MS = 500
+#: The position slider counts in Qt's 32-bit int: 24.8 days. No recording is that long; a file
+#: declaring more has a damaged header (a flipped bit in an AVI's stream length gives 68 years).
+MAX_DURATION_MS = 2**31 - 1
+
+
+def slider_ms(ms: int) -> int:
+    """``ms`` clamped to what the 32-bit position slider can hold."""
+    return max(0, min(int(ms), MAX_DURATION_MS))
 
 
 def clock(ms: float) -> str:
@@ -155,6 +163,8 @@ class MediaViewer(EvidenceViewer):
     def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._pending_seek_ms: int | None = None
+        #: the duration the file declares, when it is believable (None: not known, or unreadable)
+        self.duration_ms: int | None = None
         self._dragging = False
         self._player_failed = False
         self.player = QMediaPlayer(self)
@@ -197,6 +207,7 @@ class MediaViewer(EvidenceViewer):
         self.no_segments = plain_label("No transcript lines are annotated on this recording.")
         self.no_segments.setVisible(not segments)
         self.no_segments.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_segments.setWordWrap(True)
 
         self.media_area = QWidget()  # the waveform or the picture
         self.media_area_layout = QVBoxLayout(self.media_area)
@@ -267,12 +278,27 @@ class MediaViewer(EvidenceViewer):
         self.seek(self.slider.value())
 
     def _duration_changed(self, ms: int) -> None:
-        self.slider.setRange(0, max(0, ms))
-        self.duration_label.setText(clock(ms))
+        if ms < 0 or ms > MAX_DURATION_MS:
+            self.duration_ms = None
+            self.slider.setRange(0, MAX_DURATION_MS)
+            self.duration_label.setText("duration unreadable")
+            self.duration_label.setToolTip(f"The file declares {ms:,} ms ({clock(ms)}), which cannot be right")
+            self.report_problem(f"This {self.item.kind} declares a duration of {clock(ms)}, which cannot be "
+                                "right: its header is damaged. The duration is unreadable; what plays may "
+                                "still be shown.")
+        else:
+            self.duration_ms = ms
+            self.slider.setRange(0, ms)
+            self.duration_label.setText(clock(ms))
+            self.duration_label.setToolTip("")
+        self._duration_known(self.duration_ms or 0)
+
+    def _duration_known(self, ms: int) -> None:
+        """Hook for subclasses that draw the duration elsewhere too (0: unknown or unreadable)."""
 
     def _position_changed(self, ms: int) -> None:
         if not self._dragging:
-            self.slider.setValue(ms)
+            self.slider.setValue(slider_ms(ms))
             self.position_label.setText(clock(ms))
         row = self.segment_model.segment_at(ms)
         if row != self.segment_model.current:
@@ -320,7 +346,7 @@ class MediaViewer(EvidenceViewer):
         if self._player_failed:  # one explanation is enough; later errors repeat it
             return
         self._player_failed = True
-        if self.player.mediaStatus() == QMediaPlayer.MediaStatus.InvalidMedia or not self.player.duration():
+        if self.player.mediaStatus() == QMediaPlayer.MediaStatus.InvalidMedia or not self.duration_ms:
             self.report_problem(f"This {self.item.kind} cannot be played: {message or 'unrecognised format'}. "
                                 "The stored bytes are unchanged; the file itself is damaged or in a "
                                 "format this computer cannot decode.")
@@ -344,9 +370,9 @@ class AudioViewer(MediaViewer):
         self.waveform = WaveformView()
         self.waveform.setObjectName("waveform")
         self.waveform.set_segments(self._segment_spans())
+        self.waveform.set_duration(self.duration_ms or 0)
         self.waveform.seekRequested.connect(lambda ms: self.seek(ms, play=True))
         self.media_area_layout.insertWidget(0, self.waveform, 1)
-        self.player.durationChanged.connect(self.waveform.set_duration)
         self.peak_reader: PeakReader | None = None
         if self.problem:  # the stored copy cannot even be opened
             self.waveform.set_message("No waveform: the recording is not available")
@@ -369,18 +395,22 @@ class AudioViewer(MediaViewer):
         if hasattr(self, "waveform"):
             self.waveform.set_segments(self._segment_spans(), row)
 
+    def _duration_known(self, ms: int) -> None:
+        if hasattr(self, "waveform"):
+            self.waveform.set_duration(ms)
+
     def _peaks_ready(self, peaks: list[float], decoded_ms: int) -> None:
         self.waveform.set_peaks(peaks)
-        declared = self.player.duration()
+        declared = self.duration_ms
         if declared and decoded_ms + TRUNCATION_TOLERANCE_MS < declared:
             self.report_problem(f"Only {clock(decoded_ms)} of the declared {clock(declared)} could be decoded: "
                                 "the recording is probably truncated.")
 
     def _peaks_failed(self, message: str, decoded_ms: int) -> None:
         if decoded_ms:
-            self.report_problem(f"The recording is damaged: decoding stopped at {clock(decoded_ms)} "
-                                f"of {clock(self.player.duration())} ({message}). Audio after that point "
-                                "cannot be heard.")
+            of = f" of {clock(self.duration_ms)}" if self.duration_ms else ""
+            self.report_problem(f"The recording is damaged: decoding stopped at {clock(decoded_ms)}{of} "
+                                f"({message}). Audio after that point cannot be heard.")
             self.waveform.set_peaks(self.peak_reader.peaks if self.peak_reader else [])
         else:
             self.waveform.set_message("No waveform: the recording cannot be decoded")

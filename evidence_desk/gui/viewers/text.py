@@ -2,22 +2,41 @@
 with its annotated passages highlighted and listed.
 
 Evidence is never interpreted: HTML, Markdown or control sequences in a file
-show as the characters they are.
+show as the characters they are. A text is shown lazily: its first
+:data:`~.lazy_text.CHUNK_BYTES` at once, the rest on demand ("Show more",
+or scrolling to the end), and no line longer than
+:data:`~.lazy_text.SEGMENT_CHARS` is given to Qt as one paragraph, so a
+huge or single-line file opens in a moment (see :mod:`.lazy_text`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QSplitter, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evidence_desk.core.records import Annotation
+from evidence_desk.core.sizes import format_bytes
 
 from .base import EvidenceViewer, plain_label, roomy, section_title
 from .context import ViewerContext
+from .lazy_text import CHUNK_BYTES, SEGMENT_CHARS, Piece, TextSource, choose_encoding, utf16_length
 
-#: More than this is shown truncated, so a huge log cannot freeze the window.
-MAX_SHOWN_BYTES = 8 * 1024 * 1024
+#: Show more stops here (a 100 MB text, all shown, takes the program about 1 GB of memory).
+MAX_SHOWN_BYTES = 128 * 1024 * 1024
 PASSAGE_COLOUR = QColor(255, 214, 102, 120)
 CHOSEN_COLOUR = QColor(41, 128, 185, 90)
 
@@ -30,17 +49,8 @@ def decode_evidence_text(data: bytes) -> tuple[str, str]:
     A UTF-8 byte-order mark stays in the text so character offsets agree
     with annotations made on the decoded file.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16 (byte-order mark)"
-        except UnicodeDecodeError:
-            pass
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return data.decode("latin-1"), (f"not valid UTF-8 (byte {exc.start:,}); shown as Latin-1 "
-                                         "(ISO-8859-1), some characters may be wrong")
-    return text, "UTF-8 with byte-order mark" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
+    codec, how = choose_encoding(data, complete=True)
+    return data.decode(codec), how
 
 
 def document_position(text: str, offset: int) -> int:
@@ -50,26 +60,42 @@ def document_position(text: str, offset: int) -> int:
     break, while annotations count Unicode code points of the file as decoded.
     """
     prefix = text[:offset]
-    utf16 = len(prefix.encode("utf-16-le")) // 2
-    return utf16 - prefix.count("\r\n")
+    return utf16_length(prefix) - prefix.count("\r\n")
 
 
 class TextViewer(EvidenceViewer):
-    """A read-only text with its passages."""
+    """A read-only text with its passages, loaded a piece at a time."""
 
     media_types = ("text/", "application/json", "application/xml", "message/rfc822")
 
     def __init__(self, context: ViewerContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        #: the characters loaded so far, exactly as decoded from the file
         self.text = ""
+        self.source: TextSource | None = None
+        self._breaks: list[int] = []  # offsets into self.text where the display breaks a long line
+        self._piece_starts: list[int] = []  # offset into self.text of each piece shown
+        self._piece_positions: list[int] = []  # and where it begins in the document
         self.encoding_label = plain_label("", selectable=True)
         self.encoding_label.setObjectName("encodingLabel")
+        self.encoding_label.setWordWrap(True)  # a long description must not widen the window
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("evidenceText")
         self.editor.setReadOnly(True)
+        self.editor.setUndoRedoEnabled(False)  # read-only: an undo history would only cost memory
         self.editor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse |
                                             Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.editor.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.extent_label = plain_label("", selectable=True)
+        self.extent_label.setObjectName("textExtent")
+        self.extent_label.setWordWrap(True)
+        self.more_button = QPushButton("Show more")
+        self.more_button.setObjectName("showMore")
+        self.more_button.setToolTip(f"Show the next {format_bytes(CHUNK_BYTES)} of the text "
+                                    "(scrolling to the end does the same)")
+        self.more_button.clicked.connect(lambda: self.show_more())
+        self.more_button.hide()
         self.passage_list = QListWidget()
         self.passage_list.setObjectName("passageList")
         roomy(self.passage_list)
@@ -80,6 +106,10 @@ class TextViewer(EvidenceViewer):
         text_layout.setContentsMargins(0, 0, 0, 0)
         text_layout.addWidget(self.encoding_label)
         text_layout.addWidget(self.editor, 1)
+        more_row = QHBoxLayout()
+        more_row.addWidget(self.extent_label, 1)
+        more_row.addWidget(self.more_button)
+        text_layout.addLayout(more_row)
         passages_side = QWidget()
         passages_layout = QVBoxLayout(passages_side)
         passages_layout.setContentsMargins(0, 0, 0, 0)
@@ -100,39 +130,134 @@ class TextViewer(EvidenceViewer):
         self.passages = [a for a in self.reader.annotations.list(self.item.id) if a.kind == "passage"]
         self._load()
 
+    # --- loading ---------------------------------------------------------------
+
     def _load(self) -> None:
         if not self.stored_copy_readable():
             self.encoding_label.setText("The text is not available.")
             return
-        with open(self.path, "rb") as f:
-            data = f.read(MAX_SHOWN_BYTES + 1)
-        cut = len(data) > MAX_SHOWN_BYTES
-        data = data[:MAX_SHOWN_BYTES]
-        self.text, how = decode_evidence_text(data)
+        try:
+            self.source = TextSource(self.path)
+        except OSError as exc:
+            self.report_problem(f"The stored copy of this item cannot be read ({exc.strerror or exc}).")
+            self.encoding_label.setText("The text is not available.")
+            return
+        for _ in self.passages:
+            self.passage_list.addItem(QListWidgetItem())
+        self.passages_title.setText(f"Passages ({len(self.passages)})" if self.passages
+                                    else "Passages — none annotated")
+        self.show_more()
+
+    @property
+    def has_more(self) -> bool:
+        """Part of the file is not shown yet (and may be, below :data:`MAX_SHOWN_BYTES`)."""
+        return self.source is not None and not self.source.exhausted and self.source.offset < MAX_SHOWN_BYTES
+
+    def show_more(self, at_least_bytes: int = CHUNK_BYTES) -> bool:
+        """Add the next piece of the file to what is shown; False when there is no more."""
+        source = self.source
+        if source is None or not self.has_more:
+            return False
+        try:
+            piece = source.read(min(max(CHUNK_BYTES, at_least_bytes), MAX_SHOWN_BYTES - source.offset))
+        except OSError as exc:
+            self.report_problem(f"Reading the rest of the text failed ({exc.strerror or exc}).")
+            self.source = None
+            self._describe()
+            return False
+        self._append(piece)
+        self._describe()
+        self._refresh_passages()
+        return True
+
+    def show_through(self, offset: int) -> None:
+        """Load until character ``offset`` is shown (or the file, or the limit, ends)."""
+        if len(self.text) >= offset or not self.has_more:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a passage far in takes a moment
+        try:
+            while len(self.text) < offset and self.has_more:
+                # every character is at least one byte: this many more bytes are needed at least
+                self.show_more(offset - len(self.text))
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def _append(self, piece: Piece) -> None:
+        document = self.editor.document()
+        start = len(self.text)
+        self._piece_starts.append(start)
+        self._piece_positions.append(document.characterCount() - 1)
+        self._breaks.extend(start + cut for cut in piece.breaks)
+        self.text += piece.text
+        cursor = QTextCursor(document)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(piece.display())  # at the end: the reader's view and selection stay put
+
+    def _describe(self) -> None:
+        source = self.source
+        how = source.how if source is not None else ""
         line_ends = " · CR LF line ends" if "\r\n" in self.text else ""
-        self.encoding_label.setText(f"Encoding: {how}{line_ends} · {len(self.text):,} characters")
-        if cut:
-            self.report_problem(f"Only the first {MAX_SHOWN_BYTES // (1024 * 1024)} MiB of this "
-                                f"{self.item.size:,}-byte text are shown.")
-        self.editor.setPlainText(self.text)
-        for passage in self.passages:
+        more = " shown" if self.has_more else ""
+        self.encoding_label.setText(f"Encoding: {how}{line_ends} · {len(self.text):,} characters{more}")
+        size = self.item.size if source is None else source.size
+        shown = source.offset if source is not None else 0
+        parts = []
+        if self.has_more:
+            parts.append(f"Showing the first {format_bytes(shown)} of {format_bytes(size)} "
+                         f"({shown:,} of {size:,} bytes); Show more, or scroll to the end, for the next part.")
+        elif source is not None and source.offset < source.size:
+            parts.append(f"Only the first {format_bytes(MAX_SHOWN_BYTES)} of this {size:,}-byte text can be "
+                         "shown here.")
+        if self._breaks:
+            parts.append(f"Lines longer than {SEGMENT_CHARS:,} characters are broken for display.")
+        self.extent_label.setText(" ".join(parts))
+        self.more_button.setVisible(self.has_more)
+        if source is not None and not self.has_more and source.offset < source.size:
+            self.report_problem(f"Only the first {format_bytes(MAX_SHOWN_BYTES)} of this {size:,}-byte text "
+                                "can be shown here.")
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.editor.verticalScrollBar()
+        if value >= bar.maximum() and bar.maximum() > 0 and self.has_more:
+            self.show_more()
+
+    # --- passages --------------------------------------------------------------
+
+    def _refresh_passages(self) -> None:
+        for row, passage in enumerate(self.passages):
             start, end = passage.text_start or 0, passage.text_end or 0
             quoted = self.text[start:end]
             label = f"characters {start:,}–{end:,}"
             if end > len(self.text):
-                label += " (beyond the text shown)"
+                label += " (beyond the text shown: click to show it)" if self.has_more else \
+                    " (beyond the text shown)"
             summary = quoted if len(quoted) <= 160 else quoted[:157] + "…"
             note = f"\nNote: {passage.text}" if passage.text and passage.text != quoted else ""
-            self.passage_list.addItem(QListWidgetItem(f"{label}\n{summary}{note}"))
-        self.passages_title.setText(f"Passages ({len(self.passages)})" if self.passages
-                                    else "Passages — none annotated")
-        self._highlight(-1)
+            entry = self.passage_list.item(row)
+            if entry is not None:
+                entry.setText(f"{label}\n{summary}{note}")
+        self._highlight(self.passage_list.currentRow())
+
+    def position_of(self, offset: int, *, end: bool = False) -> int:
+        """Where character ``offset`` of the file's text is in the document shown.
+
+        The document counts UTF-16 code units, turns CR LF into one line end,
+        and has a line end at each display break: a passage's start lies after
+        a break at its offset, its end (``end=True``) before it."""
+        offset = max(0, min(offset, len(self.text)))
+        if not self._piece_starts:
+            return 0
+        piece = bisect_right(self._piece_starts, offset) - 1
+        start = self._piece_starts[piece]
+        inside = self.text[start:offset]  # never more than one piece's worth
+        breaks = (bisect_left if end else bisect_right)(self._breaks, offset) - bisect_left(self._breaks, start)
+        return self._piece_positions[piece] + utf16_length(inside) - inside.count("\r\n") + breaks
 
     def _cursor_for(self, passage: Annotation) -> QTextCursor:
         cursor = QTextCursor(self.editor.document())
         last = self.editor.document().characterCount() - 1
-        start = min(document_position(self.text, passage.text_start or 0), last)
-        end = min(document_position(self.text, passage.text_end or 0), last)
+        start = min(self.position_of(passage.text_start or 0), last)
+        end = max(start, min(self.position_of(passage.text_end or 0, end=True), last))
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         return cursor
@@ -152,10 +277,13 @@ class TextViewer(EvidenceViewer):
         return [s.cursor.selectedText() for s in self.editor.extraSelections()]
 
     def select_passage(self, row: int) -> None:
-        """Scroll to passage ``row`` and mark it as the one chosen."""
+        """Scroll to passage ``row`` (loading the text up to it) and mark it as the one chosen."""
         if row < 0 or row >= len(self.passages):
             return
+        passage = self.passages[row]
+        if (passage.text_end or 0) > len(self.text) and self.has_more:
+            self.show_through(passage.text_end or 0)  # refreshes the highlights on the way
         self._highlight(row)
-        cursor = self._cursor_for(self.passages[row])
+        cursor = self._cursor_for(passage)
         self.editor.setTextCursor(cursor)
         self.editor.ensureCursorVisible()

@@ -33,8 +33,9 @@ class PeakReader(QObject):
     when decoding stops on an error, with what was decoded before it.
     """
 
-    finished = Signal(list, int)
-    failed = Signal(str, int)
+    # qint64, not int: a Qt int is 32 bits, and milliseconds of a long recording are not
+    finished = Signal(list, "qint64")
+    failed = Signal(str, "qint64")
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -117,7 +118,7 @@ class PeakReader(QObject):
 class WaveformView(QWidget):
     """Envelope, segment bands and playhead; a click asks to seek there."""
 
-    seekRequested = Signal(int)  # noqa: N815 (Qt signal naming)
+    seekRequested = Signal("qint64")  # noqa: N815 (Qt signal naming): milliseconds
 
     BACKGROUND = QColor("#1d232d")
     WAVE = QColor("#5fb3b3")
