@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -36,7 +37,7 @@ from . import uncertain_time as utime
 from .annotations import Annotations
 from .claims import Claims
 from .custody import CustodyEntry, NewEntry
-from .errors import BadInput, CaseExists, CaseNotFound, CaseReadOnly
+from .errors import BadInput, CaseExists, CaseNotFound, CaseReadOnly, user_error
 from .events import Events
 from .evidence_requests import Requests
 from .grades import Grades
@@ -174,6 +175,16 @@ class Case:
         db_path = path / DB_FILE
         if not db_path.is_file():
             raise CaseNotFound(f"no case at {path} (missing {DB_FILE})")
+        try:
+            return cls._open(path, db_path, read_only=read_only, examiner=examiner)
+        except (OSError, sqlite3.Error) as exc:  # a busy, damaged or read-only case: say so, naming it
+            refused = user_error(exc, path)
+            if refused is None:
+                raise
+            raise refused from exc
+
+    @classmethod
+    def _open(cls, path: Path, db_path: Path, *, read_only: bool, examiner: str | None) -> Case:
         db = store.connect(db_path)
         try:
             if read_only:
@@ -188,9 +199,13 @@ class Case:
             db.conn.close()
             raise
         if not read_only:
-            case._recover()
-            if 0 < found < store.REPLAY_SCHEMA and not case._has_baseline():
-                case._record_baseline(found)
+            try:
+                case._recover()
+                if 0 < found < store.REPLAY_SCHEMA and not case._has_baseline():
+                    case._record_baseline(found)
+            except BaseException:
+                case.close()
+                raise
         return case
 
     def _has_baseline(self) -> bool:
@@ -221,7 +236,23 @@ class Case:
         self.close()
 
     def _recover(self) -> None:
-        """Finish or undo whatever a crash interrupted."""
+        """Finish or undo whatever a crash interrupted, unless another process has the
+        case open for writing: then the temporaries are its work in progress, not leftovers."""
+        from . import lock as case_lock
+
+        held = case_lock.acquire(self.path)
+        if isinstance(held, case_lock.LockHolder):
+            if not held.is_this_process():
+                log.info("not cleaning up %s: %s has it open for writing", self.path, held.describe())
+                return
+            held = None  # this process took the lock for this open (the app, the command line)
+        try:
+            self._clean_up_after_crash()
+        finally:
+            if held is not None:
+                held.release()
+
+    def _clean_up_after_crash(self) -> None:
         with self.lock:
             self.vault.create()
             self.vault.recover(lambda sha: self.scalar("SELECT 1 FROM object WHERE sha256 = ?", sha) is not None)
@@ -260,15 +291,22 @@ class Case:
                                            + ", ".join(sorted({r["table"] for r in change.records})))
                     last = self.db.execute(
                         "SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
-            except BaseException:
+            except BaseException as exc:
                 for placed in change.placed:
                     self.vault.unplace(placed)
+                refused = user_error(exc, self.path) if isinstance(exc, OSError | sqlite3.Error) else None
+                if refused is not None:  # a full disk, a busy database: nothing was recorded; say so
+                    raise refused from exc
                 raise
             finally:
                 self._open_change = None
             for placed in change.placed:
                 self.vault.settle(placed.sha256)
-            custody.write_head(self.path, last[0], last[1])
+            try:
+                custody.write_head(self.path, last[0], last[1])
+            except OSError as exc:  # the change is committed; the next open brings the head up to date
+                log.warning("%s could not be updated after a committed change (%s); it is brought up to "
+                            "date when the case is next opened", custody.HEAD_FILE, exc.strerror or exc)
 
     def log(self, action: str, **fields: Any) -> CustodyEntry:
         """Append a custody entry to the chain; only inside :meth:`change`."""

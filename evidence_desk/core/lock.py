@@ -17,10 +17,13 @@ import json
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
+
+from .fsutil import pid_alive
 
 try:
     import fcntl
@@ -30,6 +33,7 @@ except ImportError:  # pragma: no cover - Windows
 log = logging.getLogger("evidence_desk.lock")
 
 LOCK_FILE = ".evidence-desk.lock"
+_STALE_TRIES = 25  # times 10 ms
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,10 @@ class LockHolder:
     host: str
     user: str
     since: str
+
+    def is_this_process(self) -> bool:
+        """Whether the holder is the process asking (it took the lock for the case it opens)."""
+        return self.pid == os.getpid() and self.host == socket.gethostname()
 
     def describe(self) -> str:
         if not self.host and not self.user:
@@ -93,16 +101,23 @@ def acquire(case_dir: Path | str) -> CaseLock | LockHolder:
     if fcntl is None:  # pragma: no cover - Windows
         return _acquire_marker(path)
     handle = open(path, "a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = _parse(handle.read())
-        handle.close()
-        return holder
-    except OSError:
-        handle.close()
-        raise
+    for attempt in range(_STALE_TRIES):
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            handle.seek(0)
+            holder = _parse(handle.read())
+            # A holder writes who it is right after locking, so a nameless or dead holder is one
+            # arriving or leaving, or another process looking (holder()): ask again, briefly.
+            if (holder.pid is not None and (holder.host != socket.gethostname() or pid_alive(holder.pid))) \
+                    or attempt == _STALE_TRIES - 1:
+                handle.close()
+                return holder
+            time.sleep(0.01)
+        except OSError:
+            handle.close()
+            raise
     handle.seek(0)
     handle.truncate()
     handle.write(json.dumps(_me()))
@@ -111,12 +126,39 @@ def acquire(case_dir: Path | str) -> CaseLock | LockHolder:
 
 
 def holder(case_dir: Path | str) -> LockHolder | None:
-    """Who holds the case now, without taking the lock; None if nobody."""
-    result = acquire(case_dir)
-    if isinstance(result, CaseLock):
-        result.release()
+    """Who holds the case now, without taking the lock or writing anything; None if nobody.
+
+    Works on a case that cannot be written (read-only media): nobody can hold that."""
+    path = Path(case_dir) / LOCK_FILE
+    if fcntl is None:  # pragma: no cover - Windows
+        result = acquire(case_dir)
+        if isinstance(result, CaseLock):
+            result.release()
+            return None
+        return result
+    try:
+        handle = open(path, encoding="utf-8")
+    except FileNotFoundError:
         return None
-    return result
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _parse(handle.read())
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return None
+
+
+def wait_for(case_dir: Path | str, seconds: float, poll: float = 0.1) -> CaseLock | LockHolder:
+    """:func:`acquire`, trying again for up to ``seconds`` while another process holds the case;
+    the holder is returned if it still has it then."""
+    deadline = time.monotonic() + max(0.0, seconds)
+    while True:
+        result = acquire(case_dir)
+        left = deadline - time.monotonic()
+        if isinstance(result, CaseLock) or left <= 0:
+            return result
+        time.sleep(min(poll, left))
 
 
 def _me() -> dict[str, object]:

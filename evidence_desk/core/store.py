@@ -382,15 +382,19 @@ SCHEMA_VERSION = len(UPGRADES)
 REPLAY_SCHEMA = 3
 
 
+#: How long a change waits for another program's write to finish before the case is reported busy.
+BUSY_TIMEOUT_S = 10.0
+
+
 def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
     """Open ``path`` with WAL, foreign keys and a busy timeout."""
     import sqlite_utils
 
     if read_only:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
-                               isolation_level=None, timeout=10)
+                               isolation_level=None, timeout=BUSY_TIMEOUT_S)
     else:
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -444,8 +448,13 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
         conn.execute("COMMIT")
+    except BaseException:
+        # SQLite may have rolled back already (a full disk, an I/O error); a COMMIT that
+        # failed leaves the transaction open, and a long-lived connection must not stay in it.
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:  # the error that got us here says more; raise that one
+                log.warning("rolling back after a failed change: %s", exc)
+        raise

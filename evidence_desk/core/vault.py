@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import Cancelled, ImportFailed
+from .errors import Cancelled, EnvironmentRefused, ImportFailed, user_error
 from .fsutil import fsync_dir
 
 log = logging.getLogger("evidence_desk.vault")
@@ -218,8 +218,9 @@ class Vault:
             os.close(out_fd)
         if errors:
             exc = errors[0]
-            if isinstance(exc, OSError) and exc.errno == 28:
-                raise ImportFailed(name, "the disk holding the case is full; nothing was imported")
+            refused = user_error(exc, self.root.parent) if isinstance(exc, OSError) else None
+            if isinstance(refused, EnvironmentRefused):  # a full disk fails every file: stop the batch
+                raise refused from exc
             raise ImportFailed(name, f"could not write into the vault: {exc}")
         return digest.hexdigest(), size
 

@@ -13,7 +13,7 @@ import pytest
 
 from evidence_desk.core import custody, vault
 from evidence_desk.core.case import Case
-from evidence_desk.core.errors import Cancelled, ImportFailed
+from evidence_desk.core.errors import Cancelled, DiskFull, ImportFailed
 from evidence_desk.core.verify import verify
 
 
@@ -174,10 +174,11 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_nothing(case: Case, tmp_path
         return real_write(fd, data)
 
     monkeypatch.setattr(vault.os, "write", write_until_full)
-    with pytest.raises(ImportFailed) as failed:
+    with pytest.raises(DiskFull) as failed:
         case.items.import_file(source)
     monkeypatch.undo()
-    assert "disk holding the case is full" in str(failed.value) and "long.wav" in str(failed.value)
+    assert str(failed.value) == f"disk full: {case.path}; free space and try again"
+    assert failed.value.exit_code == 3
     assert vault_files(case)["objects"] == []
     assert_nothing_left(case, *before)
 

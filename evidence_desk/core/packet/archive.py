@@ -20,11 +20,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..errors import Cancelled, EvidenceDeskError
+from ..errors import Cancelled, EvidenceDeskError, user_error
+from ..fsutil import owned_name, remove_dead_temporaries
 from ..vault import Progress, ShouldCancel
 from .format import BAGIT
 
 CHUNK = 1024 * 1024
+UNPACKING = ".unpacking"  # a zipped packet unpacked for reading
 
 
 class PacketRefused(EvidenceDeskError):
@@ -207,7 +209,14 @@ class OpenedPacket:
         if self.packet.is_dir():
             self.root = bag_root(self.packet)
         elif zipfile.is_zipfile(self.packet):
-            self._tmp = Path(tempfile.mkdtemp(prefix=".evidence-desk-packet-", dir=scratch))
+            folder = Path(scratch) if scratch is not None else Path(tempfile.gettempdir())
+            remove_dead_temporaries(folder, (UNPACKING,))  # what a killed reader left there
+            self._tmp = folder / owned_name(self.packet.name, UNPACKING)
+            try:
+                self._tmp.mkdir(mode=0o700)
+            except OSError as exc:
+                self._tmp = None
+                raise (user_error(exc, folder) or exc) from exc
             try:
                 self.root = extract_zip(self.packet, self._tmp, limits, progress, should_cancel)
             except BaseException:

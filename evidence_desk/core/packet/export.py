@@ -16,7 +16,6 @@ import os
 import queue
 import shutil
 import threading
-import uuid
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,8 +25,8 @@ from typing import Any
 
 from .. import custody, signing
 from ..case import Case
-from ..errors import Cancelled, EvidenceDeskError, VerificationFailed
-from ..fsutil import fsync_dir
+from ..errors import Cancelled, EvidenceDeskError, VerificationFailed, user_error
+from ..fsutil import fsync_dir, owned_name, remove_dead_temporaries
 from ..vault import Digest, Progress, ShouldCancel, hash_file
 from ..verify import VerifyReport
 from . import examiner_seal, format
@@ -36,6 +35,8 @@ from .names import evidence_names
 log = logging.getLogger("evidence_desk.packet")
 
 CHUNK = 4 * 1024 * 1024
+PARTIAL = ".partial"  # the bag being built beside its destination
+ZIP_PARTIAL = ".zip.partial"  # the zip being written beside its destination
 
 
 class PacketError(EvidenceDeskError):
@@ -71,9 +72,13 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
         raise PacketError(f"the folder {out.parent} does not exist")
     if event_id is not None:
         case.events.get(event_id)  # unknown event: fail before writing anything
-    work = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.partial"
-    work.mkdir()
-    zip_tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.zip.partial")
+    remove_dead_temporaries(out.parent, (PARTIAL, ZIP_PARTIAL))  # what a killed export left here
+    work = out.parent / owned_name(out.name, PARTIAL)
+    try:
+        work.mkdir()
+    except OSError as exc:
+        raise (user_error(exc, out.parent) or exc) from exc
+    zip_tmp = out.with_name(owned_name(out.name, ZIP_PARTIAL))
     try:
         if zip:
             # Evidence goes straight from the vault into the zip (one read that
@@ -91,17 +96,28 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
                             description, out.name, examiner_key=examiner_key)
             os.rename(work, out)
         fsync_dir(out.parent)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)
         zip_tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and (refused := user_error(exc, out)) is not None:
+            raise refused from exc  # "disk full: <the packet>", not a bare "No space left on device"
         raise
     if not case.read_only:
-        case.history.record_export(sealed["item_ids"], destination=str(out), purpose="sealed into a review packet")
-        case.history.record_case_action("sealed", f"review packet {out.name} sealed", {
-            "packet": out.name, "tagmanifest_sha256": sealed["tagmanifest_sha256"],
-            "fingerprint": sealed["fingerprint"], "examiner_fingerprint": sealed["examiner_fingerprint"],
-            "custody_head": sealed["custody_head"],
-            "items": len(sealed["item_ids"]), "event_id": event_id})
+        try:
+            with case.change():  # both entries, or neither
+                case.history.record_export(sealed["item_ids"], destination=str(out),
+                                           purpose="sealed into a review packet")
+                case.history.record_case_action("sealed", f"review packet {out.name} sealed", {
+                    "packet": out.name, "tagmanifest_sha256": sealed["tagmanifest_sha256"],
+                    "fingerprint": sealed["fingerprint"], "examiner_fingerprint": sealed["examiner_fingerprint"],
+                    "custody_head": sealed["custody_head"],
+                    "items": len(sealed["item_ids"]), "event_id": event_id})
+        except BaseException:  # no packet leaves the case unrecorded
+            if out.is_dir():
+                shutil.rmtree(out, ignore_errors=True)
+            else:
+                out.unlink(missing_ok=True)
+            raise
     log.info("sealed review packet %s (%d items)", out, len(sealed["item_ids"]))
     return out
 

@@ -25,15 +25,14 @@ import logging
 import os
 import shutil
 import sqlite3
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..case import Case
-from ..errors import BadInput, CaseExists, EvidenceDeskError
-from ..fsutil import fsync_dir
+from ..errors import BadInput, CaseExists, EnvironmentRefused, EvidenceDeskError, user_error
+from ..fsutil import fsync_dir, owned_name, remove_dead_temporaries
 from ..items import ITEM_RECORD_FIELDS
 from ..sqlparts import now_text
 from ..vault import Progress, ShouldCancel
@@ -42,6 +41,8 @@ from .archive import OpenedPacket, PacketLimits
 from .verify import PacketReport, verify_bag
 
 log = logging.getLogger("evidence_desk.transfer")
+
+RECEIVING = ".receiving"  # the new case being built beside its destination
 
 # Tables copied row for row, in an order that satisfies their references.
 _TABLES = ("source", "event", "item", "item_event", "statement", "statement_event", "claim", "claim_link",
@@ -88,6 +89,7 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
         raise CaseExists(f"{case_dir} exists and is not empty; a received packet becomes a new case")
     if not case_dir.parent.is_dir():
         raise BadInput(f"the folder {case_dir.parent} does not exist")
+    remove_dead_temporaries(case_dir.parent, (RECEIVING,))  # what a killed import left here
     # a zip unpacks beside the new case: that disk must hold the evidence anyway
     with OpenedPacket(Path(packet_path), limits, should_cancel=should_cancel, scratch=case_dir.parent) as opened:
         report = PacketReport(str(packet_path))
@@ -107,7 +109,7 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
         if on_total is not None and exact != estimate[0]:
             on_total(exact)  # identical content is copied once
         released = released_by.strip() or str(dump.get("exported_by") or "").strip() or "sender not named"
-        work = case_dir.parent / f".{case_dir.name}.{uuid.uuid4().hex[:12]}.receiving"
+        work = case_dir.parent / owned_name(case_dir.name, RECEIVING)
         try:
             case = Case.create(work, dump["case"]["title"], examiner.strip(),
                                description=dump["case"].get("description", ""),
@@ -117,6 +119,8 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
                     _receive(case, opened.root, dump, report, released, examiner.strip(), purpose,
                              Path(packet_path).name, progress, should_cancel)
                 except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    if isinstance(exc, sqlite3.Error) and user_error(exc) is not None:
+                        raise  # the disk or the database refused: not the packet's fault
                     # verified and signed, yet its records do not fit together: refuse, keep nothing
                     raise PacketRejected(report, f"its case records cannot be rebuilt ({exc})") from None
                 case_id = case.id
@@ -126,8 +130,12 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
                 case_dir.rmdir()
             os.rename(work, case_dir)
             fsync_dir(case_dir.parent)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
+            if isinstance(exc, EnvironmentRefused):  # name the case asked for, not its temporary
+                raise exc.at(case_dir) from exc
+            if isinstance(exc, OSError | sqlite3.Error) and (refused := user_error(exc, case_dir)) is not None:
+                raise refused from exc
             raise
     log.info("received packet %s as case %s (%d items)", packet_path, case_dir, report.items)
     return TransferResult(case_dir, case_id, report.case_id, report.fingerprint, report.items, released,

@@ -14,13 +14,12 @@ The package: this module is the way in; :mod:`.model` builds the plain-data
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BadInput
-from ..fsutil import fsync_dir
+from ..errors import BadInput, user_error
+from ..fsutil import fsync_dir, owned_name, remove_dead_temporaries
 from .model import ReportModel, build_report_model, model_json, report_hash
 
 if TYPE_CHECKING:
@@ -32,6 +31,7 @@ __all__ = ["FORMATS", "ReportModel", "build_report_model", "model_json", "render
            "write_report_model", "write_reports"]
 
 FORMATS = ("pdf", "html", "json")
+TMP = ".tmp"  # a report being written beside its destination
 
 
 def render_pdf(model: ReportModel, out: Path) -> Path:
@@ -105,17 +105,25 @@ def write_edition(model: ReportModel, out: Path, fmt: str) -> Path:
 
 
 def write_atomically(out: Path, produce: Callable[[Path], Any]) -> None:
-    """Let ``produce`` write a temporary file beside ``out``, then rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
+    """Let ``produce`` write a temporary file beside ``out``, then rename it into place.
+
+    Temporaries that killed writers left beside ``out`` are removed first; a full
+    disk or a read-only folder is reported naming ``out``."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead_temporaries(out.parent, (TMP,))
+        tmp = out.parent / owned_name(out.name, TMP)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise (user_error(exc, out) or exc) from exc
     try:
         produce(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and (refused := user_error(exc, out)) is not None:
+            raise refused from exc
         raise
     fsync_dir(out.parent)
