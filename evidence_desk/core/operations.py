@@ -24,6 +24,7 @@ from .items import expand_paths
 from .records import (
     Annotation,
     Claim,
+    ClaimLink,
     Event,
     Grade,
     ImportFailure,
@@ -110,7 +111,7 @@ _TARGET_KINDS = {"case": "case", "source": "sources", "event": "events", "item":
 #: actions that change another kind of record than their target (or more than one)
 _ACTION_CHANGES: dict[str, tuple[str, ...]] = {
     "graded": ("grades",), "annotated": ("annotations",), "linked": ("items", "events"),
-    "unlinked": ("items", "events"), "claim_linked": ("claims",), "journal_note": ("journal",),
+    "unlinked": ("items", "events"), "claim_linked": ("claims",), "claim_changed": ("claims",), "journal_note": ("journal",),
     "acquired": ("items", "events", "sources"), "derived": ("items",), "statement_added": ("statements", "sources"),
 }
 #: actions that leave their target record as it was (only its custody history grows)
@@ -271,8 +272,50 @@ def add_statement(case: Case, speaker: str, medium: str, text: str, **options: A
     return _run(case, lambda: case.statements.add(speaker, medium, text, **options))
 
 
+def edit_statement(case: Case, statement_id: int, reason: str, **fields: Any) -> OpResult[Statement]:
+    """Change a statement (speaker, affiliation, medium, ``when``/``tz``, text, ``source``, ``item_id``,
+    ``event_ids``) with a reason; each changed field is a custody entry with its old value."""
+    return _run(case, lambda: case.statements.edit(statement_id, reason, **fields))
+
+
 def add_claim(case: Case, text: str) -> OpResult[Claim]:
     return _run(case, lambda: case.claims.add(text))
+
+
+def edit_claim(case: Case, claim_id: int, reason: str, text: str) -> OpResult[Claim]:
+    return _run(case, lambda: case.claims.edit(claim_id, reason, text))
+
+
+def link_claim_evidence(case: Case, claim_id: int, stance: str, *, item_ids: Sequence[int] = (),
+                        statement_ids: Sequence[int] = (), note: str = "") -> OpResult[list[int]]:
+    """Link several items and statements to a claim with one stance and note, in one transaction
+    (one ``claim_linked`` entry each); the new links' ids. Evidence already linked with that
+    stance is not linked twice."""
+    if not item_ids and not statement_ids:
+        raise BadInput("nothing to link to the claim")
+
+    def body() -> list[int]:
+        have = {(link.item_id, link.statement_id) for link in case.claims.get(claim_id).links
+                if link.stance == stance}
+        made = []
+        for item_id in dict.fromkeys(item_ids):
+            if (item_id, None) not in have:
+                made.append(case.claims.add_link(claim_id, stance, item_id=item_id, note=note))
+        for statement_id in dict.fromkeys(statement_ids):
+            if (None, statement_id) not in have:
+                made.append(case.claims.add_link(claim_id, stance, statement_id=statement_id, note=note))
+        return made
+    return _run(case, body)
+
+
+def edit_claim_link(case: Case, link_id: int, reason: str, *, stance: str | None = None,
+                    note: str | None = None) -> OpResult[ClaimLink]:
+    return _run(case, lambda: case.claims.edit_link(link_id, reason, stance=stance, note=note))
+
+
+def unlink_claim(case: Case, link_ids: Sequence[int], reason: str) -> OpResult[list[ClaimLink]]:
+    """Take links off their claims, with a reason, in one transaction; what they said."""
+    return _run(case, lambda: [case.claims.unlink(link_id, reason) for link_id in link_ids])
 
 
 def link_claim(case: Case, claim_id: int, stance: str, *, item_id: int | None = None,
@@ -304,6 +347,20 @@ def grade(case: Case, gradings: Sequence[Grading], rationale: str) -> OpResult[l
                                                credibility=g.credibility) for g in gradings])
 
 
+def grade_items(case: Case, item_ids: Sequence[int], rationale: str, *, reliability: str | None = None,
+                credibility: str | None = None) -> OpResult[list[Grade]]:
+    """Grade several items at once with one rationale, in one transaction: each item's credibility,
+    and the reliability of each of their sources once."""
+    gradings: list[Grading] = []
+    if credibility:
+        gradings += [Grading("item", item_id, credibility=credibility) for item_id in dict.fromkeys(item_ids)]
+    if reliability:
+        sources = dict.fromkeys(case.items.get(item_id).source_id for item_id in item_ids)
+        gradings += [Grading("source", source_id, reliability=reliability) for source_id in sources
+                     if source_id is not None]
+    return grade(case, gradings, rationale)
+
+
 def add_journal_note(case: Case, text: str, *, event_id: int | None = None,
                      item_id: int | None = None) -> OpResult[JournalNote]:
     return _run(case, lambda: case.journal.add(text, event_id=event_id, item_id=item_id))
@@ -316,6 +373,12 @@ def add_request(case: Case, title: str, **options: Any) -> OpResult[Request]:
 def set_request_status(case: Case, request_id: int, status: str, item_ids: Iterable[int] = (),
                        reason: str = "") -> OpResult[Request]:
     return _run(case, lambda: case.requests.set_status(request_id, status, item_ids, reason=reason))
+
+
+def edit_request(case: Case, request_id: int, reason: str, **fields: Any) -> OpResult[Request]:
+    """Change a request (title, addressed_to, description, asked/due/tz, status, and the exact
+    ``item_ids`` it produced) with a reason; each change is custody-logged with its old value."""
+    return _run(case, lambda: case.requests.edit(request_id, reason, **fields))
 
 
 def record_view(case: Case, item_id: int, purpose: str = "viewed in Evidence Desk") -> OpResult[CustodyEntry]:
