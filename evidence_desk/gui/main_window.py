@@ -38,6 +38,7 @@ from ..core.records import Event, Item
 from . import actions as action_registry
 from . import settings
 from .case_dialogs import NewCaseDialog, NewEventDialog
+from .analysis import AnalysisDesk
 from .claims import ClaimsPanel
 from .crash import CrashHandler
 from .event_edit import EditEventDialog
@@ -100,7 +101,9 @@ class MainWindow(QMainWindow):
         self.examiner_key_dialog: Any = None
         self._session_head: tuple[int, str] | None = None  # the custody head when the case was opened
         self._build_widgets()
+        self.analysis = AnalysisDesk(self)  # statements, claims, requests and bulk item actions
         self.actions = action_registry.build(self, {
+            **self.analysis.handlers(),
             "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
             "export_review_notes": self.export_review_notes, "import": self.choose_files,
             "import_folder": self.choose_folder, "set_examiner": self.set_examiner, "close_window": self.close, "undo": self.undo_stack.undo,
@@ -185,7 +188,8 @@ class MainWindow(QMainWindow):
         self.items_view = QTableView()
         self.items_view.setSortingEnabled(True)
         self.items_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows at once (Shift/Ctrl+click): grade, attach or link them in one operation
+        self.items_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.items_view.verticalHeader().hide()
         self.items_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.items_view.setAlternatingRowColors(True)
@@ -219,7 +223,7 @@ class MainWindow(QMainWindow):
         self.middle_tabs.addTab(self.statements_panel, "Statements")
         self.middle_tabs.addTab(self.requests_panel, "Requests")
         self.middle_tabs.currentChanged.connect(self._tab_changed)
-        for widget in (self.claims_panel.claim_list, self.statements_panel.table,
+        for widget in (self.claims_panel.claim_list, self.statements_panel.table, self.requests_panel.table,
                        *self.claims_panel.stance_lists.values()):
             widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             widget.customContextMenuRequested.connect(lambda pos, w=widget: self._record_menu(w, pos))
@@ -292,6 +296,10 @@ class MainWindow(QMainWindow):
         for name in ("new_event", "edit_event", "attach_event", "detach_event", None, "add_note", "grade", None,
                      "verify"):
             case_menu.addAction(a[name]) if name else case_menu.addSeparator()
+        analysis = self.menuBar().addMenu("&Analysis")
+        for name in ("new_statement", "new_claim", "new_request", None, "edit_analysis", "link_claim",
+                     "unlink_claim", "request_status"):
+            analysis.addAction(a[name]) if name else analysis.addSeparator()
         view = self.menuBar().addMenu("&View")
         for name in ("show_all_items", "view_item", None, "reveal_timeline", "reveal_items", "reveal_claims",
                      "reveal_statements", "reveal_requests", "reveal_inspector"):
@@ -448,6 +456,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         writable = self.case is not None and not self.read_only
         self.timeline.writable = writable
+        self.claims_panel.set_writable(writable)
         for action in self.actions.values():
             if action.property("changes_case"):
                 action.setEnabled(writable)
@@ -602,8 +611,8 @@ class MainWindow(QMainWindow):
 
     def _item_menu(self, pos: Any) -> None:
         menu = QMenu(self)
-        for name in ("view_item", "copy_hash", "grade", "save_item", None, "attach_event", "detach_event", None,
-                     "import"):
+        for name in ("view_item", "copy_hash", "grade", "save_item", None, "attach_event", "detach_event",
+                     "link_claim", "new_statement", None, "import"):
             menu.addAction(self.actions[name]) if name else menu.addSeparator()
         menu.popup(self.items_view.viewport().mapToGlobal(pos))
 
@@ -745,6 +754,10 @@ class MainWindow(QMainWindow):
     def attach_to_event(self) -> None:
         item = self.inspector.item or self.selected_item()
         if self._writable() is None:
+            return
+        several = self.analysis.selected_items()
+        if len(several) > 1:  # rows selected together: attach them all in one transaction
+            self.analysis.bulk_attach(several)
             return
         if item is None:
             self.statusBar().showMessage("Select an item to attach it to an event", 4000)
@@ -1071,7 +1084,9 @@ class MainWindow(QMainWindow):
 
     def _record_menu(self, widget: QWidget, pos: Any) -> None:
         menu = QMenu(self)
-        menu.addAction(self.actions["grade"])
+        if widget is not self.requests_panel.table:
+            menu.addAction(self.actions["grade"])
+        self.analysis.extend_menu(menu, widget)
         menu.popup(widget.mapToGlobal(pos))
 
     # --- grading ---------------------------------------------------------------------
@@ -1105,6 +1120,10 @@ class MainWindow(QMainWindow):
     def grade_selected(self) -> None:
         case = self.case
         if case is None or self.read_only:
+            return
+        several = self.analysis.selected_items() if self.middle_tabs.currentIndex() == 0 else []
+        if len(several) > 1:  # rows selected together: one grade for all, in one transaction
+            self.analysis.bulk_grade(several)
             return
         subject = self.grade_subject()
         if subject is None:

@@ -58,6 +58,27 @@ def item_ids_from_mime(mime: QMimeData) -> list[int]:
         return []
 
 
+#: what a statement row carries when dragged (onto a claim, to link it)
+STATEMENT_IDS_MIME = "application/x-evidence-desk-statement-ids"
+
+
+def statement_ids_mime(ids: list[int]) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(STATEMENT_IDS_MIME, ",".join(str(i) for i in ids).encode("ascii"))
+    return mime
+
+
+def statement_ids_from_mime(mime: QMimeData) -> list[int]:
+    """The statement ids a drag carries; [] if none (or something malformed)."""
+    if not mime.hasFormat(STATEMENT_IDS_MIME):
+        return []
+    try:
+        return [int(part) for part in bytes(mime.data(STATEMENT_IDS_MIME).data()).decode("ascii").split(",")
+                if part]
+    except (UnicodeDecodeError, ValueError):
+        return []
+
+
 def utc_short(text: str) -> str:
     """``2026-11-27T04:43:14.123456Z`` -> ``2026-11-27 04:43:14 UTC``."""
     if not text:
