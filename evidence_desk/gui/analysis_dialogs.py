@@ -164,7 +164,8 @@ class StatementDialog(CheckedDialog):
         self.text = QPlainTextEdit(statement.text if statement else "")
         self.text.setPlaceholderText("the words, verbatim")
         self.text.setTabChangesFocus(True)
-        self.text.setMinimumHeight(90)
+        self.text.setMinimumHeight(70)
+        self.text.setMaximumHeight(120)
         self.source = QComboBox()
         self.source.setEditable(True)
         self.source.addItems(["", *[s.name for s in case.sources.list()]])
@@ -180,7 +181,7 @@ class StatementDialog(CheckedDialog):
         chosen_events = statement.event_ids if statement else event_ids
         self.events = check_list(((e.id, event_label(e)) for e in case.events.list()), chosen_events,
                                  "Events it concerns")
-        self.events.setMaximumHeight(110)
+        self.events.setMinimumHeight(120)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(REASON_HINT)
         zone_row = QHBoxLayout()
@@ -189,7 +190,7 @@ class StatementDialog(CheckedDialog):
         self.form.addRow("&Speaker", self.speaker)
         self.form.addRow("&Affiliation", self.affiliation)
         self.form.addRow("&Medium", self.medium)
-        self.form.addRow("&When (as said) / zone", zone_row)
+        self.form.addRow(QLabel("&When (as said), zone", buddy=self.when), zone_row)
         self.form.addRow("", self.reading)
         self.form.addRow("&Verbatim text", self.text)
         self.form.addRow("S&ource", self.source)

@@ -37,8 +37,8 @@ from ..core.case import Case
 from ..core.records import Event, Item
 from . import actions as action_registry
 from . import settings
-from .case_dialogs import NewCaseDialog, NewEventDialog
 from .analysis import AnalysisDesk
+from .case_dialogs import NewCaseDialog, NewEventDialog
 from .claims import ClaimsPanel
 from .crash import CrashHandler
 from .event_edit import EditEventDialog

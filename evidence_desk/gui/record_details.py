@@ -113,7 +113,7 @@ class StatementDetails(QWidget):
         layout.addWidget(QLabel("<b>Grades</b> (oldest first; the current ones marked)"))
         layout.addWidget(self.grades, 3)
         self.history = custody_list("Custody history of the statement")
-        layout.addWidget(QLabel("<b>Custody history</b> (its creation and every change, with the reason)"))
+        layout.addWidget(QLabel("<b>Custody history</b> (every change, with its reason)"))
         layout.addWidget(self.history, 2)
 
     def show_statement(self, case: Case, s: Statement) -> None:
@@ -181,8 +181,7 @@ class ClaimDetails(QWidget):
         layout.addWidget(QLabel("<b>Grades</b> (oldest first; the current one marked)"))
         layout.addWidget(self.grades, 1)
         self.history = custody_list("Custody history of the claim")
-        layout.addWidget(QLabel("<b>Custody history</b> (its creation, its evidence linked and taken off, "
-                                "every change with the reason)"))
+        layout.addWidget(QLabel("<b>Custody history</b> (every change, with its reason)"))
         layout.addWidget(self.history, 1)
 
     def show_claim(self, case: Case, claim: Claim) -> None:
