@@ -75,7 +75,7 @@ SPECS: tuple[ActionSpec, ...] = (
                "with a rationale", changes_case=True),
     ActionSpec("new_statement", "New &Statement…", "Ctrl+Shift+S",
                "Record what someone said: speaker, medium, time as said, verbatim text, source, the item it is "
-               "drawn from and the events it concerns (custody-logged)", changes_case=True),
+               "drawn from and the events it concerns (custody-logged)", changes_case=True, icon="statement"),
     ActionSpec("new_claim", "New &Claim…", "Ctrl+Shift+M",
                "Add a claim; then drag items or statements onto it, or link them, for or against it",
                changes_case=True),

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 
+#: how many of the records being linked a dialog names one by one
+EVIDENCE_LINES = 8
+
+
 class AnalysisDesk(QObject):
     """The window's statements, claims and requests editing, and its bulk item actions."""
 
@@ -211,7 +215,9 @@ class AnalysisDesk(QObject):
         parts = [f"Item #{i.id} {i.name} ({i.kind})" for i in case.items.list(ids=list(item_ids))]
         parts += [f"Statement by {s.speaker} ({s.medium}): “{s.text[:120]}”"
                   for s in case.statements.list(ids=list(statement_ids))]
-        return "Link to the claim:\n" + "\n".join(parts)
+        shown = parts[:EVIDENCE_LINES] + ([f"… and {len(parts) - EVIDENCE_LINES} more"]
+                                          if len(parts) > EVIDENCE_LINES else [])
+        return "Link to the claim:\n" + "\n".join(shown)
 
     def push_link(self, claim_id: int | None, stance: str, item_ids: Sequence[int],
                   statement_ids: Sequence[int], note: str) -> None:

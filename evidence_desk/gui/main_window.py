@@ -310,7 +310,8 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for name in ("import", "new_event", "add_note", "grade", "show_all_items", "verify", "export_report"):
+        for name in ("import", "new_event", "new_statement", "new_claim", "add_note", "grade", "show_all_items",
+                     "verify", "export_report"):
             toolbar.addAction(a[name])
         self.addToolBar(toolbar)
 

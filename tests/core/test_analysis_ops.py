@@ -154,3 +154,25 @@ def test_bulk_link_fails_whole_when_one_record_is_unknown(case: Case) -> None:
         ops.link_claim_evidence(case, claim.id, "mentions", item_ids=[1, 999])
     assert case.history.head_seq() == head
     assert case.claims.get(claim.id).links == ()
+
+
+def test_packets_of_an_edited_analysis_verify_whole_and_by_event(case: Case, tmp_path: Path) -> None:
+    """A reviewer replays the same chain: statement edits, a link taken off, items taken off a
+    request all replay to the rows the packet carries, for the whole case and for one event."""
+    from evidence_desk.core.packet.export import export_packet
+    from evidence_desk.core.packet.verify import verify_packet
+
+    s = ops.add_statement(case, "Ruiz", "radio", "Per the chief", event_ids=[1], item_id=1).value
+    ops.edit_statement(case, s.id, "tape", event_ids=[1, 2], text="Per the chief of patrol")
+    claim = ops.add_claim(case, "c").value
+    made = ops.link_claim_evidence(case, claim.id, "supports", item_ids=[1, 2], statement_ids=[s.id]).value
+    ops.unlink_claim(case, [made[1]], "wrong item")
+    ops.edit_claim_link(case, made[2], "heard it", stance="contradicts")
+    request = ops.add_request(case, "tapes").value
+    ops.edit_request(case, request.id, "came", status="fulfilled", item_ids=[1, 2])
+    ops.edit_request(case, request.id, "one was a copy", item_ids=[1])
+    ops.link_items(case, [1], 1)
+    for name, event_id in (("whole", None), ("event", 1)):
+        packet = export_packet(case, tmp_path / name, event_id=event_id)
+        report = verify_packet(packet)
+        assert report.ok, (name, [str(f) for f in report.failures])

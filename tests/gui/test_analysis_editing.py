@@ -330,3 +330,49 @@ def test_nothing_to_edit_in_a_read_only_case(qtbot, three_items_dir: Path) -> No
         assert not w.actions[name].isEnabled(), name
     assert not w.claims_panel.claim_list.writable
     w.close()
+
+
+def test_a_link_edited_then_taken_off_and_both_undone(qtbot, win) -> None:
+    case = win.writer
+    claim = case.claims.add("The memo came from the chief")
+    case.claims.link(claim.id, "supports", item_id=1, note="first reading")
+    win.claims_panel.reload()
+    win.reveal_tab(win.claims_panel)
+    panel = win.claims_panel
+    supports = panel.stance_lists["supports"]
+    supports.setCurrentRow(0)
+    assert panel.current_claim_link().item_id == 1
+
+    key(qtbot, win, supports, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
+    dialog = win.analysis.dialog
+    assert dialog.windowTitle() == "Edit link to claim" and not dialog.claim.isEnabled()
+    dialog.stance_buttons["mentions"].setChecked(True)
+    qtbot.keyClicks(dialog.reason, "it names no one")
+    press_ok(qtbot, win, dialog)
+    assert [link.stance for link in case.claims.get(claim.id).links] == ["mentions"]
+    assert panel.stance_lists["supports"].texts() == [] and len(panel.stance_lists["mentions"].texts()) == 1
+
+    key(qtbot, win, panel.claim_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    assert [link.stance for link in case.claims.get(claim.id).links] == ["supports"]
+
+    panel.stance_lists["supports"].setCurrentRow(0)
+    key(qtbot, win, panel.stance_lists["supports"], Qt.Key.Key_Delete,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = win.analysis.dialog
+    assert dialog.windowTitle() == "Take off the claim" and dialog.ok_button.text() == "Take off"
+    assert not dialog.ok_button.isEnabled()  # a reason first
+    qtbot.keyClicks(dialog.reason, "linked to the wrong claim")
+    press_ok(qtbot, win, dialog)
+    assert case.claims.get(claim.id).links == ()
+    assert panel.stance_lists["supports"].texts() == []
+
+    key(qtbot, win, panel.claim_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    links = case.claims.get(claim.id).links
+    assert [(link.item_id, link.stance, link.note) for link in links] == [(1, "supports", "first reading")]
+    actions = [(e.action, e.purpose) for e in case.history.entries(target_type="claim", target_id=claim.id)]
+    assert actions == [("claim_added", ""), ("claim_linked", ""), ("claim_changed", "it names no one"),
+                       ("claim_changed", "undo"), ("claim_changed", "linked to the wrong claim"),
+                       ("claim_linked", "")]
+    assert verify(case.path).ok
