@@ -63,8 +63,8 @@ class Mark:
         return COLOURS.get(self.verdict, "#555555")
 
     def sentence(self, what: str) -> str:
-        said = f"{what} {VERDICT_TEXT.get(self.verdict, self.verdict)}"
-        return said + (f": “{self.note}”" if self.note else "")
+        said = f"{what}: {VERDICT_TEXT.get(self.verdict, self.verdict)}"
+        return said + (f" — “{self.note}”" if self.note else "")
 
 
 def grade_words(g: Any) -> str:
@@ -176,11 +176,11 @@ def targets_of(case: Any, subject: Item | Statement | Claim) -> list[JudgementTa
         text = subject.text if len(subject.text) <= 70 else subject.text[:69] + "…"
         kind, label = "claim", f"Claim “{text}”"
     found = [JudgementTarget(kind, subject.id, label)]
-    grades = [(g, f"this {kind}") for g in case.grades.list(kind, subject.id)]
+    grades = [(g, f"this {kind}") for g in reversed(case.grades.list(kind, subject.id))]  # newest first
     source_id = getattr(subject, "source_id", None)
     if source_id is not None and kind in ("item", "statement"):
-        grades += [(g, "its source") for g in case.grades.list("source", source_id)]
-    for g, of in reversed(grades):  # newest first
+        grades += [(g, "its source") for g in reversed(case.grades.list("source", source_id))]
+    for g, of in grades:
         rationale = g.rationale if len(g.rationale) <= 50 else g.rationale[:49] + "…"
         found.append(JudgementTarget("grade", g.id, f"Grade of {of}: {grade_words(g)} (#{g.id}, {g.graded_by}): "
                                                     f"{rationale}"))
@@ -231,8 +231,8 @@ class JudgementDialog(CheckedDialog):
     def _show_current(self) -> None:
         t = self.chosen_target()
         mark = self.marks.get(t.target_type, t.target_id) if self.marks is not None and t is not None else None
-        self.current.setText(f"Judged before: {mark.sentence('it')} — a new judgement replaces it"
-                             if mark is not None else "")
+        self.current.setText(f"{mark.sentence('Judged before')}. A new judgement replaces it; both stay in "
+                             "your notes." if mark is not None else "")
 
     def chosen_target(self) -> JudgementTarget | None:
         return self.target.currentData()

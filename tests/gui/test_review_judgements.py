@@ -96,7 +96,7 @@ def test_judgements_travel_from_the_reviewer_to_the_sender(qtbot, window: MainWi
     assert win.items_model.index(row, REVIEW).data() == "✗ disputed"
     assert "which day?" in win.items_model.index(row, REVIEW).data(Qt.ItemDataRole.ToolTipRole)
     assert win.inspector.review_line.isVisible()
-    assert "this item disputed" in win.inspector.review_line.text()
+    assert "this item: disputed" in win.inspector.review_line.text()
 
     # the item's grade, from the same dialog (Ctrl+Shift+J), chosen in its list of targets
     _focus(qtbot, win)
@@ -105,9 +105,9 @@ def test_judgements_travel_from_the_reviewer_to_the_sender(qtbot, window: MainWi
     qtbot.waitUntil(lambda: win.judgement_dialog.isVisible())
     grade_row = next(i for i in range(win.judgement_dialog.target.count())
                      if win.judgement_dialog.target.itemData(i).target_type == "grade")
-    assert "Judged before: it disputed" in win.judgement_dialog.current.text()
+    assert "Judged before: disputed — “The memo" in win.judgement_dialog.current.text()
     _judge(qtbot, win, grade_row, "accepted", "")
-    assert f"grade credibility 2 (#{sender['grade']}) accepted" in win.inspector.review_line.text()
+    assert f"grade credibility 2 (#{sender['grade']}): accepted" in win.inspector.review_line.text()
 
     # the claim, from the claims list's context menu
     win.reveal_tab(win.claims_panel)
@@ -121,7 +121,7 @@ def test_judgements_travel_from_the_reviewer_to_the_sender(qtbot, window: MainWi
     _judge(qtbot, win, 0, "needs_info", "Ask OEMC for the CAD log of that minute.")
     assert claims.topLevelItem(0).text(0) == "? needs info"
     assert "CAD log" in claims.topLevelItem(0).toolTip(0)
-    assert "this claim needs more information" in win.inspector.review_line.text()
+    assert "this claim: needs more information — “Ask OEMC" in win.inspector.review_line.text()
 
     signed = win.export_review_notes(str(tmp_path / "notes.json"))
     check = verify_review_notes(signed)
@@ -157,8 +157,8 @@ def test_judgements_travel_from_the_reviewer_to_the_sender(qtbot, window: MainWi
     win.select_item_row(row)
     line = win.inspector.review_line
     assert line.isVisible() and line.text().startswith("Reviewer feedback (Rita Review):")
-    assert "this item disputed: “The memo's time reads 04-Oc5-2025: which day?”" in line.text()
-    assert f"grade credibility 2 (#{sender['grade']}) accepted" in line.text()
+    assert "this item: disputed — “The memo's time reads 04-Oc5-2025: which day?”" in line.text()
+    assert f"grade credibility 2 (#{sender['grade']}): accepted" in line.text()
     win.reveal_tab(win.claims_panel)
     assert win.claims_panel.claim_list.topLevelItem(0).text(0) == "? needs info"
 
