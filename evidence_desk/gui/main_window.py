@@ -957,6 +957,8 @@ class MainWindow(QMainWindow):
         """The timeline, the item list, the journal and the status bar follow every change."""
         if self.case is None:
             return
+        if changes.case:  # first: the lists re-read below (and the panels after) show the marks
+            self._load_marks()
         if changes.events or changes.items:
             self._reload_timeline()
         if changes.items or changes.grades or changes.sources:
@@ -965,8 +967,7 @@ class MainWindow(QMainWindow):
             self._show_items_title()  # the selected event's title may have changed
         if changes.journal or changes.events:
             self._refresh_journal()
-        if changes.case:  # review feedback received (a case-wide entry): the marks beside the records
-            self._load_marks()
+        if changes.case:  # review feedback received (a case-wide entry): the Review column, the inspector's line
             self._fit_item_columns()
             self.inspector.show_review_line()
         self._update_status()
