@@ -123,9 +123,21 @@ def test_judgements_travel_from_the_reviewer_to_the_sender(qtbot, window: MainWi
     assert "CAD log" in claims.topLevelItem(0).toolTip(0)
     assert "this claim: needs more information — “Ask OEMC" in win.inspector.review_line.text()
 
+    # the statement, from the statements table's context menu
+    win.reveal_tab(win.statements_panel)
+    table = win.statements_panel.table
+    table.selectRow(0)
+    win._record_menu(table, QPoint(5, 5))
+    judge = next(a for a in win.last_menu.actions() if a.text().replace("&", "") == "Review Judgement…")
+    win.last_menu.close()
+    judge.trigger()
+    assert win.judgement_dialog.target.itemData(0).target_type == "statement"
+    _judge(qtbot, win, 0, "accepted", "")
+    assert table.item(0, 3).text().endswith("✓ accepted")
+
     signed = win.export_review_notes(str(tmp_path / "notes.json"))
     check = verify_review_notes(signed)
-    assert check.ok and check.judgements == 3 and check.reviewer == "Rita Review", check.message
+    assert check.ok and check.judgements == 4 and check.reviewer == "Rita Review", check.message
     monkeypatch.undo()
 
     # --- altered notes are refused, by the command line and by the window ----------------
@@ -146,8 +158,8 @@ def test_judgements_travel_from_the_reviewer_to_the_sender(qtbot, window: MainWi
 
     win.import_notes(signed)
     wait_idle(qtbot, win)
-    assert win.last_feedback.received == 3 and win.last_feedback.reviewer == "Rita Review"
-    assert "3 judgement(s) received" in win.statusBar().currentMessage()
+    assert win.last_feedback.received == 4 and win.last_feedback.reviewer == "Rita Review"
+    assert "4 judgement(s) received" in win.statusBar().currentMessage()
     win.show_all_items()
     row = win.items_model.row_of(sender["memo"])
     assert not win.items_view.isColumnHidden(REVIEW)
@@ -161,6 +173,8 @@ def test_judgements_travel_from_the_reviewer_to_the_sender(qtbot, window: MainWi
     assert f"grade credibility 2 (#{sender['grade']}): accepted" in line.text()
     win.reveal_tab(win.claims_panel)
     assert win.claims_panel.claim_list.topLevelItem(0).text(0) == "? needs info"
+    assert win.statements_panel.table.item(0, 3).text().endswith("✓ accepted")
+    assert "Reviewer feedback received" in win.statements_panel.table.item(0, 3).toolTip()
 
     # the sender's own records are exactly as they were; custody shows the receipt
     assert _snapshot(case_dir) == before
