@@ -113,6 +113,8 @@ _ACTION_CHANGES: dict[str, tuple[str, ...]] = {
     "graded": ("grades",), "annotated": ("annotations",), "linked": ("items", "events"),
     "unlinked": ("items", "events"), "claim_linked": ("claims",), "claim_changed": ("claims",), "journal_note": ("journal",),
     "acquired": ("items", "events", "sources"), "derived": ("items",), "statement_added": ("statements", "sources"),
+    # a reviewer's judgements sit beside items, grades, statements and claims: their views show them
+    "feedback_received": ("items", "grades", "statements", "claims"),
 }
 #: actions that leave their target record as it was (only its custody history grows)
 _RECORD_ONLY_ACTIONS = {"viewed", "exported", "sealed", "verified", "transferred", "graded", "annotated",
@@ -612,3 +614,56 @@ def write_receipt(case: Case, examiner_key: ExaminerKey, out: Path) -> WitnessRe
     text = json.dumps(witness.receipt_json(record, case.info().title), indent=1, ensure_ascii=False)
     atomic_write_bytes(Path(out), text.encode("utf-8") + b"\n")
     return record
+
+
+# --- reviewer feedback (issue 11 part 6: the review helper's block) ------------------
+
+@dataclass(frozen=True)
+class FeedbackImport:
+    """What importing a reviewer's signed notes recorded."""
+
+    reviewer: str
+    reviewer_fingerprint: str
+    notes_sha256: str
+    packet_name: str
+    received: int  # judgements recorded now
+    already: int  # judgements of this file received before
+    notes: int  # the reviewer's free notes in the file (shown with it, not recorded)
+
+
+def import_review_notes(case: Case, notes: Path | str) -> OpResult[FeedbackImport]:
+    """Receive a reviewer's signed notes as feedback: check the signature, check that the notes
+    are about a packet this case sealed (its case id, its key, a ``sealed`` entry with the
+    packet's tag manifest hash), then record each judgement not received before beside the
+    record it is about, custody-logged as ``feedback_received``. The case's own records are not
+    changed. Raises :class:`~.packet.review.NotesRefused` (exit 1) when a check fails."""
+    from .feedback import FeedbackSource
+    from .packet.review import NotesRefused, read_review_notes
+
+    notes = Path(notes)
+    signed = read_review_notes(notes)
+    if not signed.check.ok:
+        raise NotesRefused(f"the review notes were refused, nothing was imported: {signed.check.message}")
+    packet = signed.packet
+    info = case.info()
+    if packet.get("case_id") != case.id:
+        raise NotesRefused(f"the review notes {notes.name} are about case {packet.get('case_id')!r}, not this case "
+                           f"({case.id}); nothing was imported")
+    if packet.get("fingerprint") != info.fingerprint:
+        raise NotesRefused(f"the review notes {notes.name} are about a packet sealed with key "
+                           f"{packet.get('fingerprint')}, not this case's key {info.fingerprint}; nothing was imported")
+    tag = str(packet.get("tagmanifest_sha256") or "")
+    sealed = {e.details_dict.get("tagmanifest_sha256") for e in case.history.entries() if e.action == "sealed"}
+    if not tag or tag not in sealed:
+        raise NotesRefused(f"the review notes {notes.name} are about a packet ({packet.get('name')}, tag manifest "
+                           f"{tag[:16]}…) this case never sealed; nothing was imported")
+    judgements = signed.judgements
+    source = FeedbackSource(reviewer=signed.check.reviewer, reviewer_fingerprint=signed.check.fingerprint,
+                            notes_sha256=signed.sha256, notes_name=notes.name, packet_name=str(packet.get("name", "")),
+                            packet_tagmanifest_sha256=tag)
+    if case.read_only:
+        raise BadInput("this case is open read-only; the feedback cannot be recorded")
+    result = _run(case, lambda: case.feedback.receive(source, judgements))
+    return OpResult(FeedbackImport(source.reviewer, source.reviewer_fingerprint, source.notes_sha256,
+                                   source.packet_name, len(result.value), len(judgements) - len(result.value),
+                                   signed.check.notes), result.changes)

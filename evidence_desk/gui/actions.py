@@ -35,6 +35,9 @@ SPECS: tuple[ActionSpec, ...] = (
                "Verify a sealed review packet and open it read-only, with your own review notes"),
     ActionSpec("export_review_notes", "E&xport Review Notes…", "Ctrl+Shift+X",
                "Save your review notes on the open packet as a file signed with your reviewer key"),
+    ActionSpec("import_notes", "Import Review &Feedback…", "Ctrl+Shift+F",
+               "Receive a reviewer's signed notes on a packet you sealed: their judgements are shown beside your "
+               "records (custody-logged; none of your records changes)", changes_case=True),
     ActionSpec("import_packet", "Import Packet as &New Case…", "Ctrl+Shift+P",
                "Verify a review packet and continue its case, and its chain of custody, in a new case folder"),
     ActionSpec("export_report", "Export &Report…", "Ctrl+R",
@@ -93,6 +96,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("request_status", "Change Request &Status…", "Ctrl+Shift+U",
                "Set the selected request's status (fulfilled, refused…) and the items it produced, with a reason",
                changes_case=True),
+    ActionSpec("judge", "Review &Judgement…", "Ctrl+Shift+J",
+               "In review mode: mark the selected item, one of its grades, a statement or a claim as accepted, "
+               "disputed or needing more information, with a note (signed into your review notes)"),
     ActionSpec("find", "&Find Items", StandardKey.Find, "Filter the item list by name, description, hash or source"),
     ActionSpec("show_all_items", "Show &All Items", "Ctrl+Shift+A",
                "List every item of the case rather than those of the selected event", icon="list"),
@@ -112,7 +118,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("examiner_key", "Examiner &Key…", "Ctrl+Alt+K",
                "Your personal signing key, kept outside every case: its fingerprint, and unlocking it for "
                "this session"),
-    ActionSpec("about", "&About Evidence Desk", "F1", "Version and the case's signing key fingerprint"),
+    ActionSpec("user_guide", "&User Guide", "F1",
+               "The offline guide: working a case as an investigator, and reviewing a packet"),
+    ActionSpec("about", "&About Evidence Desk", "", "Version and the case's signing key fingerprint"),
 )
 
 

@@ -137,6 +137,7 @@ class ClaimsPanel(QWidget):
     statement_selected = Signal(int)
     item_selected = Signal(int)
     item_opened = Signal(int)  # double-click: show it in the item list itself
+    reloaded = Signal()  # the list was re-read (the window adds the reviewer's badges)
 
     def __init__(self) -> None:
         super().__init__()
@@ -256,6 +257,7 @@ class ClaimsPanel(QWidget):
             self.claim_list.setCurrentItem(self.claim_list.topLevelItem(row))
         self.claim_list.blockSignals(False)
         self.show_claim(self.claims[row] if row >= 0 else None)
+        self.reloaded.emit()
 
     def current_claim(self) -> Claim | None:
         entry = self.claim_list.currentItem()

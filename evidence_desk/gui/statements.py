@@ -81,6 +81,7 @@ class StatementsPanel(QWidget):
     """Every statement: who said what, through which medium, when (as said), graded how."""
 
     statement_selected = Signal(int)
+    reloaded = Signal()  # the table was re-read (the window adds the reviewer's badges)
 
     COLUMNS = ["Speaker / affiliation", "Medium", "When (as said)", "Grade", "Text"]
 
@@ -133,6 +134,7 @@ class StatementsPanel(QWidget):
             self.select_statement(keep, emit=False)
         if self.current_statement_id() is None:  # what was selected is gone: select nothing
             self.table.clearSelection()
+        self.reloaded.emit()
 
     def current_statement_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

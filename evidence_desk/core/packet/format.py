@@ -42,7 +42,7 @@ __all__ = [
     "EXAMINER_KEY_FINGERPRINT", "EXAMINER_PUBLIC_HEX", "EXAMINER_PUBLIC_PEM", "EXAMINER_SIGNATURE",
     "EXAMINER_TAG_FILES", "EXTERNAL_DESCRIPTION",
     "EXTERNAL_IDENTIFIER", "FINGERPRINT", "FORMAT_VERSION", "INHERITED_DIR", "INTERNAL_SENDER_IDENTIFIER",
-    "KEY_FINGERPRINT", "MANIFEST", "NOTES_FORMAT", "NOTES_FORMAT_VERSION", "NOTES_SUFFIX", "PACKET_FORMAT",
+    "JUDGEMENTS_SUFFIX", "KEY_FINGERPRINT", "MANIFEST", "NOTES_FORMAT", "NOTES_FORMAT_VERSION", "NOTES_SUFFIX", "PACKET_FORMAT",
     "PAYLOAD_DIR", "PAYLOAD_OXUM", "PUBLIC_HEX", "PUBLIC_PEM", "REPORT_HTML", "REPORT_PDF", "SEAL_DIR",
     "SIGNATURE", "SIGNED_NOTES_SUFFIX", "SIGNED_TAG_FILES", "SOFTWARE", "SOURCE_ORGANIZATION", "TAGMANIFEST",
     "UNLISTED_TAG_FILES",
@@ -161,4 +161,7 @@ def readable_json(value: Any, *, sort_keys: bool = True) -> bytes:
 NOTES_SUFFIX = ".review-notes.jsonl"  # appended to the packet's name: the notes being written
 SIGNED_NOTES_SUFFIX = ".review-notes.signed.json"  # the default name of the exported, signed notes
 NOTES_FORMAT = "evidence-desk-review-notes"
-NOTES_FORMAT_VERSION = 1
+#: 1: notes only. 2: adds ``judgements``, the reviewer's verdict (accepted / disputed / needs more
+#: information) on an item, a grade, a statement or a claim, each with a note; the signature covers them.
+NOTES_FORMAT_VERSION = 2
+JUDGEMENTS_SUFFIX = ".review-judgements.jsonl"  # appended to the packet's name: the judgements being made
