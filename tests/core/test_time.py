@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,7 +45,8 @@ def test_a_written_time_reads_back_as_the_interval_it_names(moment: datetime, zo
                                                             layout: tuple[str, str]) -> None:
     fmt, precision = layout
     raw = moment.strftime(fmt)
-    got = utime.parse(raw, zone)
+    # the numeric layout is written month first here; a day-first zone would otherwise read it the other way
+    got = utime.parse(raw, zone, dayfirst=False if fmt.startswith("%m/") else None)
     tz = UTC if zone == "UTC" else ZoneInfo(zone)
     # written text carries no fold: a wall time that happens twice is read as its first occurrence
     start = moment.replace(microsecond=0, fold=0, **TRUNCATE[precision]).replace(tzinfo=tz)
@@ -60,7 +61,8 @@ def test_a_written_time_reads_back_as_the_interval_it_names(moment: datetime, zo
         end = end.replace(tzinfo=tz)
     else:
         end = start.replace(month=12, day=31, hour=23, minute=59, second=59)
-    assert got.end == end.isoformat(), (raw, got)
+    # the end is the same instant; inside a DST gap it is shown with the offset actually in force then
+    assert got.end is not None and datetime.fromisoformat(got.end) == end, (raw, got)
     assert got.sort_utc == start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert utime.from_stored(got.raw, got.start, got.end, got.tz, got.precision, got.sort_utc, got.note) == got
 
@@ -126,3 +128,83 @@ def test_times_in_different_zones_sort_by_the_instant() -> None:
     chicago = utime.parse("2025-10-04 12:34", "America/Chicago")  # 17:34 UTC
     london = utime.parse("2025-10-04 18:00", "Europe/London")  # 17:00 UTC
     assert london.sort_utc < chicago.sort_utc
+
+
+# --- time as people write it (issue 11 part 3); the corpus is in tests/data/time_corpus.tsv -----------
+
+def test_an_ambiguous_numeric_date_offers_both_readings_and_the_locale_picks_the_default() -> None:
+    us = utime.parse("04/10/2025", "America/Chicago")
+    assert us.ambiguous and us.question == "date-order" and "ambiguous-date" in us.flags
+    assert us.start == "2025-04-10T00:00:00-05:00"
+    assert [(a.choice, a.start) for a in us.alternatives] == [
+        ("month-first", "2025-04-10T00:00:00-05:00"), ("day-first", "2025-10-04T00:00:00-05:00")]
+    british = utime.parse("04/10/2025", "Europe/London")
+    assert british.start == "2025-10-04T00:00:00+01:00" and british.alternatives[0].choice == "day-first"
+    case_locale = utime.parse("04/10/2025", "America/Chicago", dayfirst=True)
+    assert case_locale.start == "2025-10-04T00:00:00-05:00" and case_locale.ambiguous
+    answered = utime.parse("04/10/2025", "America/Chicago", choose="day-first")
+    assert answered.start == "2025-10-04T00:00:00-05:00" and not answered.ambiguous
+    assert "examiner chose" in answered.note and "chosen" in answered.flags
+
+
+def test_the_zone_gives_the_default_date_order() -> None:
+    assert [utime.dayfirst_for_zone(z) for z in ("America/Chicago", "US/Central", "Asia/Manila", "UTC")] == \
+        [False, False, False, False]
+    assert [utime.dayfirst_for_zone(z) for z in ("Europe/London", "Europe/Berlin", "America/Sao_Paulo",
+                                                 "Asia/Kolkata", "Australia/Sydney")] == [True] * 5
+
+
+def test_a_twelve_hour_time_on_a_two_digit_year() -> None:
+    got = utime.parse("11/2/25 11:04 PM", "America/Chicago")
+    # 23:04 CST (the clocks went back that morning) is 05:04 UTC on the 3rd
+    assert got.start == "2025-11-02T23:04:00-06:00" and got.sort_utc == "2025-11-03T05:04:00Z"
+    assert "two-digit year" in got.note
+
+
+def test_a_wall_time_in_the_spring_gap_is_flagged_with_both_candidates() -> None:
+    got = utime.parse("2025-03-09 02:30", "America/Chicago")
+    assert got.question == "dst-gap" and "dst-gap" in got.flags and "does not exist" in got.note
+    # with the offset before the change (-06:00) it is 08:30 UTC; with the one after (-05:00), 07:30 UTC
+    assert [(a.choice, a.sort_utc) for a in got.alternatives] == [
+        ("dst-first", "2025-03-09T08:30:00Z"), ("dst-second", "2025-03-09T07:30:00Z")]
+    later = utime.parse("2025-03-09 02:30", "America/Chicago", choose="dst-second")
+    assert later.start == "2025-03-09T02:30:00-05:00" and not later.ambiguous
+
+
+def test_a_wall_time_in_the_autumn_overlap_is_flagged_with_both_candidates() -> None:
+    got = utime.parse("2025-11-02 01:30", "America/Chicago")
+    assert got.question == "dst-overlap" and "happens twice" in got.note
+    assert [(a.choice, a.sort_utc) for a in got.alternatives] == [
+        ("dst-first", "2025-11-02T06:30:00Z"), ("dst-second", "2025-11-02T07:30:00Z")]
+    assert "CDT" in got.alternatives[0].label and "CST" in got.alternatives[1].label
+    # the source naming the zone's abbreviation settles it without asking
+    stated = utime.parse("2025-11-02 01:30 CST", "America/Chicago")
+    assert stated.start == "2025-11-02T01:30:00-06:00" and not stated.ambiguous
+    # an offset given by the source is not a wall time: nothing to ask
+    offset = utime.parse("2025-03-09T02:30:00-06:00", "America/Chicago")
+    assert offset.sort_utc == "2025-03-09T08:30:00Z" and not offset.ambiguous and "offset" in offset.flags
+
+
+@pytest.mark.parametrize("context", [date(2025, 10, 4), datetime(2025, 10, 4, 23, 0), "2025-10-04",
+                                     "2025-10-04T12:34:44-05:00"])
+def test_a_time_alone_is_taken_on_the_context_day(context: object) -> None:
+    got = utime.parse("03:1O", "America/Chicago", context_day=context)  # type: ignore[arg-type]
+    assert got.start == "2025-10-04T03:10:00-05:00" and got.precision == "minute"
+    assert "damaged" in got.note and "03:10" in got.note and "context-day" in got.flags
+    assert utime.parse("03:10", "America/Chicago").precision == "unknown"
+
+
+def test_the_context_day_may_be_another_reading() -> None:
+    event = utime.parse("4 October 2025", "America/Chicago")
+    got = utime.parse("about 3 pm", "America/Chicago", context_day=event)
+    assert (got.start, got.end, got.precision) == ("2025-10-04T14:30:00-05:00", "2025-10-04T15:30:00-05:00",
+                                                   "range")
+    assert "±30 min" in got.note
+    assert utime.parse("3 pm", "America/Chicago", context_day=utime.parse("October 2025")).precision == "unknown"
+
+
+def test_the_extra_reading_fields_do_not_change_equality_with_the_stored_time() -> None:
+    got = utime.parse("2025-11-02 01:30", "America/Chicago")
+    stored = utime.from_stored(got.raw, got.start, got.end, got.tz, got.precision, got.sort_utc, got.note)
+    assert stored == got and stored.alternatives == () and got.alternatives
+    assert got.start_utc == "2025-11-02T06:30:00Z" and got.end_utc == "2025-11-02T06:30:59Z"
