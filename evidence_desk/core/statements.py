@@ -27,7 +27,8 @@ class Statements:
 
     def add(self, speaker: str, medium: str, text: str, *, affiliation: str = "",
                       when: str | None = None, tz: str | None = None, event_ids: Iterable[int] = (),
-                      source: str | None = None, item_id: int | None = None) -> Statement:
+                      source: str | None = None, item_id: int | None = None, choose: str | None = None,
+                      dayfirst: bool | None = None) -> Statement:
         if not speaker.strip():
             raise BadInput("a statement needs a speaker")
         if not text.strip():
@@ -37,7 +38,10 @@ class Statements:
         self.case.events.check(event_ids)
         if item_id is not None:
             self.case.items.row(item_id)
-        time = utime.parse(when, tz or self.case.info().default_tz)
+        # a time said alone ("03:10") is taken on the day of the first event the statement is about
+        context = self.case.events.get(event_ids[0]).time if event_ids else None
+        time = utime.parse(when, tz or self.case.info().default_tz, choose=choose, dayfirst=dayfirst,
+                           context_day=context)
         with self.case.change():
             source_id = self.case.sources.id_for(source)
             row = {"speaker": speaker.strip(), "affiliation": affiliation, "medium": medium,

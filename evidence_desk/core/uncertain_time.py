@@ -296,6 +296,29 @@ def parse(raw: str | None, tz: str = "UTC", *, dayfirst: bool | None = None,
     return replace(result_time, alternatives=tuple(alternatives))
 
 
+def choices_for(stored: UncertainTime, *, dayfirst: bool | None = None,
+                context_day: date | datetime | str | UncertainTime | None = None) -> str:
+    """The answers (comma-separated :data:`CHOICES`) under which ``stored``'s raw text reads as stored.
+
+    "" when the plain reading gives it (or nothing does): what an edit dialog preselects, and what an
+    undo gives back so that the examiner's earlier answer is restored with the old text.
+    """
+    if stored.start is None:
+        return ""
+    orders: tuple[tuple[str, ...], ...] = ((), ("day-first",), ("month-first",))
+    folds: tuple[tuple[str, ...], ...] = ((), ("dst-first",), ("dst-second",))
+    for order in orders:
+        for fold in folds:
+            try:
+                got = parse(stored.raw, stored.tz, dayfirst=dayfirst, context_day=context_day,
+                            choose=order + fold)
+            except BadTime:
+                return ""
+            if (got.start, got.end) == (stored.start, stored.end):
+                return ",".join(order + fold)
+    return ""
+
+
 def _choices(choose: str | Iterable[str] | None) -> frozenset[str]:
     if not choose:
         return frozenset()

@@ -208,3 +208,27 @@ def test_the_extra_reading_fields_do_not_change_equality_with_the_stored_time() 
     stored = utime.from_stored(got.raw, got.start, got.end, got.tz, got.precision, got.sort_utc, got.note)
     assert stored == got and stored.alternatives == () and got.alternatives
     assert got.start_utc == "2025-11-02T06:30:00Z" and got.end_utc == "2025-11-02T06:30:59Z"
+
+
+def test_the_examiners_answer_reaches_the_case_and_the_custody_record(tmp_path) -> None:
+    from evidence_desk.core import operations as ops
+    from evidence_desk.core.case import Case
+
+    with Case.create(tmp_path / "case", "Times", "Test Examiner", tz="America/Chicago") as case:
+        event = ops.add_event(case, "Call logged", when="2025-11-02 01:30", choose="dst-second").value
+        assert event.time.start == "2025-11-02T01:30:00-06:00" and "examiner chose" in event.time.note
+        assert utime.choices_for(event.time) == "dst-second"
+        # the same text read the other way is a logged change of the time
+        edited = ops.edit_event(case, event.id, "the log says CDT", when="2025-11-02 01:30",
+                                choose="dst-first").value
+        assert edited.time.start == "2025-11-02T01:30:00-05:00"
+        change = case.history.changes("event", event.id)[-1]
+        assert "read as 2025-11-02T01:30:00-06:00" in str(change.old_value)
+        assert "read as 2025-11-02T01:30:00-05:00" in str(change.new_value)
+        # a time alone typed for an event is taken on the day it already had
+        alone = ops.edit_event(case, event.id, "the radio log has the minute", when="03:1O").value
+        assert alone.time.start == "2025-11-02T03:10:00-06:00" and "damaged" in alone.time.note
+        # a statement's time said alone is taken on the day of the event it is about
+        said = case.statements.add("Dispatcher", "radio", "clear everybody out", when="about 3 pm",
+                                   event_ids=[event.id])
+        assert (said.time.start, said.time.end) == ("2025-11-02T14:30:00-06:00", "2025-11-02T15:30:00-06:00")
