@@ -232,3 +232,22 @@ def test_the_examiners_answer_reaches_the_case_and_the_custody_record(tmp_path) 
         said = case.statements.add("Dispatcher", "radio", "clear everybody out", when="about 3 pm",
                                    event_ids=[event.id])
         assert (said.time.start, said.time.end) == ("2025-11-02T14:30:00-06:00", "2025-11-02T15:30:00-06:00")
+
+
+def test_the_command_line_says_when_a_time_can_be_read_two_ways_and_takes_the_answer(tmp_path, capsys) -> None:
+    from evidence_desk import cli
+    from evidence_desk.cli.events import CHOICES
+    from evidence_desk.core.case import Case
+
+    assert CHOICES == utime.CHOICES
+    path = tmp_path / "case"
+    assert cli.main(["init", str(path), "--title", "T", "--examiner", "Ann", "--tz", "America/Chicago"]) == 0
+    capsys.readouterr()
+    assert cli.main(["event", "add", str(path), "--title", "Memo", "--when", "04/10/2025"]) == 0
+    out, err = capsys.readouterr()
+    assert "--reading month-first" in err and "--reading day-first" in err
+    event_id = int(out.strip())
+    assert cli.main(["event", "edit", str(path), str(event_id), "--reading", "day-first",
+                     "--reason", "the memo is British"]) == 0
+    with Case.open(path) as case:
+        assert case.events.get(event_id).time.start == "2025-10-04T00:00:00-05:00"
