@@ -251,3 +251,18 @@ def test_the_command_line_says_when_a_time_can_be_read_two_ways_and_takes_the_an
                      "--reason", "the memo is British"]) == 0
     with Case.open(path) as case:
         assert case.events.get(event_id).time.start == "2025-10-04T00:00:00-05:00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60) | st.lists(st.sampled_from(
+    ["between", "and", "about", "3", "pm", "12:34", "04/10/2025", "2025-11-02", "01:30", "morning", "of", "Oc5",
+     "yesterday", "CST", "Z", "+05:30", "-", "shortly", "after", "noon", "1241", "03:1O", "night", "11/2/25"]),
+    max_size=8).map(" ".join), zone=st.sampled_from(ZONES), context=st.sampled_from([None, "2025-11-02"]))
+def test_reading_never_fails_and_a_known_reading_is_a_proper_interval(text: str, zone: str,
+                                                                       context: str | None) -> None:
+    got = utime.parse(text, zone, context_day=context)
+    assert got.raw == text
+    if got.known:
+        assert got.start_utc is not None and got.end_utc is not None and got.start_utc <= got.end_utc
+        assert got.precision in utime.PRECISIONS and got.precision != "unknown"
+    assert bool(got.question) == bool(got.alternatives)
