@@ -57,7 +57,8 @@ class Statements:
 
     def edit(self, statement_id: int, reason: str = "", *, when: str | None = None, tz: str | None = None,
              source: str | None = None, item_id: int | None | object = UNCHANGED,
-             event_ids: Iterable[int] | None = None, **fields: str) -> Statement:
+             event_ids: Iterable[int] | None = None, choose: str | None = None, dayfirst: bool | None = None,
+             **fields: str) -> Statement:
         """Change some of a statement's fields, with a reason; each change is a custody entry
         (``statement_changed``) keeping the old value beside the new. ``item_id=None`` says the
         statement is drawn from no item; leaving it out keeps the item as it is."""
@@ -79,10 +80,15 @@ class Statements:
                 changes[name] = (getattr(old, name), value)
                 update[name] = value
         new_time = None
-        if when is not None or tz is not None:
-            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz)
+        if when is not None or tz is not None or choose is not None:
+            # a time said alone is taken on the day the statement already had
+            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz,
+                                   choose=choose, dayfirst=dayfirst, context_day=old.time)
             if new_time != old.time:
-                changes["time"] = (old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz)
+                was, now = old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz
+                if was == now:  # the same text read another way (the examiner answered a question)
+                    was, now = f"{was} read as {old.time.start}", f"{now} read as {new_time.start}"
+                changes["time"] = (was, now)
                 update.update(q.time_row("time", new_time))
         if item_id is not UNCHANGED and item_id != old.item_id:
             if item_id is not None:

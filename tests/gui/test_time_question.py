@@ -125,3 +125,34 @@ def test_an_ambiguous_time_stored_by_the_command_line_is_preselected(qtbot, tmp_
         ("month/day/year (US): 2025-04-10 (day)", False), ("day/month/year: 2025-10-04 (day)", True)]
     dialog.notes.setPlainText("from the memo header")
     assert set(dialog.changes()) == {"notes"}
+
+
+def test_the_statement_editor_asks_too_and_reads_a_time_alone_on_the_events_day(qtbot, tmp_path) -> None:
+    from evidence_desk.gui.analysis_dialogs import StatementDialog
+
+    path = tmp_path / "case"
+    with Case.create(path, "Statements", "Test Examiner", tz="America/Chicago") as case:
+        event = case.events.add("Shift change", when="2 November 2025")
+        dialog = StatementDialog(None, case, event_ids=[event.id])
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.speaker, "Dispatcher")
+        dialog.text.setPlainText("All units clear out.")
+        qtbot.keyClicks(dialog.when, "01:30")
+        assert "2025-11-02 01:30" in dialog.reading.text() and "time alone" in dialog.reading.text()
+        assert "happens twice" in dialog.reading.text()
+        assert not dialog.ok_button.isEnabled()
+        qtbot.mouseClick(_radio(dialog, "the first time"), Qt.MouseButton.LeftButton)
+        assert dialog.ok_button.isEnabled()
+        options = dialog.add_options()
+        assert options["choose"] == "dst-first"
+        said = case.statements.add("Dispatcher", "radio", "All units clear out.", **options)
+        assert said.time.start == "2025-11-02T01:30:00-05:00"
+        # editing it: the answer is shown, and reading it the other way is a change to save with a reason
+        edit = StatementDialog(None, case, case.statements.get(said.id))
+        qtbot.addWidget(edit)
+        assert [b.isChecked() for b in edit.question.buttons()] == [True, False]
+        qtbot.mouseClick(_radio(edit, "the second time"), Qt.MouseButton.LeftButton)
+        assert edit.changes() == {"when": "01:30", "tz": "America/Chicago", "choose": "dst-second"}
+        edited = case.statements.edit(said.id, "the log says CST", **edit.changes())
+        assert edited.time.start == "2025-11-02T01:30:00-06:00"
