@@ -248,8 +248,8 @@ def edit_item(case: Case, item_id: int, reason: str, **fields: Any) -> OpResult[
 
 
 def add_event(case: Case, title: str, *, when: str | None = None, tz: str | None = None, place: str = "",
-              notes: str = "") -> OpResult[Event]:
-    return _run(case, lambda: case.events.add(title, when=when, tz=tz, place=place, notes=notes))
+              notes: str = "", choose: str | None = None) -> OpResult[Event]:
+    return _run(case, lambda: case.events.add(title, when=when, tz=tz, place=place, notes=notes, choose=choose))
 
 
 def edit_event(case: Case, event_id: int, reason: str, *, when: str | None = None, tz: str | None = None,

@@ -27,7 +27,8 @@ class Statements:
 
     def add(self, speaker: str, medium: str, text: str, *, affiliation: str = "",
                       when: str | None = None, tz: str | None = None, event_ids: Iterable[int] = (),
-                      source: str | None = None, item_id: int | None = None) -> Statement:
+                      source: str | None = None, item_id: int | None = None, choose: str | None = None,
+                      dayfirst: bool | None = None) -> Statement:
         if not speaker.strip():
             raise BadInput("a statement needs a speaker")
         if not text.strip():
@@ -37,7 +38,10 @@ class Statements:
         self.case.events.check(event_ids)
         if item_id is not None:
             self.case.items.row(item_id)
-        time = utime.parse(when, tz or self.case.info().default_tz)
+        # a time said alone ("03:10") is taken on the day of the first event the statement is about
+        context = self.case.events.get(event_ids[0]).time if event_ids else None
+        time = utime.parse(when, tz or self.case.info().default_tz, choose=choose, dayfirst=dayfirst,
+                           context_day=context)
         with self.case.change():
             source_id = self.case.sources.id_for(source)
             row = {"speaker": speaker.strip(), "affiliation": affiliation, "medium": medium,
@@ -53,7 +57,8 @@ class Statements:
 
     def edit(self, statement_id: int, reason: str = "", *, when: str | None = None, tz: str | None = None,
              source: str | None = None, item_id: int | None | object = UNCHANGED,
-             event_ids: Iterable[int] | None = None, **fields: str) -> Statement:
+             event_ids: Iterable[int] | None = None, choose: str | None = None, dayfirst: bool | None = None,
+             **fields: str) -> Statement:
         """Change some of a statement's fields, with a reason; each change is a custody entry
         (``statement_changed``) keeping the old value beside the new. ``item_id=None`` says the
         statement is drawn from no item; leaving it out keeps the item as it is."""
@@ -75,10 +80,15 @@ class Statements:
                 changes[name] = (getattr(old, name), value)
                 update[name] = value
         new_time = None
-        if when is not None or tz is not None:
-            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz)
+        if when is not None or tz is not None or choose is not None:
+            # a time said alone is taken on the day the statement already had
+            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz,
+                                   choose=choose, dayfirst=dayfirst, context_day=old.time)
             if new_time != old.time:
-                changes["time"] = (old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz)
+                was, now = old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz
+                if was == now:  # the same text read another way (the examiner answered a question)
+                    was, now = f"{was} read as {old.time.start}", f"{now} read as {new_time.start}"
+                changes["time"] = (was, now)
                 update.update(q.time_row("time", new_time))
         if item_id is not UNCHANGED and item_id != old.item_id:
             if item_id is not None:

@@ -35,7 +35,7 @@ from ..core.case import Case
 from ..core.errors import BadTime
 from ..core.records import Claim, ClaimLink, Event, Item, Request, Statement
 from .checked_dialog import CheckedDialog
-from .event_edit import reading_text, zone_names
+from .event_edit import TimeQuestion, reading_text, zone_names
 
 IdRole = Qt.ItemDataRole.UserRole + 40
 #: how many items a picker lists at most (a filter finds the others)
@@ -132,7 +132,7 @@ def statement_values(s: Statement) -> dict[str, Any]:
     """A statement's editable values, keyed like :func:`core.operations.edit_statement`."""
     return {"speaker": s.speaker, "affiliation": s.affiliation, "medium": s.medium, "when": s.time.raw,
             "tz": s.time.tz or "UTC", "text": s.text, "source": s.source_name, "item_id": s.item_id,
-            "event_ids": list(s.event_ids)}
+            "event_ids": list(s.event_ids), "choose": utime.choices_for(s.time)}
 
 
 class StatementDialog(CheckedDialog):
@@ -161,6 +161,9 @@ class StatementDialog(CheckedDialog):
         self.tz = zone_box(zone)
         self.reading = plain_label()
         self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.question = TimeQuestion(self)  # asks which reading is meant when the time can be read two ways
+        self.question.changed.connect(self._answered)
+        self.event_times = {e.id: e.time for e in case.events.list()}
         self.text = QPlainTextEdit(statement.text if statement else "")
         self.text.setPlaceholderText("the words, verbatim")
         self.text.setTabChangesFocus(True)
@@ -192,6 +195,7 @@ class StatementDialog(CheckedDialog):
         self.form.addRow("&Medium", self.medium)
         self.form.addRow(QLabel("&When (as said), zone", buddy=self.when), zone_row)
         self.form.addRow("", self.reading)
+        self.form.addRow("", self.question)
         self.form.addRow("&Verbatim text", self.text)
         self.form.addRow("S&ource", self.source)
         self.form.addRow("&Drawn from item", self.item)
@@ -200,14 +204,28 @@ class StatementDialog(CheckedDialog):
             self.form.addRow("&Reason", self.reason)
         self.when.textChanged.connect(self._preview)
         self.tz.currentTextChanged.connect(self._preview)
-        self.events.itemChanged.connect(lambda _e: self.check())
+        self.events.itemChanged.connect(lambda _e: self._preview())  # a time alone is read on the event's day
         self.item.currentIndexChanged.connect(lambda _i: self.check())
         self._preview()
         self.watch(self.speaker, self.affiliation, self.medium, self.when, self.tz, self.text, self.source,
                    self.reason)
 
+    def context_day(self) -> utime.UncertainTime | None:
+        """The day a time said alone is read on: the statement's own, else the first event it concerns."""
+        if self.original is not None:
+            return self.original.time
+        ids = checked_ids(self.events)
+        return self.event_times.get(ids[0]) if ids else None
+
     def _preview(self) -> None:
-        self.reading.setText(reading_text(self.when.text(), self.tz.currentText()))
+        self.question.refresh(self.when.text().strip(), self.tz.currentText(),
+                              stored=self.original.time if self.original else None, context_day=self.context_day())
+        self._answered()
+
+    def _answered(self) -> None:
+        self.reading.setText(reading_text(self.when.text(), self.tz.currentText(), self.question.choose(),
+                                          context_day=self.context_day()))
+        self.check()
 
     def values(self) -> dict[str, Any]:
         return {"speaker": self.speaker.text().strip(), "affiliation": self.affiliation.text().strip(),
@@ -220,16 +238,24 @@ class StatementDialog(CheckedDialog):
         """Keywords for :func:`core.operations.add_statement` beside speaker, medium and text."""
         v = self.values()
         return {"affiliation": v["affiliation"], "when": v["when"] or None, "tz": v["tz"],
-                "event_ids": v["event_ids"], "source": v["source"] or None, "item_id": v["item_id"]}
+                "event_ids": v["event_ids"], "source": v["source"] or None, "item_id": v["item_id"],
+                "choose": self.question.choose() or None}
 
     def changes(self) -> dict[str, Any]:
         """What differs from the statement being edited, as ``edit_statement`` keywords."""
         if self.original is None:
             return {}
         old = statement_values(self.original)
-        changed = {k: v for k, v in self.values().items() if v != old[k]}
-        if "when" in changed or "tz" in changed:  # the time is read from both together
-            changed["when"], changed["tz"] = self.values()["when"], self.values()["tz"]
+        values = self.values()
+        changed = {k: v for k, v in values.items() if v != old[k]}
+        was, choose = self.original.time, self.question.choose()
+        try:
+            reading = utime.parse(values["when"], values["tz"], choose=choose or None, context_day=was)
+            other_reading = (reading.start, reading.end) != (was.start, was.end)
+        except BadTime:
+            other_reading = False
+        if "when" in changed or "tz" in changed or other_reading:  # the time is read from all three together
+            changed["when"], changed["tz"], changed["choose"] = values["when"], values["tz"], choose
         return changed
 
     def problems(self) -> list[str]:
@@ -240,6 +266,8 @@ class StatementDialog(CheckedDialog):
         problem = zone_problem(self.tz.currentText())
         if problem:
             return [problem]
+        if self.question.unanswered() and (self.original is None or "when" in self.changes()):
+            return ["Choose which reading of the time is meant (below the time)."]
         if self.original is not None:
             if not self.changes():
                 return ["Nothing changed."]

@@ -738,9 +738,10 @@ class MainWindow(QMainWindow):
         if dialog.exec() != NewEventDialog.DialogCode.Accepted:
             return
         title, when, tz = dialog.title.text(), dialog.when.text().strip() or None, dialog.tz.text().strip()
-        place, notes = dialog.place.text(), dialog.notes.toPlainText()
+        place, notes, choose = dialog.place.text(), dialog.notes.toPlainText(), dialog.question.choose() or None
         self._run_op("Adding an event", lambda writer: ops.add_event(writer, title, when=when, tz=tz or None,
-                                                                    place=place, notes=notes), self._event_added)
+                                                                    place=place, notes=notes, choose=choose),
+                     self._event_added)
 
     def _event_added(self, event: Event) -> None:
         while self.events_model.row_of(event.id) < 0 and self.events_model.canFetchMore():
