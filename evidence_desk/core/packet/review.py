@@ -14,7 +14,6 @@ key fingerprint and signed tag manifest hash.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import uuid
@@ -161,7 +160,7 @@ def review_notes(session: ReviewSession) -> list[ReviewNote]:
     notes = []
     for line in lines:
         try:
-            notes.append(ReviewNote(**json.loads(line)))
+            notes.append(ReviewNote(**format.loads_bounded(line)))
         except (ValueError, TypeError):
             continue  # a line cut short by a crash mid-append
     return notes
@@ -205,7 +204,7 @@ def export_review_notes(session: ReviewSession, out: Path | str, *, key_path: Pa
 def verify_review_notes(path: Path | str, expect_fingerprint: str | None = None) -> NotesCheck:
     """Check a signed review notes file: the signature over its content under its own key."""
     try:
-        document = json.loads(Path(path).read_text("utf-8"))
+        document = format.loads_bounded(Path(path).read_text("utf-8"))
         body: dict[str, Any] = document["signed"]
         public = bytes.fromhex(body["reviewer"]["public_key_hex"])
         signature = bytes.fromhex(document["signature_ed25519"])
