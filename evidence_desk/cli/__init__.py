@@ -61,6 +61,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return gui.launch_app()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = argv  # for a crash report
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - the one place every failure becomes a line and a code
         if signing is not None:
             signing.finish()
-        return report_failure(exc, getattr(args, "case_dir", None))
+        return report_failure(exc, getattr(args, "case_dir", None), getattr(args, "argv", None))
     finally:
         try:
             if signing is not None and signing.pending:  # the checkpoint, before the lock is let go
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     return code if ok else (code or EXIT_USAGE)
 
 
-def report_failure(exc: BaseException, path: Path | str | None = None) -> int:
+def report_failure(exc: BaseException, path: Path | str | None = None, argv: list[str] | None = None) -> int:
     """One line on stderr for ``exc`` and the exit code it stands for: a user-fixable error as
     core names it (:func:`~evidence_desk.core.errors.user_error`), anything else as a bug whose
     traceback goes to the crash report."""
@@ -87,7 +87,7 @@ def report_failure(exc: BaseException, path: Path | str | None = None) -> int:
     if known is not None:
         error(str(known))
         return known.exit_code
-    report = write_crash_report(exc)
+    report = write_crash_report(exc, argv)
     where = f"the details are in {report}" if report is not None else "no crash report could be written"
     error(f"internal error ({type(exc).__name__}: {_one_line(str(exc))}); nothing more was changed; {where}; "
           "please report it")
@@ -107,7 +107,7 @@ def crash_dir() -> Path:
     return Path(os.environ.get("EVIDENCE_DESK_LOG_DIR") or user_log_dir("Evidence Desk", "Evidence Desk"))
 
 
-def write_crash_report(exc: BaseException) -> Path | None:
+def write_crash_report(exc: BaseException, argv: list[str] | None = None) -> Path | None:
     """Append the traceback of ``exc`` and the command line to ``crash.log``; its path, or None."""
     import traceback
     from datetime import UTC, datetime
@@ -118,9 +118,9 @@ def write_crash_report(exc: BaseException) -> Path | None:
         path = folder / "crash.log"
         text = "".join(traceback.format_exception(exc))
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        argv = " ".join(os.fsdecode(a) if isinstance(a, bytes) else a for a in sys.argv)
+        command = " ".join(argv if argv is not None else sys.argv[1:])
         with open(path, "a", encoding="utf-8", errors="backslashreplace") as f:
-            f.write(f"--- {stamp} evidence-desk command line: {argv} ---\n{text}\n")
+            f.write(f"--- {stamp} evidence-desk {command} ---\n{text}\n")
         return path
     except Exception:  # noqa: BLE001 - a crash report must never crash
         return None
