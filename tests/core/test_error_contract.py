@@ -394,7 +394,7 @@ def test_a_case_open_elsewhere_refuses_cli_writes_naming_the_holder(command: str
         done = cli(tmp_path, *args)
         line = one_line(done)
     assert done.returncode == 3
-    assert line.startswith(f"evidence-desk: error: case is open for writing by ")
+    assert line.startswith("evidence-desk: error: case is open for writing by ")
     assert f" on {socket.gethostname()}, process {holder.pid}, since " in line, "who, where and since when"
     assert line.endswith(f": {case_dir}; close the case there, or run again with --wait SECONDS")
     assert state(case_dir) == before
@@ -458,3 +458,21 @@ def test_a_cli_writer_holds_the_lock_so_the_app_would_open_read_only(case_dir: P
     pid = int(done.stdout.splitlines()[0].removeprefix("held by "))
     assert pid > 0, "the command held the case lock while it wrote"
     assert lock.holder(case_dir) is None, "and let it go when it finished"
+
+
+def test_an_io_error_on_a_disk_with_no_space_left_is_named_a_full_disk(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite in WAL mode reports a full disk met while growing its index (``-shm``) as an I/O
+    error; with no space left where the case is, it is said as what it is."""
+    from evidence_desk.core import errors
+
+    io_error = sqlite3.OperationalError("disk I/O error")
+    assert isinstance(errors.user_error(io_error, tmp_path), errors.StorageRefused)
+
+    class Usage:
+        free = 4096
+
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: Usage())
+    refused = errors.user_error(io_error, tmp_path / "case")
+    assert isinstance(refused, errors.DiskFull)
+    assert str(refused) == f"disk full: {tmp_path / 'case'}; free space and try again"
