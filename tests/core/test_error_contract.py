@@ -110,6 +110,16 @@ def test_a_file_name_that_is_not_utf8_imports_with_its_raw_bytes_kept(case_dir: 
     assert cli(tmp_path, "verify", case_dir).returncode == 0
 
 
+def test_other_text_that_is_not_utf8_is_bad_input_and_nothing_is_recorded(case_dir: Path,
+                                                                         tmp_path: Path) -> None:
+    before = state(case_dir)
+    done = cli(tmp_path, "event", "add", case_dir, "--title", os.fsdecode(b"caf\xe9 meeting"))
+    assert done.returncode == 2
+    assert one_line(done) == ('evidence-desk: error: text that is not valid UTF-8 cannot be recorded: '
+                              '"caf\\xe9 meeting"; give it as UTF-8')
+    assert state(case_dir) == before
+
+
 # --- the environment refusing at commit -------------------------------------------------------
 
 FULL_AT_COMMIT = """
@@ -414,6 +424,7 @@ def test_read_commands_work_beside_the_app(case_dir: Path, tmp_path: Path) -> No
 
 
 def test_wait_waits_for_the_holder_then_writes(case_dir: Path, tmp_path: Path) -> None:
+    before = state(case_dir)
     with case_open_elsewhere(case_dir, tmp_path) as holder:
         writer = subprocess.Popen([sys.executable, "-m", "evidence_desk", "event", "add", str(case_dir),
                                    "--title", "after the app closed", "--wait", "60"],
@@ -423,10 +434,11 @@ def test_wait_waits_for_the_holder_then_writes(case_dir: Path, tmp_path: Path) -
         except subprocess.TimeoutExpired:
             pass
         assert writer.poll() is None, "still waiting while the case is open elsewhere"
+        assert state(case_dir) == before, "and nothing written meanwhile"
         assert holder.communicate("\n", timeout=30)[0] == "closed\n"
         out, err = writer.communicate(timeout=90)
     assert writer.returncode == 0, err
-    assert out == "2\n" or out.strip().isdigit()
+    assert out == "1\n"
     assert "Traceback" not in err
     events = json.loads(cli(tmp_path, "list", case_dir, "events", "--json").stdout)
     assert [e["title"] for e in events] == ["after the app closed"]
