@@ -488,3 +488,17 @@ def test_an_io_error_on_a_disk_with_no_space_left_is_named_a_full_disk(tmp_path:
     refused = errors.user_error(io_error, tmp_path / "case")
     assert isinstance(refused, errors.DiskFull)
     assert str(refused) == f"disk full: {tmp_path / 'case'}; free space and try again"
+
+
+@pytest.mark.parametrize("args", [("event", "add", "{case}", "--title", "X"), ("list", "{case}", "items")],
+                         ids=["event add", "list"])
+def test_a_damaged_case_database_is_exit_3_with_what_to_do(args: tuple[str, ...], case_dir: Path,
+                                                            tmp_path: Path) -> None:
+    db = case_dir / "case.sqlite"
+    db.write_bytes(b"this is no database, it was overwritten" * 200)
+    damaged = db.read_bytes()
+    done = cli(tmp_path, *(a.format(case=case_dir) for a in args))
+    assert done.returncode == 3
+    assert one_line(done) == (f"evidence-desk: error: not a case database: {case_dir}; restore the case folder "
+                              "from a backup")
+    assert db.read_bytes() == damaged
