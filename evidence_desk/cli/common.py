@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
             signing.finish()
         return broken_pipe()
     except KeyboardInterrupt:
+        if signing is not None:
+            signing.pending = False  # stop at once: no checkpoint after an interrupt
         print("evidence-desk: interrupted; the case is as it was before the interrupted change", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the one place every failure becomes a line and a code
