@@ -40,11 +40,14 @@ def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def render_svg(lay: TimelineLayout, title: str = "") -> str:
-    """The SVG document of ``lay`` (UTF-8 text, no external references)."""
+def render_svg(lay: TimelineLayout, title: str = "", fluid: bool = False) -> str:
+    """The SVG document of ``lay`` (UTF-8 text, no external references).
+
+    ``fluid``: scaled to the width of its container (for embedding in HTML)."""
     c = COLOURS
     w, h = lay.width, lay.height
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(w)}" height="{_n(h)}" '
+    size = 'width="100%" style="max-width:100%;height:auto"' if fluid else f'width="{_n(w)}" height="{_n(h)}"'
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" {size} '
            f'viewBox="0 0 {_n(w)} {_n(h)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" '
            f'font-size="{_n(FONT_PX)}" role="img" class="evidence-desk-timeline">',
            f"<title>{text(title or 'Timeline')}</title>",
