@@ -35,7 +35,16 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import timeline_layout as tl
 from ..core.timeline_svg import COLOURS, tooltip
@@ -355,12 +364,17 @@ class TimelineChart(QWidget):
                         "? time unknown   \u25bc contested claim")
         legend.setTextFormat(Qt.TextFormat.PlainText)
         legend.setStyleSheet("color: #52606d")
+        legend.setToolTip("Wheel or + / \u2212: zoom. Drag, Shift+wheel or \u2190 / \u2192: pan. 0: show everything. "
+                          "Click a mark to select that event or statement.")
+        for label in (self.span_label, legend):  # never what makes the window wider than the screen
+            label.setMinimumWidth(0)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         for b in (self.zoom_out, self.zoom_in, self.pan_left, self.pan_right, self.fit_button):
             bar.addWidget(b)
-        bar.addWidget(self.span_label, 1)
-        bar.addWidget(legend)
+        bar.addWidget(self.span_label, 2)
+        bar.addWidget(legend, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
@@ -399,4 +413,9 @@ class TimelineChart(QWidget):
         self.canvas.update()
 
     def _show_span(self) -> None:
-        self.span_label.setText(self.canvas.lay.caption)
+        """The counts, and the span shown (the drawing's caption says it too)."""
+        entries = self.canvas.data.entries
+        events = sum(1 for e in entries if e.kind == "event")
+        unknown = sum(1 for e in entries if not e.known)
+        self.span_label.setText(f"{events} event(s), {len(entries) - events} statement(s), {unknown} undated")
+        self.span_label.setToolTip(self.canvas.lay.caption)
