@@ -124,8 +124,9 @@ class Lane:
 
     @property
     def label_lines(self) -> tuple[str, ...]:
-        """The name in at most two lines that fit the gutter."""
-        return wrap(self.name, int((LANE_LABEL_W - 14) / BOLD_CHAR_W), 2)
+        """The name in lines that fit the gutter: two, or as many as a taller lane has room for (up to 4)."""
+        room = max(2, min(4, int((self.y1 - self.y0 - 6) / 14)))
+        return wrap(self.name, int((LANE_LABEL_W - 14) / BOLD_CHAR_W), room)
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,7 @@ class TimelineCanvas(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#ffffff"))  # below the last lane too
         paint_layout(painter, self.lay, self.selected)
         if self.hasFocus():
             painter.setPen(QPen(self.palette().highlight().color(), 1, Qt.PenStyle.DotLine))
@@ -360,11 +361,12 @@ class TimelineChart(QWidget):
         self.fit_button = self._button("Fit", "Show everything (0 or Home)", self.canvas.fit)
         self.span_label = QLabel()
         self.span_label.setTextFormat(Qt.TextFormat.PlainText)
-        legend = QLabel("\u25cf event   \u25c6 statement   \u25ad uncertain time (bar over the whole interval)   "
-                        "? time unknown   \u25bc contested claim")
+        legend = QLabel("\u25cf event   \u25c6 statement   \u25ad uncertain time   ? unknown   \u25bc contested")
         legend.setTextFormat(Qt.TextFormat.PlainText)
         legend.setStyleSheet("color: #52606d")
-        legend.setToolTip("Wheel or + / \u2212: zoom. Drag, Shift+wheel or \u2190 / \u2192: pan. 0: show everything. "
+        legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        legend.setToolTip("A bar spans the whole interval an uncertain time allows. "
+                          "Wheel or + / \u2212: zoom. Drag, Shift+wheel or \u2190 / \u2192: pan. 0: show everything. "
                           "Click a mark to select that event or statement.")
         for label in (self.span_label, legend):  # never what makes the window wider than the screen
             label.setMinimumWidth(0)
