@@ -106,7 +106,8 @@ class View:
         """``factor`` > 1 zooms in (a shorter span); ``anchor`` (0..1 across the plot) stays put."""
         span = min(max(self.span / factor, MIN_SPAN_S), MAX_SPAN_S)
         at = self.start + self.span * anchor
-        return View(at - span * anchor, at - span * anchor + span)
+        start = min(max(at - span * anchor, EARLIEST), LATEST - span)
+        return View(start, start + span)
 
     def panned(self, fraction: float) -> View:
         """Move by ``fraction`` of the span (positive: later), never past the calendar's ends."""

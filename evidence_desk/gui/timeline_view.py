@@ -66,8 +66,11 @@ def _font(bold: bool = False, px: float = tl.FONT_PX) -> QFont:
     return font
 
 
-def paint_layout(painter: QPainter, lay: tl.TimelineLayout, selected: tuple[str, int] | None = None) -> None:
-    """Paint ``lay`` in its own pixel coordinates (scale the painter first for a bigger image)."""
+def paint_layout(painter: QPainter, lay: tl.TimelineLayout, selected: tuple[str, int] | None = None,
+                 exposed: QRectF | None = None) -> None:
+    """Paint ``lay`` in its own pixel coordinates (scale the painter first for a bigger image).
+
+    ``exposed``: only marks that can show in this rectangle are painted (a widget's repaint)."""
     c = {k: QColor(v) for k, v in COLOURS.items()}
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -109,12 +112,14 @@ def paint_layout(painter: QPainter, lay: tl.TimelineLayout, selected: tuple[str,
         painter.setFont(regular)
     painter.save()
     painter.setClipRect(QRectF(lay.plot_x0, 0, lay.plot_x1 - lay.plot_x0, lay.height))
+    top, bottom = (exposed.top() - tl.ROW_H, exposed.bottom() + tl.ROW_H) if exposed else (-1e9, 1e9)
     for m in lay.marks:
-        if m.shape != "unknown":
+        if m.shape != "unknown" and top <= m.y <= bottom and m.x0 <= lay.plot_x1 + tl.POINT_R and (
+                max(m.x1, lay.label_x(m) + tl.label_width(m.label)) >= lay.plot_x0 - tl.POINT_R - 4):
             _paint_mark(painter, lay, m, c, metrics, selected == (m.kind, m.id))
     painter.restore()
     for m in lay.marks:
-        if m.shape == "unknown":
+        if m.shape == "unknown" and top <= m.y <= bottom:
             _paint_mark(painter, lay, m, c, metrics, selected == (m.kind, m.id))
     painter.restore()
 
@@ -266,10 +271,10 @@ class TimelineCanvas(QWidget):
             self.relayout()
         super().resizeEvent(event)
 
-    def paintEvent(self, _event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#ffffff"))  # below the last lane too
-        paint_layout(painter, self.lay, self.selected)
+        paint_layout(painter, self.lay, self.selected, QRectF(event.rect()))
         if self.hasFocus():
             painter.setPen(QPen(self.palette().highlight().color(), 1, Qt.PenStyle.DotLine))
             painter.drawRect(QRectF(0.5, 0.5, self.width() - 1, self.height() - 1))

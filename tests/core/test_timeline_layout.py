@@ -144,6 +144,8 @@ def test_zoom_keeps_the_anchor_and_pan_moves_by_a_fraction_of_the_span() -> None
     assert view.panned(0.1) == tl.View(1100.0, 2100.0)
     far = tl.View(tl.LATEST - 100, tl.LATEST)
     assert far.panned(1).end == tl.LATEST  # the calendar ends somewhere
+    assert far.zoomed(1e-9, anchor=1).end == tl.LATEST and far.zoomed(1e-9).span == tl.MAX_SPAN_S
+    tl.layout(tl.TimelineData((), "UTC", ()), 800, far.zoomed(1e-9))  # ticks at the calendar's end
 
 
 def test_ticks_are_labelled_in_the_case_zone_and_hit_testing_finds_marks(case: Case) -> None:

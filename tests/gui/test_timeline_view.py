@@ -159,3 +159,25 @@ def test_cli_writes_a_png_painted_by_the_same_code(tmp_path: Path, case_dir: Pat
     assert QColor("#1f4e79").name() in colours or any(c.startswith("#1f4e") for c in colours)
     assert cli.main(["timeline", str(case_dir), "-o", str(tmp_path / "timeline.gif")]) == 2
     assert not (tmp_path / "timeline.gif").exists()
+
+
+def test_hundreds_of_entries_paint_and_tooltips_show_markup_as_text(qtbot) -> None:
+    from evidence_desk.core import timeline_layout as tl
+    from evidence_desk.core import uncertain_time as utime
+    from evidence_desk.gui.timeline_view import TimelineChart, tooltip_html
+
+    chart = TimelineChart()
+    qtbot.addWidget(chart)
+    chart.resize(1000, 600)
+    data = tl.make_data(((i, f"<b>Event</b> {i}", utime.parse(f"2025-10-04 {i % 24:02d}:{i % 60:02d}", "UTC"))
+                         for i in range(300)),
+                        ((i, f"Speaker {i}: said", f"Source {i % 5}", utime.parse("" if i % 3 else "2025-10-04", "UTC"))
+                         for i in range(300)), {1: ["<i>contested</i>"]}, "UTC")
+    chart.canvas.set_data(data)
+    image = chart.grab().toImage()
+    assert not image.isNull()
+    assert len(chart.canvas.lay.marks) == 600
+    assert chart.canvas.minimumHeight() >= chart.canvas.lay.height - 1  # the scroll area reaches the last lane
+    mark = chart.canvas.lay.find("event", 1)
+    tip = tooltip_html(mark)
+    assert "&lt;b&gt;Event&lt;/b&gt; 1" in tip and "&lt;i&gt;contested&lt;/i&gt;" in tip and "<b>" not in tip
