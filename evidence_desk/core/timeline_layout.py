@@ -23,6 +23,7 @@ statement or item is attached to the event) carries a contested flag.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -237,10 +238,16 @@ def statement_title(speaker: str, text: str) -> str:
 def lane_order(entries: Iterable[Entry]) -> tuple[str, ...]:
     """Events first, then the statement sources by name, the no-source lane, the unknown lane last."""
     names = {e.lane for e in entries}
-    sources = sorted(names - {EVENTS_LANE, NO_SOURCE_LANE}, key=str.casefold)
+    sources = sorted(names - {EVENTS_LANE, NO_SOURCE_LANE}, key=_natural)
     order = ([EVENTS_LANE] if EVENTS_LANE in names else []) + sources
     order += [NO_SOURCE_LANE] if NO_SOURCE_LANE in names else []
     return tuple(order)
+
+
+def _natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    """"Source 2" before "Source 10"; letters without regard to case."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in re.split(r"(\d+)", name) if part)
 
 
 def contested_events(claims: Iterable[tuple[str, bool, Sequence[tuple[str, int]]]],

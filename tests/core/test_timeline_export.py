@@ -111,3 +111,23 @@ def test_pdf_report_draws_the_timeline_on_the_timeline_page(tmp_path: Path, case
     for text in ("Events", "OEMC <radio>", "CPD News Affairs", "Time unknown", "America/Chicago"):
         assert text in figure, text
     assert "Units <b>cleared</b>" in figure  # drawn as text, tags and all
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
+def test_a_tall_timeline_runs_over_pages_under_its_axis(tmp_path: Path) -> None:
+    with Case.create(tmp_path / "case", "Many sources", "Test Examiner", tz="UTC") as case:
+        for i in range(40):
+            for k in range(2):
+                case.statements.add(f"Speaker {i}.{k}", "radio", "said", when=f"2025-10-{1 + k:02d} 10:{i:02d}",
+                                    source=f"Source {i}")
+        out = report.write_report(case, tmp_path / "report.pdf")
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    start = next(n for n, p in enumerate(pages) if "3. Timeline of events" in p)
+    end = next(n for n, p in enumerate(pages) if "Ordered by normalised time" in p)
+    assert end > start  # more than one page of drawing
+    drawing = "\n".join(pages[start:end + 1])
+    drawing = drawing[:drawing.index("Ordered by normalised time")]
+    assert "(continued)" in drawing
+    lanes = [line.strip() for line in drawing.splitlines() if line.strip().startswith("Source ")]
+    assert lanes == [f"Source {i}" for i in range(40)]  # each lane once, in natural order

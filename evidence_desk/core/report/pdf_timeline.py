@@ -24,43 +24,81 @@ def _colour(name: str, alpha: float = 1.0) -> Any:
 
 
 class TimelineFlowable(Flowable):
-    """``lay`` scaled to ``width`` points (and to at most ``max_height``)."""
+    """``lay`` scaled to ``width`` points; lanes ``first``..``last`` (all by default).
 
-    def __init__(self, lay: tl.TimelineLayout, width: float, max_height: float) -> None:
+    A timeline taller than the space left splits between lanes, each part under its own
+    time axis, so a case with many sources runs over pages at a legible size. A lane
+    that cannot fit even on a page of its own (hundreds of undated records) is scaled
+    down to ``max_height``."""
+
+    def __init__(self, lay: tl.TimelineLayout, width: float, max_height: float,
+                 first: int = 0, last: int | None = None, squeeze: bool = False) -> None:
         super().__init__()
-        self.lay = lay
-        self.s = min(width / lay.width, max_height / lay.height)
-        self.width, self.height = lay.width * self.s, lay.height * self.s
+        self.lay, self.frame_width, self.max_height = lay, width, max_height
+        self.first, self.last = first, len(lay.lanes) if last is None else last
+        self.shift = lay.lanes[first].y0 - lay.axis_y if lay.lanes else 0.0
+        px = self._px(self.first, self.last)
+        self.s = width / lay.width
+        if squeeze:
+            self.s = min(self.s, max_height / px)
+        self.width, self.height = lay.width * self.s, px * self.s
+
+    def _px(self, first: int, last: int) -> float:
+        """The height in layout pixels of the axis and lanes first..last."""
+        lanes = self.lay.lanes[first:last]
+        if not lanes:
+            return self.lay.axis_y + 14
+        return self.lay.axis_y + (lanes[-1].y1 - lanes[0].y0) + 14
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
 
-    # layout pixels -> points, y downwards -> y upwards
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if self.height <= avail_height or self.last - self.first <= 1:
+            if self.height > avail_height and avail_height < self.max_height * 0.9:
+                return []  # a lane alone: on the next page
+            return [self] if self.height <= avail_height else [
+                TimelineFlowable(self.lay, self.frame_width, min(avail_height, self.max_height), self.first,
+                                 self.last, squeeze=True)]
+        s = self.frame_width / self.lay.width
+        fits = self.first
+        while fits < self.last and self._px(self.first, fits + 1) * s <= avail_height:
+            fits += 1
+        if fits == self.first:
+            return []
+        return [TimelineFlowable(self.lay, self.frame_width, self.max_height, self.first, fits),
+                TimelineFlowable(self.lay, self.frame_width, self.max_height, fits, self.last)]
+
+    # layout pixels -> points, y downwards -> y upwards; lanes move up under the axis
     def _x(self, x: float) -> float:
         return x * self.s
 
     def _y(self, y: float) -> float:
+        return self.height - (y - self.shift) * self.s
+
+    def _hy(self, y: float) -> float:
         return self.height - y * self.s
 
     def _text(self, x: float, y: float, text: str, bold: bool = False, colour: str = "text",
-              size: float = tl.FONT_PX) -> None:
+              size: float = tl.FONT_PX, header: bool = False) -> None:
         c = self.canv
         c.setFillColor(_colour(colour))
-        pdftext.draw_string(c, self._x(x), self._y(y), text, SANS_BOLD if bold else SANS, size * self.s)
+        pdftext.draw_string(c, self._x(x), self._hy(y) if header else self._y(y), text,
+                            SANS_BOLD if bold else SANS, size * self.s)
 
     def _line(self, x0: float, y0: float, x1: float, y1: float, colour: str, width: float = 1.0,
-              dash: tuple[float, ...] | None = None) -> None:
+              header: bool = False) -> None:
+        """From (x0, y0) to (x1, y1); with ``header`` the start is on the axis, which does not move with the lanes."""
         c = self.canv
         c.setStrokeColor(_colour(colour))
         c.setLineWidth(width * self.s)
-        c.setDash(*(tuple(d * self.s for d in dash),) if dash else ())
-        c.line(self._x(x0), self._y(y0), self._x(x1), self._y(y1))
-        c.setDash()
+        c.line(self._x(x0), self._hy(y0) if header else self._y(y0), self._x(x1), self._y(y1))
 
     def draw(self) -> None:
         lay, c, s = self.lay, self.canv, self.s
+        lanes = lay.lanes[self.first:self.last]
         c.saveState()
-        for i, lane in enumerate(lay.lanes):
+        for i, lane in enumerate(lanes, start=self.first):
             c.setFillColor(_colour("lane_odd" if i % 2 == 0 else "lane_even"))
             c.rect(0, self._y(lane.y1), self.width, (lane.y1 - lane.y0) * s, stroke=0, fill=1)
             lines = lane.label_lines
@@ -68,16 +106,21 @@ class TimelineFlowable(Flowable):
             for k, line in enumerate(lines):
                 self._text(8, top + k * 14, line, bold=True, colour="unknown" if lane.unknown else "text")
             self._line(0, lane.y1, lay.width, lane.y1, "lane_line")
-        known_bottom = next((lane.y0 for lane in lay.lanes if lane.unknown), lay.lanes[-1].y1 if lay.lanes else lay.height)
-        self._line(lay.plot_x0, lay.axis_y, lay.plot_x1, lay.axis_y, "axis")
-        self._line(lay.plot_x0, lay.axis_y, lay.plot_x0, known_bottom, "lane_line")
+        known = [lane for lane in lanes if not lane.unknown]
+        bottom = known[-1].y1 if known else lay.axis_y + self.shift
+        self._line(lay.plot_x0, lay.axis_y, lay.plot_x1, lay.axis_y + self.shift, "axis", header=True)
+        if known:
+            self._line(lay.plot_x0, lay.axis_y, lay.plot_x0, bottom, "lane_line", header=True)
         for tick in lay.ticks:
-            self._line(tick.x, lay.axis_y - 5, tick.x, known_bottom, "grid_major" if tick.major else "grid")
+            self._line(tick.x, lay.axis_y - 5, tick.x, bottom if known else lay.axis_y + self.shift,
+                       "grid_major" if tick.major else "grid", header=True)
             if tick.label:
-                self._text(tick.x + 3, lay.axis_y - 8, tick.label, bold=tick.major, colour="muted")
-        self._text(8, 16, lay.caption, colour="muted")
+                self._text(tick.x + 3, lay.axis_y - 8, tick.label, bold=tick.major, colour="muted", header=True)
+        caption = lay.caption if self.first == 0 else f"{lay.caption} (continued)"
+        self._text(8, 16, caption, colour="muted", header=True)
         for m in lay.marks:
-            self._mark(m)
+            if self.first <= m.lane < self.last:
+                self._mark(m)
         c.restoreState()
 
     def _mark(self, m: tl.Mark) -> None:
