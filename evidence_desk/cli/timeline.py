@@ -2,8 +2,8 @@
 
 The SVG is written from core's layout with no Qt at all; the PNG is painted
 offscreen by the same code that draws the app's widget (a QGuiApplication on
-the "offscreen" platform when no display is there). Reading the case only:
-nothing is logged, nothing changes.
+the "offscreen" platform when no display is there). The export is logged in
+the custody chain with the file's SHA-256, as a report's export is.
 """
 
 from __future__ import annotations
@@ -15,37 +15,28 @@ from typing import Any
 
 from .common import EXIT_OK, add_command, open_case
 
-FORMATS = ("svg", "png")
-
-
 def cmd_timeline(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
     from ..core.errors import BadInput
 
-    fmt = args.output.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
+    if args.output.suffix.lstrip(".").lower() not in ops.TIMELINE_FORMATS:  # before the case is opened
         raise BadInput(f"cannot write a timeline as {args.output.name!r}: use a .svg or .png file name")
     if not 400 <= args.width <= 20_000:
         raise BadInput("--width must be between 400 and 20000 pixels")
-    from ..core import timeline_layout as tl
-    from ..core.report import write_atomically
-
-    with open_case(args, read_only=True) as case:
-        data = tl.from_case(case)
-        title = f"Timeline \u2014 {case.info().title}"
-    lay = tl.layout(data, float(args.width))
-    if fmt == "svg":
-        from ..core.timeline_svg import render_svg
-
-        svg = render_svg(lay, title)
-        write_atomically(args.output, lambda tmp: tmp.write_text(svg, "utf-8"))
-    else:
+    if not 0.5 <= args.scale <= 8:
+        raise BadInput("--scale must be between 0.5 and 8")
+    write_png = None
+    if args.output.suffix.lower() == ".png":
         _gui_application()
-        from ..gui.timeline_view import write_png
+        from ..gui.timeline_view import write_png as paint
 
-        write_atomically(args.output, lambda tmp: write_png(lay, tmp, args.scale))
-    marks = sum(1 for m in lay.marks)
-    unknown = sum(1 for m in lay.marks if m.shape == "unknown")
-    print(f"wrote {args.output}: {marks} mark(s) in {len(lay.lanes)} lane(s), {unknown} with an unknown time")
+        def write_png(lay: Any, path: Path) -> None:
+            paint(lay, path, args.scale)
+
+    with open_case(args) as case:
+        written = ops.export_timeline(case, args.output, width=float(args.width), write_png=write_png).value
+    print(f"wrote {args.output}: {written.marks} mark(s) in {written.lanes} lane(s), {written.undated} with an "
+          f"unknown time; SHA-256 {written.sha256}")
     return EXIT_OK
 
 
@@ -61,7 +52,7 @@ def _gui_application() -> Any:
 def register(sub: Any) -> None:
     p = add_command(sub, "timeline", cmd_timeline,
                     "draw the case's visual timeline (events and statements by time, lanes by source) "
-                    "as SVG or PNG", writes=False)
+                    "as SVG or PNG; the export is custody-logged with the file's hash")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.svg|FILE.png")
     p.add_argument("--width", type=int, default=1200, help="drawing width in pixels (default 1200)")
     p.add_argument("--scale", type=float, default=2.0, help="PNG pixels per drawing pixel (default 2)")

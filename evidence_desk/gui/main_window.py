@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self.middle_tabs.addTab(self.requests_panel, "Requests")
         self.timeline_chart = TimelineChart()  # beside the event list: the same events on a time axis
         self.timeline_chart.entry_selected.connect(self.select_timeline_entry)
+        self.timeline_chart.export_requested.connect(self.export_timeline)
         self.middle_tabs.addTab(self.timeline_chart, "Visual timeline")
         self.middle_tabs.currentChanged.connect(self._tab_changed)
         for widget in (self.claims_panel.claim_list, self.statements_panel.table,
@@ -1174,6 +1175,19 @@ class MainWindow(QMainWindow):
                      self._report_exported, progress=True,
                      on_cancelled=lambda: self.statusBar().showMessage(
                               "Report export cancelled: nothing was written", 6000))
+
+    def export_timeline(self, out: Path) -> None:
+        """The visual timeline to an SVG or PNG, custody-logged as a report's export is (not when read-only)."""
+        case = self.writer if not self.read_only else self.case
+        if case is None:
+            return
+        from .timeline_view import write_png
+
+        self.ops.run(f"Exporting the timeline {out.name}",
+                     lambda _work: ops.export_timeline(case, out, write_png=write_png),
+                     lambda result: self.statusBar().showMessage(
+                         f"Timeline written to {result.path} (SHA-256 {result.sha256[:16]}…)"
+                         + ("" if result.logged else "; the case is read-only: the export is not logged"), 10000))
 
     def _report_exported(self, result: Any) -> None:
         self.last_export = result

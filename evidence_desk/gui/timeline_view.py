@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -348,6 +349,7 @@ class TimelineChart(QWidget):
     """The visual timeline with its zoom buttons; follows the case's changes."""
 
     entry_selected = Signal(str, int)  # "event" or "statement", id
+    export_requested = Signal(object)  # the Path of the .svg or .png to write
 
     def __init__(self) -> None:
         super().__init__()
@@ -364,6 +366,8 @@ class TimelineChart(QWidget):
         self.pan_left = self._button("\u25c0", "Earlier (\u2190, or drag)", lambda: self.canvas.pan(-PAN_STEP))
         self.pan_right = self._button("\u25b6", "Later (\u2192, or drag)", lambda: self.canvas.pan(PAN_STEP))
         self.fit_button = self._button("Fit", "Show everything (0 or Home)", self.canvas.fit)
+        self.export_button = self._button("Export\u2026", "Save the timeline as SVG or PNG (the export is "
+                                          "custody-logged)", self.choose_export)
         self.span_label = QLabel()
         self.span_label.setTextFormat(Qt.TextFormat.PlainText)
         legend = QLabel("\u25cf event   \u25c6 statement   \u25ad uncertain time   ? unknown   \u25bc contested")
@@ -378,7 +382,7 @@ class TimelineChart(QWidget):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for b in (self.zoom_out, self.zoom_in, self.pan_left, self.pan_right, self.fit_button):
+        for b in (self.zoom_out, self.zoom_in, self.pan_left, self.pan_right, self.fit_button, self.export_button):
             bar.addWidget(b)
         bar.addWidget(self.span_label, 2)
         bar.addWidget(legend, 3)
@@ -396,6 +400,16 @@ class TimelineChart(QWidget):
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
+
+    def choose_export(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(self, "Export the visual timeline", "timeline.svg",
+                                                   "SVG drawing (*.svg);;PNG image (*.png)")
+        if not name:
+            return
+        out = Path(name)
+        if out.suffix.lower() not in (".svg", ".png"):
+            out = out.with_name(out.name + (".png" if "png" in chosen.lower() else ".svg"))
+        self.export_requested.emit(out)
 
     @property
     def view(self) -> tl.View:

@@ -3,6 +3,7 @@ figure (HTML embeds the SVG, the PDF draws it). Case text with markup is shown, 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -66,6 +67,10 @@ def test_cli_writes_an_svg_with_one_mark_per_event_and_the_titles_as_text(
     contested = [g for g in events if "contested" in g.get("class").split()]
     assert [_texts(g, "title")[0].splitlines()[0] for g in contested] == [f"Event #1: {TITLES[0]}"]
     assert _texts(root, "title")[0] == "Timeline \u2014 Stand-down <i>inquiry</i>"
+    with Case.open(case_dir, read_only=True) as case:  # the export is in the custody chain, with the file's hash
+        logged = [e for e in case.history.entries() if e.action == "exported"]
+    assert len(logged) == 1 and logged[0].details_dict["timeline_sha256"] == hashlib.sha256(raw.encode()).hexdigest()
+    assert "timeline.svg" in logged[0].purpose
 
 
 def test_cli_refuses_other_extensions_with_exit_2(tmp_path: Path, case_dir: Path,

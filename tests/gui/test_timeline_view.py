@@ -181,3 +181,15 @@ def test_hundreds_of_entries_paint_and_tooltips_show_markup_as_text(qtbot) -> No
     mark = chart.canvas.lay.find("event", 1)
     tip = tooltip_html(mark)
     assert "&lt;b&gt;Event&lt;/b&gt; 1" in tip and "&lt;i&gt;contested&lt;/i&gt;" in tip and "<b>" not in tip
+
+
+def test_export_from_the_chart_writes_the_file_and_logs_it(qtbot, chart_window: MainWindow, tmp_path: Path) -> None:
+    win = chart_window
+    out = tmp_path / "chart.png"
+    win.timeline_chart.export_requested.emit(out)
+    wait_idle(qtbot, win)
+    image = QImage(str(out))
+    assert not image.isNull() and image.width() == 2400
+    logged = [e for e in win.case.history.entries() if e.action == "exported"]
+    assert len(logged) == 1 and logged[0].details_dict["timeline"] == str(out.resolve())
+    assert "Timeline written to" in win.statusBar().currentMessage()
