@@ -15,6 +15,7 @@ from typing import Any
 
 from .common import EXIT_OK, add_command, open_case
 
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from ..core import operations as ops
     from ..core.errors import BadInput
