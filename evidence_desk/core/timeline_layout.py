@@ -292,13 +292,14 @@ def from_case(case: Case) -> TimelineData:
     statement_events = {s.id: s.event_ids for s in statements}
     item_events: dict[int, list[int]] = {}
     events = case.events.list()
-    linked_items = {link.item_id for c in case.claims.list() for link in c.links if link.item_id is not None}
+    all_claims = case.claims.list()
+    linked_items = {link.item_id for c in all_claims for link in c.links if link.item_id is not None}
     for item_id in sorted(linked_items):
         item_events[item_id] = [e.id for e in case.events.of_item(item_id)]
     claims = [(c.text, c.contested, [("item", link.item_id) if link.item_id is not None
                                      else ("statement", link.statement_id or 0)
                                      for link in c.links if link.stance in ("supports", "contradicts")])
-              for c in case.claims.list()]
+              for c in all_claims]
     contested = contested_events(claims, statement_events, item_events)
     return make_data(((e.id, e.title, e.time) for e in events),
                      ((s.id, statement_title(s.speaker, s.text), s.source_name, s.time) for s in statements),

@@ -429,8 +429,17 @@ class TimelineChart(QWidget):
         self._show_span()
 
     def select(self, kind: str, record_id: int | None) -> None:
-        """Show which record the app has selected (no signal)."""
+        """Show which record the app has selected (no signal), panning it into view if it is off the plot."""
         self.canvas.selected = (kind, record_id) if record_id is not None else None
+        mark = self.canvas.lay.find(kind, record_id) if record_id is not None else None
+        lay = self.canvas.lay
+        if mark is not None and mark.shape != "unknown" and (mark.x1 < lay.plot_x0 or mark.x0 > lay.plot_x1):
+            middle = lay.time_at((mark.x0 + mark.x1) / 2)
+            span = self.view.span
+            self.canvas.set_view(tl.View(middle - span / 2, middle + span / 2))
+            mark = self.canvas.lay.find(kind, record_id)
+        if mark is not None:
+            self.scroll.ensureVisible(round(mark.x0), round(mark.y), 0, round(tl.ROW_H * 2))
         self.canvas.update()
 
     def _show_span(self) -> None:

@@ -78,9 +78,18 @@ def test_clicking_a_mark_selects_that_event_in_the_event_list(qtbot, chart_windo
     assert win.timeline_chart.canvas.selected == ("event", _selected_event(win).id)
     _click_mark(qtbot, win, "event", "Press statement")  # in the unknown lane
     assert _selected_event(win).title == "Press statement"
-    # selecting in the event list shows it on the chart
+    # selecting in the event list shows it on the chart, panned into view when it was off the plot
+    chart = win.timeline_chart
+    for _ in range(12):
+        qtbot.keyClick(chart.canvas, Qt.Key.Key_Plus)
+    qtbot.keyClick(chart.canvas, Qt.Key.Key_Right)
+    first = win.events_model.event_at(0)
+    mark = chart.canvas.lay.find("event", first.id)
+    assert not chart.canvas.lay.plot_x0 <= mark.x0 <= chart.canvas.lay.plot_x1
     win.select_event_row(0)
-    assert win.timeline_chart.canvas.selected == ("event", win.events_model.event_at(0).id)
+    assert chart.canvas.selected == ("event", first.id)
+    mark = chart.canvas.lay.find("event", first.id)
+    assert chart.canvas.lay.plot_x0 <= mark.x0 <= chart.canvas.lay.plot_x1
 
 
 def test_clicking_a_statement_mark_selects_it_in_the_statements_panel(qtbot, chart_window: MainWindow) -> None:
