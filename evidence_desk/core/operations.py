@@ -483,6 +483,51 @@ def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: in
     return OpResult(logged.value, logged.changes | signed)
 
 
+@dataclass(frozen=True)
+class TimelineWritten:
+    path: Path
+    sha256: str
+    marks: int
+    lanes: int
+    undated: int
+    logged: bool
+
+
+TIMELINE_FORMATS = ("svg", "png")
+
+
+def export_timeline(case: Case, out: Path, *, width: float = 1200.0,
+                    write_png: Callable[[Any, Path], None] | None = None) -> OpResult[TimelineWritten]:
+    """Draw the case's visual timeline to ``out`` (.svg, or .png with ``write_png``), atomically,
+    and log the export with the file's hash, as a report's export is logged.
+
+    ``write_png(layout, path)`` paints the PNG; core has no Qt, so the caller (the CLI, the GUI)
+    passes the painter's function."""
+    from . import timeline_layout
+    from .report import write_atomically
+    from .timeline_svg import render_svg
+    from .vault import hash_file
+
+    fmt = Path(out).suffix.lstrip(".").lower()
+    if fmt not in TIMELINE_FORMATS or (fmt == "png" and write_png is None):
+        raise BadInput(f"cannot write a timeline as {Path(out).name!r}: use a .svg or .png file name")
+    lay = timeline_layout.layout(timeline_layout.from_case(case), width)
+    if fmt == "svg":
+        svg = render_svg(lay, f"Timeline \u2014 {case.info().title}")
+        write_atomically(Path(out), lambda tmp: tmp.write_text(svg, "utf-8"))
+    else:
+        write_atomically(Path(out), lambda tmp: write_png(lay, tmp))  # type: ignore[misc]
+    out = Path(out).resolve()
+    sha = hash_file(out).sha256
+    undated = sum(1 for m in lay.marks if m.shape == "unknown")
+    written = TimelineWritten(out, sha, len(lay.marks), len(lay.lanes), undated, not case.read_only)
+    if case.read_only:
+        return OpResult(written, Changes())
+    return _run(case, lambda: (case.history.record_case_action(
+        "exported", f"visual timeline ({fmt.upper()}) written to {out.name}",
+        {"timeline": str(out), "timeline_sha256": sha, "marks": len(lay.marks)}), written)[1])
+
+
 def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | None = None,
                   organisation: str = "", contact: str = "", description: str = "",
                   work: Work = IDLE, examiner_key: ExaminerKey | None = None) -> OpResult[Path]:
