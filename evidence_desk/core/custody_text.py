@@ -81,7 +81,8 @@ def entry_detail(entry: CustodyEntry) -> str:
         if "resulting_item" in d:
             return f"resulting item #{d['resulting_item']}"
     if action == "annotated":
-        return f"annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
+        change = f"{d['change']} " if d.get("change") in ("edited", "deleted") else ""
+        return f"{change}annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
     if action == "graded":
         return f"grade {notation(d.get('reliability'), d.get('credibility'))}: {d.get('rationale', '')}"
     if action in ("linked", "unlinked"):

@@ -282,8 +282,29 @@ def link_claim(case: Case, claim_id: int, stance: str, *, item_id: int | None = 
                                                note=note))
 
 
-def add_annotation(case: Case, item_id: int, kind: str, text: str = "", **anchor: Any) -> OpResult[Annotation]:
-    return _run(case, lambda: case.annotations.add(item_id, kind, text, **anchor))
+def add_annotation(case: Case, item_id: int, kind: str, text: str = "", *, reason: str = "",
+                   **anchor: Any) -> OpResult[Annotation]:
+    return _run(case, lambda: case.annotations.add(item_id, kind, text, reason=reason, **anchor))
+
+
+def edit_annotation(case: Case, annotation_id: int, reason: str, **fields: Any) -> OpResult[Annotation]:
+    """Change a segment's times, speaker or text, a region's box or note, a passage's span."""
+    return _run(case, lambda: case.annotations.edit(annotation_id, reason, **fields))
+
+
+def delete_annotation(case: Case, annotation_id: int, reason: str) -> OpResult[Annotation]:
+    """Remove an annotation: a logged change whose custody entry keeps what it held."""
+    return _run(case, lambda: case.annotations.delete(annotation_id, reason))
+
+
+def import_segments(case: Case, item_id: int, segments: Sequence[Any], reason: str) -> OpResult[list[Annotation]]:
+    """Add transcript segments (read from WebVTT or SRT by :mod:`.subtitles`) in one transaction."""
+    def body() -> list[Annotation]:
+        with case.change():
+            return [case.annotations.add(item_id, "audio_segment", s.text, reason=reason,
+                                         start_s=s.start_ms / 1000, end_s=s.end_ms / 1000, speaker=s.speaker)
+                    for s in segments]
+    return _run(case, body)
 
 
 @dataclass(frozen=True)
