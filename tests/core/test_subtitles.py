@@ -103,3 +103,35 @@ def test_import_and_export_through_a_case(tmp_path: Path) -> None:
             ops.edit_annotation(case, first.id, "typo", end_s=0.0, start_s=1.0)
         rows = {t: case.table_rows(t) for t in ("annotation",)}
         assert compare(replay(case.history.entries()).state, rows, tables=["annotation"]) == []
+
+
+def test_cli_imports_and_exports_segments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from evidence_desk import cli
+
+    audio, memo = tmp_path / "call.wav", tmp_path / "memo.txt"
+    audio.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\1" * 64)
+    memo.write_text("memo\n", "utf-8")
+    with Case.create(tmp_path / "case", "Subtitles", "Examiner") as case:
+        item = case.items.import_file(audio)
+        text_item = case.items.import_file(memo)
+    srt = tmp_path / "call.srt"
+    subtitles.write_file(srt, SEGMENTS)
+    assert cli.main(["segments", "import", str(tmp_path / "case"), str(item.id), str(srt)]) == 0
+    assert "3 segments added" in capsys.readouterr().out
+    out = tmp_path / "back.vtt"
+    assert cli.main(["segments", "export", str(tmp_path / "case"), str(item.id), str(out)]) == 0
+    assert subtitles.read_file(out) == SEGMENTS
+    with Case.open(tmp_path / "case") as case:
+        entries = [e for e in case.history.entries(item_id=item.id) if e.action == "annotated"]
+        assert [e.purpose for e in entries] == ["imported transcript call.srt"] * 3
+
+    broken = tmp_path / "broken.vtt"
+    broken.write_text("WEBVTT\n\n00:00.000 --> 00:00.500\nok\n\n00:01.000 --> soon\nbad\n", "utf-8")
+    capsys.readouterr()
+    assert cli.main(["segments", "import", str(tmp_path / "case"), str(item.id), str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "broken.vtt: line 6: 'soon' is not a time" in err
+    assert cli.main(["segments", "import", str(tmp_path / "case"), str(text_item.id), str(srt)]) == 2
+    assert "belong to audio or video" in capsys.readouterr().err
+    with Case.open(tmp_path / "case") as case:
+        assert len(case.annotations.list(item.id)) == 3 and not case.annotations.list(text_item.id)
