@@ -297,6 +297,28 @@ def delete_annotation(case: Case, annotation_id: int, reason: str) -> OpResult[A
     return _run(case, lambda: case.annotations.delete(annotation_id, reason))
 
 
+def quote_passage(case: Case, item_id: int, text_start: int, text_end: int, quoted: str, *, into: str,
+                  speaker: str = "", medium: str = "other", reason: str = "") -> OpResult[tuple[Annotation, Any]]:
+    """Quote characters ``text_start``–``text_end`` of a text item into a new statement (``into="statement"``,
+    drawn from the item) or claim (``into="claim"``, which then mentions the item), and mark the passage."""
+    if into not in ("statement", "claim"):
+        raise BadInput(f"a passage is quoted into a statement or a claim, not {into!r}")
+
+    def body() -> tuple[Annotation, Any]:
+        with case.change():
+            if into == "statement":
+                record: Any = case.statements.add(speaker, medium, quoted, item_id=item_id)
+            else:
+                record = case.claims.add(quoted)
+                case.claims.link(record.id, "mentions", item_id=item_id,
+                                 note=f"quoted from characters {text_start:,}–{text_end:,}")
+            annotation = case.annotations.add(item_id, "passage", f"quoted into {into} {record.id}",
+                                              reason=reason or f"quoted into a {into}",
+                                              text_start=text_start, text_end=text_end)
+        return annotation, record
+    return _run(case, body)
+
+
 def import_segments(case: Case, item_id: int, segments: Sequence[Any], reason: str) -> OpResult[list[Annotation]]:
     """Add transcript segments (read from WebVTT or SRT by :mod:`.subtitles`) in one transaction."""
     def body() -> list[Annotation]:

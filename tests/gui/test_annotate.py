@@ -259,3 +259,141 @@ def test_webvtt_and_srt_in_and_out_from_the_viewer(qtbot, win: MainWindow, annot
     assert rows(annot_dir, "SELECT count(*) FROM annotation") == [(2,)]
     assert subtitles.read_file(out)[1] == subtitles.Segment(1500, 2500, "Copy.", "Officer")
     chain_agrees(annot_dir)
+
+
+# --- regions on a scan --------------------------------------------------------------
+
+def drag(qtbot, view, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Press at image pixel ``start``, move, release at ``end``: through the view as it is zoomed now."""
+    a, b = view.mapFromScene(*start), view.mapFromScene(*end)
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(viewport, QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2))
+    qtbot.mouseMove(viewport, b)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+
+
+def pixel_rows(case_dir: Path) -> list[tuple]:
+    return [(round(x * 800), round(y * 600), round(w * 800), round(h * 600), text) for x, y, w, h, text in
+            rows(case_dir, "SELECT x, y, w, h, text FROM annotation WHERE kind = 'region' ORDER BY id")]
+
+
+def test_regions_dragged_on_a_scan_in_image_pixels_at_any_zoom(qtbot, win: MainWindow, annot_dir: Path) -> None:
+    viewer = open_item(qtbot, win, "memo.png")
+    qtbot.waitUntil(lambda: viewer.page_loaded)
+    view = viewer.view
+    assert viewer.draw_button.isChecked() and view.zoom < 1  # fitted: the page is shown smaller than it is
+
+    drag(qtbot, view, (200, 150), (500, 300))
+    assert viewer.region_editor.box_label.text().startswith("Box: x ")
+    assert viewer.pending_box is not None  # drawn on the page until saved
+    assert focused() is viewer.region_editor.note
+    qtbot.keyClicks(focused(), "the boxed paragraph: <b>CAD remark</b>")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    # fitted, one screen pixel covers more than one of the image's: the mouse is that exact, no more
+    blur = 1 / view.zoom + 1
+    [(x, y, w, h, text)] = pixel_rows(annot_dir)
+    assert (x, y, w, h) == pytest.approx((200, 150, 300, 150), abs=blur) and text == "the boxed paragraph: <b>CAD remark</b>"
+    assert viewer.region_list.count() == 1 and viewer.regions[0].rect().width() == pytest.approx(w, abs=0.01)
+    assert viewer.region_list.item(0).text() == "R1 · page 1\nthe boxed paragraph: <b>CAD remark</b>"
+
+    # zoomed in 250 %, scrolled: the same drag lands on the same image pixels
+    view.set_zoom(2.5)
+    view.centerOn(650, 450)
+    drag(qtbot, view, (600, 400), (700, 500))
+    qtbot.keyClicks(viewer.region_editor.note, "signature")
+    qtbot.mouseClick(viewer.region_editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+    assert pixel_rows(annot_dir)[1] == (600, 400, 100, 100, "signature")
+    assert [e[0] for e in rows(annot_dir, "SELECT purpose FROM custody WHERE action = 'annotated'")] == [
+        "marked region", "marked region"]
+
+    # choosing a region in the list highlights it on the page
+    viewer.region_list.setCurrentRow(0)
+    first, second = viewer.regions
+    assert first.pen().width() == 3 and second.pen().width() == 2
+    # correct its note, then remove the other
+    qtbot.mouseClick(viewer.region_editor.edit_button, Qt.MouseButton.LeftButton)
+    assert viewer.region_editor.note.toPlainText() == "the boxed paragraph: <b>CAD remark</b>"
+    viewer.region_editor.note.selectAll()
+    qtbot.keyClicks(viewer.region_editor.note, "CAD remark: NO UNITS WILL RESPOND")
+    qtbot.mouseClick(viewer.region_editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+    assert pixel_rows(annot_dir)[0][4] == "CAD remark: NO UNITS WILL RESPOND"
+    viewer.region_list.setCurrentRow(1)
+    viewer.region_list.setFocus()
+    accept_next_message_box(qtbot, "Remove")
+    qtbot.keyClick(viewer.region_list, Qt.Key.Key_Delete)
+    wait_idle(qtbot, win)
+    assert len(pixel_rows(annot_dir)) == 1 and viewer.region_list.count() == 1
+    details = [json.loads(d) for (d,) in rows(annot_dir, "SELECT details FROM custody WHERE action = 'annotated' "
+                                                         "ORDER BY seq")]
+    assert [d.get("change") for d in details] == [None, None, "edited", "deleted"]
+    assert details[-1]["old"]["text"] == "signature"
+    chain_agrees(annot_dir)
+
+
+# --- passages of a text -------------------------------------------------------------
+
+def test_a_selected_passage_quoted_into_a_statement_and_a_claim(qtbot, win: MainWindow, annot_dir: Path) -> None:
+    viewer = open_item(qtbot, win, "statement.txt")
+    words = "clear everybody out of the plaza now."
+    assert not viewer.quote_statement_button.isEnabled()
+    qtbot.keyClick(viewer.editor, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert viewer.editor.find(words)  # the words selected, as with the mouse
+    assert viewer.quote_statement_button.isEnabled()
+    qtbot.mouseClick(viewer.quote_statement_button, Qt.MouseButton.LeftButton)
+    dialog = viewer.quote_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.quoted.toPlainText() == words
+    assert not dialog.ok.isEnabled()  # a statement needs its speaker
+    qtbot.keyClicks(dialog.speaker, "Sgt. Kowalski")
+    dialog.medium.setCurrentText("interview")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+    start = STATEMENT_TEXT.index(words)
+    item_id = viewer.item.id
+    assert rows(annot_dir, "SELECT speaker, medium, text, item_id FROM statement") == [
+        ("Sgt. Kowalski", "interview", words, item_id)]
+    assert rows(annot_dir, "SELECT text_start, text_end, text FROM annotation WHERE kind = 'passage'") == [
+        (start, start + len(words), "quoted into statement 1")]
+    assert viewer.highlighted_passages() == [words]
+    assert viewer.quote_status.text() == "Quoted into statement 1; see the Statements panel (Ctrl+5)"
+
+    second = "Then the radio went quiet."
+    qtbot.keyClick(viewer.editor, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert viewer.editor.find(second)
+    qtbot.mouseClick(viewer.quote_claim_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(viewer.quote_dialog.ok, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+    assert rows(annot_dir, "SELECT text FROM claim") == [(second,)]
+    assert rows(annot_dir, "SELECT stance, item_id FROM claim_link") == [("mentions", item_id)]
+    assert viewer.passage_list.count() == 2 and sorted(viewer.highlighted_passages()) == sorted([words, second])
+    chain_agrees(annot_dir)
+
+
+def test_passage_offsets_count_the_file_s_characters_not_the_display_s(qtbot, tmp_path: Path) -> None:
+    """CR LF is one line end on screen, an emoji two UTF-16 units, a long line is broken for display:
+    the passage's offsets still count the characters of the file as decoded."""
+    from evidence_desk.gui.viewers import create_viewer
+    from evidence_desk.gui.viewers.lazy_text import SEGMENT_CHARS
+
+    text = "😀 first\r\nsecond 🚓 line\r\n" + "x" * (SEGMENT_CHARS + 50) + " the quoted words here\r\n"
+    path = tmp_path / "odd.txt"
+    path.write_bytes(text.encode("utf-8"))
+    with Case.create(tmp_path / "case", "Offsets", "Test Examiner") as case:
+        item = case.items.import_file(path)
+        viewer = create_viewer(case, item.id, annotate=lambda _label, op, on_done: on_done(op(case).value))
+        qtbot.addWidget(viewer)
+        viewer.show()
+        for words in ("🚓 line", "the quoted words"):
+            viewer.editor.moveCursor(viewer.editor.textCursor().MoveOperation.Start)
+            assert viewer.editor.find(words)
+            start, end = viewer.selected_span()
+            assert text[start:end] == words
+        viewer.quote_selection("claim")
+        viewer.quote_dialog.accept()
+        [passage] = case.annotations.list(item.id)
+        assert text[passage.text_start:passage.text_end] == "the quoted words"
+        assert [c.text for c in case.claims.list()] == ["the quoted words"]
+        assert viewer.highlighted_passages() == ["the quoted words"]

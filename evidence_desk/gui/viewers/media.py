@@ -33,6 +33,7 @@ from evidence_desk.core.records import Annotation
 
 from .base import EvidenceViewer, monospace_font, plain_label, section_title
 from .context import ViewerContext
+from .marking import SegmentMarker
 from .waveform import PeakReader, WaveformView
 
 #: A decode that falls this short of the declared duration means a damaged file.
@@ -237,8 +238,6 @@ class MediaViewer(EvidenceViewer):
         transcript_layout.setContentsMargins(0, 0, 0, 0)
         self.transcript_title = section_title("")
         transcript_layout.addWidget(self.transcript_title)
-        from .marking import SegmentMarker  # noqa: PLC0415 (marking imports this module)
-
         self.marker = SegmentMarker(self)
         transcript_layout.addWidget(self.marker)
         transcript_layout.addWidget(self.segment_table, 1)
