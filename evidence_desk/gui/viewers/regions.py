@@ -67,8 +67,8 @@ class RegionEditor(QWidget):
         self.note.setMaximumHeight(90)
         self.reason = QLineEdit()
         self.reason.setObjectName("regionReason")
-        self.reason.setPlaceholderText(f"Reason (default: {ADD_REASON})")
-        self.reason.setToolTip("Goes into the scan's custody history with the change")
+        self.reason.setPlaceholderText(f"Reason: {ADD_REASON}")
+        self.reason.setToolTip("Why, for the scan's custody history (left empty: the reason shown)")
         self.reason.returnPressed.connect(self.save)
         self.save_button = QPushButton("Save region")
         self.save_button.setObjectName("saveRegion")
@@ -212,7 +212,7 @@ class RegionEditor(QWidget):
         else:
             self.box_label.setText("Drag a rectangle on the page to mark a region")
         self.save_button.setText("Save correction" if self.editing else "Save region")
-        self.reason.setPlaceholderText(f"Reason (default: {EDIT_REASON if self.editing else ADD_REASON})")
+        self.reason.setPlaceholderText(f"Reason: {EDIT_REASON if self.editing else ADD_REASON}")
 
     def _say(self, text: str) -> None:
         self.status.setText(text)

@@ -296,7 +296,7 @@ class ScanViewer(EvidenceViewer):
         derived_layout.addWidget(self.transcriptions, 1)
         side.addWidget(notes)
         side.addWidget(derived)
-        side.setSizes([160, 440])
+        side.setSizes([300, 300] if writable else [160, 440])  # the region editor needs room too
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
