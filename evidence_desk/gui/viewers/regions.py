@@ -65,6 +65,7 @@ class RegionEditor(QWidget):
                                      "(Ctrl+Enter saves)")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(90)
+        self.note.setMinimumHeight(44)  # two lines; the pane must still fit a small laptop screen
         self.reason = QLineEdit()
         self.reason.setObjectName("regionReason")
         self.reason.setPlaceholderText(f"Reason: {ADD_REASON}")
