@@ -103,6 +103,14 @@ def test_import_and_export_through_a_case(tmp_path: Path) -> None:
             ops.edit_annotation(case, first.id, "typo", end_s=0.0, start_s=1.0)
         rows = {t: case.table_rows(t) for t in ("annotation",)}
         assert compare(replay(case.history.entries()).state, rows, tables=["annotation"]) == []
+        report = ops.verify_case(case, record=False).value
+        assert report.ok, report.failures
+        # a review packet carries the edited and the removed line in its chain, and verifies
+        from evidence_desk.core.packet.verify import verify_packet
+
+        packet = ops.export_packet(case, tmp_path / "packet").value
+        checked = verify_packet(packet)
+        assert checked.ok, checked
 
 
 def test_cli_imports_and_exports_segments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
