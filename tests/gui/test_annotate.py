@@ -294,7 +294,8 @@ def test_regions_dragged_on_a_scan_in_image_pixels_at_any_zoom(qtbot, win: MainW
     # fitted, one screen pixel covers more than one of the image's: the mouse is that exact, no more
     blur = 1 / view.zoom + 1
     [(x, y, w, h, text)] = pixel_rows(annot_dir)
-    assert (x, y, w, h) == pytest.approx((200, 150, 300, 150), abs=blur) and text == "the boxed paragraph: <b>CAD remark</b>"
+    assert (x, y, w, h) == pytest.approx((200, 150, 300, 150), abs=blur)
+    assert text == "the boxed paragraph: <b>CAD remark</b>"
     assert viewer.region_list.count() == 1 and viewer.regions[0].rect().width() == pytest.approx(w, abs=0.01)
     assert viewer.region_list.item(0).text() == "R1 · page 1\nthe boxed paragraph: <b>CAD remark</b>"
 
@@ -397,3 +398,40 @@ def test_passage_offsets_count_the_file_s_characters_not_the_display_s(qtbot, tm
         assert text[passage.text_start:passage.text_end] == "the quoted words"
         assert [c.text for c in case.claims.list()] == ["the quoted words"]
         assert viewer.highlighted_passages() == ["the quoted words"]
+
+
+def test_closing_the_preview_while_a_line_is_saved_loses_nothing(qtbot, win: MainWindow, annot_dir: Path) -> None:
+    viewer = open_item(qtbot, win, "call.wav")
+    mark_line(qtbot, viewer, 200, 1000, "Dispatcher", "stand down")  # Enter pressed: the write is under way
+    open_item(qtbot, win, "memo.png")  # the recording's viewer is closed at once
+    wait_idle(qtbot, win)
+    assert rows(annot_dir, "SELECT speaker, text FROM annotation") == [("Dispatcher", "stand down")]
+    viewer = open_item(qtbot, win, "call.wav")
+    assert viewer.segment_model.rowCount() == 1
+
+
+def test_video_lines_are_marked_the_same_way(qtbot, tmp_path: Path) -> None:
+    from evidence_desk.gui.viewers import VideoViewer, create_viewer
+
+    from .test_viewers import make_avi
+
+    with Case.create(tmp_path / "case", "Video", "Test Examiner") as case:
+        item = case.items.import_file(make_avi(tmp_path / "bodycam.avi"))
+        viewer = create_viewer(case, item.id, annotate=lambda _label, op, on_done: on_done(op(case).value))
+        assert isinstance(viewer, VideoViewer)
+        qtbot.addWidget(viewer)
+        viewer.show()
+        qtbot.waitUntil(lambda: viewer.play_button.isEnabled())
+        viewer.seek(400)
+        qtbot.waitUntil(lambda: viewer.playhead_ms() == 400)
+        viewer.marker.mark_in()
+        viewer.seek(1200)
+        qtbot.waitUntil(lambda: viewer.playhead_ms() == 1200)
+        viewer.marker.mark_out()
+        qtbot.keyClicks(viewer.marker.speaker, "Officer")
+        qtbot.keyClicks(viewer.marker.text, "Step back")
+        qtbot.keyClick(viewer.marker.text, Qt.Key.Key_Return)
+        [line] = case.annotations.list(item.id)
+        assert (line.start_s, line.end_s, line.speaker, line.text) == (0.4, 1.2, "Officer", "Step back")
+        assert viewer.segment_model.index(0, 4).data() == "Step back"
+        viewer.close()

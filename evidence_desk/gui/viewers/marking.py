@@ -212,16 +212,18 @@ class SegmentMarker(QWidget):
         if editing is None:
             reason = self.reason.text().strip() or ADD_REASON
             item_id = self.viewer.item.id
-            annotate("Saving the transcript line",
-                     lambda writer: ops.add_annotation(writer, item_id, "audio_segment", text, reason=reason,
-                                                       start_s=start_s, end_s=end_s, speaker=speaker),
-                     self._saved)
+            self.viewer.run_annotation(
+                "Saving the transcript line",
+                lambda writer: ops.add_annotation(writer, item_id, "audio_segment", text, reason=reason,
+                                                  start_s=start_s, end_s=end_s, speaker=speaker),
+                self._saved)
         else:
             reason = self.reason.text().strip() or EDIT_REASON
-            annotate("Saving the corrected transcript line",
-                     lambda writer: ops.edit_annotation(writer, editing.id, reason, start_s=start_s, end_s=end_s,
-                                                        speaker=speaker, text=text),
-                     self._saved)
+            self.viewer.run_annotation(
+                "Saving the corrected transcript line",
+                lambda writer: ops.edit_annotation(writer, editing.id, reason, start_s=start_s, end_s=end_s,
+                                                   speaker=speaker, text=text),
+                self._saved)
 
     def _saved(self, annotation: Annotation) -> None:
         was_edit = self.editing is not None
@@ -273,8 +275,8 @@ class SegmentMarker(QWidget):
             return
         if self.editing is not None and self.editing.id == segment.id:
             self.cancel()
-        annotate("Removing the transcript line", lambda writer: ops.delete_annotation(writer, segment.id, reason),
-                 self._deleted)
+        self.viewer.run_annotation("Removing the transcript line",
+                                   lambda writer: ops.delete_annotation(writer, segment.id, reason), self._deleted)
 
     def _deleted(self, annotation: Annotation) -> None:
         self.reason.clear()
@@ -295,8 +297,9 @@ class SegmentMarker(QWidget):
             return
         item_id, name = self.viewer.item.id, Path(path).name
         reason = self.reason.text().strip() or f"imported transcript {name}"
-        annotate(f"Importing {name}", lambda writer: ops.import_segments(writer, item_id, segments, reason),
-                 lambda added: self._imported(len(added), name))
+        self.viewer.run_annotation(f"Importing {name}",
+                                   lambda writer: ops.import_segments(writer, item_id, segments, reason),
+                                   lambda added: self._imported(len(added), name))
 
     def _imported(self, count: int, name: str) -> None:
         self.reason.clear()

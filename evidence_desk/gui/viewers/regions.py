@@ -141,14 +141,16 @@ class RegionEditor(QWidget):
         if editing is None:
             item_id = self.viewer.item.id
             reason = self.reason.text().strip() or ADD_REASON
-            annotate("Saving the region",
-                     lambda writer: ops.add_annotation(writer, item_id, "region", text, reason=reason, **anchor),
-                     self._saved)
+            self.viewer.run_annotation(
+                "Saving the region",
+                lambda writer: ops.add_annotation(writer, item_id, "region", text, reason=reason, **anchor),
+                self._saved)
         else:
             reason = self.reason.text().strip() or EDIT_REASON
-            annotate("Saving the corrected region",
-                     lambda writer: ops.edit_annotation(writer, editing.id, reason, text=text, **anchor),
-                     self._saved)
+            self.viewer.run_annotation(
+                "Saving the corrected region",
+                lambda writer: ops.edit_annotation(writer, editing.id, reason, text=text, **anchor),
+                self._saved)
 
     def _saved(self, annotation: Annotation) -> None:
         was_edit = self.editing is not None
@@ -192,8 +194,8 @@ class RegionEditor(QWidget):
         if box.clickedButton() is not remove:
             return
         self.cancel()
-        annotate("Removing the region", lambda writer: ops.delete_annotation(writer, annotation.id, reason),
-                 self._deleted)
+        self.viewer.run_annotation("Removing the region",
+                                   lambda writer: ops.delete_annotation(writer, annotation.id, reason), self._deleted)
 
     def _deleted(self, _annotation: Annotation) -> None:
         self.reason.clear()

@@ -328,10 +328,11 @@ class TextViewer(EvidenceViewer):
             return
         item_id, quoted = self.item.id, self.text[start:end]
         speaker, medium = dialog.speaker.text().strip(), dialog.medium.currentText()
-        annotate(f"Quoting the passage into a {into}",
-                 lambda writer: ops.quote_passage(writer, item_id, start, end, quoted, into=into, speaker=speaker,
-                                                  medium=medium),
-                 lambda value: self._quoted(into, value))
+        self.run_annotation(
+            f"Quoting the passage into a {into}",
+            lambda writer: ops.quote_passage(writer, item_id, start, end, quoted, into=into, speaker=speaker,
+                                             medium=medium),
+            lambda value: self._quoted(into, value))
 
     def _quoted(self, into: str, value: tuple[Annotation, object]) -> None:
         annotation, record = value
