@@ -143,3 +143,39 @@ def test_cli_imports_and_exports_segments(tmp_path: Path, capsys: pytest.Capture
     assert "belong to audio or video" in capsys.readouterr().err
     with Case.open(tmp_path / "case") as case:
         assert len(case.annotations.list(item.id)) == 3 and not case.annotations.list(text_item.id)
+
+
+# --- any line a transcript can hold survives both formats ---------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_words = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"),
+                 min_size=1, max_size=30).map(str.strip).filter(bool)
+_text = st.lists(_words, min_size=1, max_size=3).map("\n".join)
+_speaker = st.one_of(st.just(""), _words.map(lambda s: s.replace(":", "").strip()).filter(bool))
+
+
+@st.composite
+def _segments(draw: st.DrawFn) -> list[Segment]:
+    out, at = [], 0
+    for _ in range(draw(st.integers(0, 5))):
+        start = at + draw(st.integers(0, 90_000_000))
+        end = start + draw(st.integers(0, 3_600_000))
+        out.append(Segment(start, end, draw(_text), draw(_speaker)))
+        at = start
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_segments())
+def test_any_transcript_survives_webvtt(segments: list[Segment]) -> None:
+    assert subtitles.parse_vtt(subtitles.write_vtt(segments)) == segments
+
+
+@settings(max_examples=150, deadline=None)
+@given(_segments())
+def test_any_transcript_with_speakers_survives_srt(segments: list[Segment]) -> None:
+    # SRT has no speaker field: a speakerless line that starts "Word: " reads back as spoken by Word
+    segments = [s for s in segments if s.speaker or not subtitles._SRT_SPEAKER.match(s.text)]
+    assert subtitles.parse_srt(subtitles.write_srt(segments)) == segments
