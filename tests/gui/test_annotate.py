@@ -435,3 +435,31 @@ def test_video_lines_are_marked_the_same_way(qtbot, tmp_path: Path) -> None:
         assert (line.start_s, line.end_s, line.speaker, line.text) == (0.4, 1.2, "Officer", "Step back")
         assert viewer.segment_model.index(0, 4).data() == "Step back"
         viewer.close()
+
+
+def test_a_read_only_case_shows_annotations_but_offers_no_marking(qtbot, annot_dir: Path) -> None:
+    with Case.open(annot_dir) as case:
+        wav = next(i for i in case.items.list() if i.name == "call.wav")
+        case.annotations.add(wav.id, "audio_segment", "stand down", start_s=0.2, end_s=1.0, speaker="Dispatcher")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_case(annot_dir, read_only=True)
+    window.show()
+    qtbot.waitExposed(window)
+    activate(qtbot, window)
+    viewer = open_item(qtbot, window, "call.wav")
+    marker = viewer.marker
+    assert viewer.segment_model.rowCount() == 1
+    assert not any(w.isVisible() for w in (marker.in_button, marker.out_button, marker.text, marker.save_button,
+                                           marker.delete_button, marker.import_button))
+    assert marker.export_button.isVisible()  # reading the lines out writes nothing to the case
+    before = rows(annot_dir, "SELECT count(*) FROM custody")
+    press(qtbot, Qt.Key.Key_F6)
+    assert marker.mark_in_ms is None
+    scan = open_item(qtbot, window, "memo.png")
+    assert not scan.draw_button.isVisible() and not scan.region_editor.isVisible()
+    text = open_item(qtbot, window, "statement.txt")
+    assert not text.quote_statement_button.isVisible()
+    wait_idle(qtbot, window)
+    assert rows(annot_dir, "SELECT count(*) FROM custody") == before
+    window.close()
