@@ -14,6 +14,7 @@ Every write is a :mod:`core.operations` call handed to the viewer context's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,18 +45,13 @@ EDIT_REASON = "corrected segment"
 DELETE_REASON = "removed segment"
 
 
-def _clock(ms: float) -> str:
-    from .media import clock
-
-    return clock(ms)
-
-
 class SegmentMarker(QWidget):
     """In, out, speaker, text and reason fields under a recording's transport."""
 
-    def __init__(self, viewer: MediaViewer) -> None:
+    def __init__(self, viewer: MediaViewer, clock: Callable[[float], str]) -> None:
         super().__init__(viewer)
         self.viewer = viewer
+        self.clock = clock  # how the viewer writes a time (media.clock), given to keep the imports one-way
         self.setObjectName("segmentMarker")
         self.mark_in_ms: int | None = None
         self.mark_out_ms: int | None = None
@@ -176,8 +172,8 @@ class SegmentMarker(QWidget):
         self._say("")
 
     def _show_marks(self) -> None:
-        self.in_label.setText("in " + ("–" if self.mark_in_ms is None else _clock(self.mark_in_ms)))
-        self.out_label.setText("out " + ("–" if self.mark_out_ms is None else _clock(self.mark_out_ms)))
+        self.in_label.setText("in " + ("–" if self.mark_in_ms is None else self.clock(self.mark_in_ms)))
+        self.out_label.setText("out " + ("–" if self.mark_out_ms is None else self.clock(self.mark_out_ms)))
         self.save_button.setText("Save correction ⏎" if self.editing else "Save line ⏎")
         self.reason.setPlaceholderText(f"Reason: {EDIT_REASON if self.editing else ADD_REASON}")
         self.viewer.marks_changed(self.mark_in_ms, self.mark_out_ms)
@@ -199,8 +195,8 @@ class SegmentMarker(QWidget):
             self._say("Mark where the line ends first (F7)")
             return
         if self.mark_out_ms < self.mark_in_ms:
-            self._say(f"The end ({_clock(self.mark_out_ms)}) is before the start ({_clock(self.mark_in_ms)}): "
-                      "mark them again")
+            self._say(f"The end ({self.clock(self.mark_out_ms)}) is before the start "
+                      f"({self.clock(self.mark_in_ms)}): mark them again")
             return
         text, speaker = self.text.text().strip(), self.speaker.text().strip()
         if not text:
@@ -263,8 +259,8 @@ class SegmentMarker(QWidget):
         row = self.viewer.segment_row(segment.id) + 1
         reason = self.reason.text().strip() or DELETE_REASON
         box = QMessageBox(QMessageBox.Icon.Question, "Remove transcript line",
-                          f"Remove line {row} ({_clock((segment.start_s or 0) * 1000)}–"
-                          f"{_clock((segment.end_s or 0) * 1000)})?\n\nThe item's custody history keeps what it "
+                          f"Remove line {row} ({self.clock((segment.start_s or 0) * 1000)}–"
+                          f"{self.clock((segment.end_s or 0) * 1000)})?\n\nThe item's custody history keeps what it "
                           f"said, with the reason “{reason}”.", parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)

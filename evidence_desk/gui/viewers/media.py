@@ -238,7 +238,7 @@ class MediaViewer(EvidenceViewer):
         transcript_layout.setContentsMargins(0, 0, 0, 0)
         self.transcript_title = section_title("")
         transcript_layout.addWidget(self.transcript_title)
-        self.marker = SegmentMarker(self)
+        self.marker = SegmentMarker(self, clock)
         transcript_layout.addWidget(self.marker)
         transcript_layout.addWidget(self.segment_table, 1)
         transcript_layout.addWidget(self.no_segments, 1)
