@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from evidence_desk.core import subtitles
@@ -80,7 +80,10 @@ def open_item(qtbot, win: MainWindow, name: str):
     """Select the item in the list and open its preview with Ctrl+P, as from the keyboard."""
     model = win.items_model
     row = next(r for r in range(model.rowCount()) if model.item_at(r).name == name)
-    win.select_item_row(row)
+    # the one row chosen (a Ctrl just pressed for Ctrl+P must not make it a multi-selection)
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    win.items_view.selectionModel().setCurrentIndex(model.index(row, 0), flags)
+    assert win.inspector.item is not None and win.inspector.item.name == name
     win.items_view.setFocus()
     qtbot.keyClick(win.items_view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     viewer = win.inspector.preview.viewer

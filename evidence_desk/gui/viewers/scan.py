@@ -275,6 +275,8 @@ class ScanViewer(EvidenceViewer):
         self.region_list.installEventFilter(self)
         self.region_editor = RegionEditor(self)
         self.region_editor.setVisible(writable)
+        if writable:  # beside the editor the list may shrink to two notes: the pane must fit a laptop screen
+            self.region_list.setMinimumHeight(44)
         self.region_list.itemDoubleClicked.connect(lambda _entry: self.region_editor.edit_chosen())
         self.transcriptions = QTabWidget()
         self.transcriptions.setObjectName("transcriptions")
