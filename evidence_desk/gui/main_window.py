@@ -467,6 +467,7 @@ class MainWindow(QMainWindow):
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case, read_only=self.read_only)
+        self.inspector.preview.annotate = None if self.read_only else self._run_op  # viewers' annotations
         self.claims_panel.set_case(case)
         self.statements_panel.set_case(case)
         self.requests_panel.set_case(case)
