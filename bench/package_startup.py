@@ -1,7 +1,8 @@
 """Start-up time and size of the packaged app against running from the venv.
 
-In the same run, times from process start to exit (wall clock, median of
-``--repeat`` runs after one warm-up run that is not counted) for:
+In the same run, times from process start to exit (wall clock, median and
+fastest of ``--repeat`` runs, frozen and venv runs alternating, after one
+warm-up run of each that is not counted) for:
 
 - ``evidence-desk --version``;
 - ``evidence-desk list CASE items`` on the demo case;
@@ -28,6 +29,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = re.search(r'__version__ = "([^"]+)"', (ROOT / "evidence_desk" / "__init__.py").read_text()).group(1)
@@ -59,23 +65,34 @@ def du_bytes(path: Path) -> int:
         return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def time_run(cmd: list[str], env: dict[str, str], expect: str) -> float:
+def _children_cpu() -> float:
+    if resource is None:  # Windows
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_run(cmd: list[str], env: dict[str, str], expect: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the process and its children) of one run."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     elapsed = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
     if result.returncode != 0 or expect not in result.stdout:
         raise RuntimeError(f"{' '.join(cmd)}: exit {result.returncode}\n{result.stdout[-2000:]}\n"
                            f"{result.stderr[-2000:]}")
-    return elapsed
+    return elapsed, cpu
 
 
-def median_time(cmd: list[str], env: dict[str, str], expect: str, repeat: int) -> float:
-    time_run(cmd, env, expect)  # warm-up: page cache, Python caches, fontconfig cache
-    return statistics.median(time_run(cmd, env, expect) for _ in range(repeat))
+Runs = list[tuple[float, float]]
 
 
-def measure(dist: Path, case: Path, env: dict[str, str], repeat: int) -> list[tuple[str, float, float]]:
-    """(what, frozen seconds, venv seconds) for each start-up figure."""
+def measure(dist: Path, case: Path, env: dict[str, str], repeat: int) -> list[tuple[str, Runs, Runs]]:
+    """(what, frozen runs, venv runs) for each start-up figure, ``repeat`` (wall, CPU) runs each.
+
+    The frozen and the venv runs alternate, after one warm-up run of each (page cache, fontconfig
+    cache), so that both see the same load from whatever else the machine is doing."""
     frozen = [str(binary_in(dist))]
     venv = [sys.executable, "-m", "evidence_desk"]
     venv_env = {**env, "PYTHONPATH": str(ROOT)}
@@ -85,18 +102,33 @@ def measure(dist: Path, case: Path, env: dict[str, str], repeat: int) -> list[tu
         ("list CASE items", ["list", str(case), "items"], "dispatch-audio.flac"),
         ("gui CASE: first window painted", ["gui", str(case), "--first-paint"], "first-paint"),
     ]:
-        rows.append((what, median_time(frozen + args, env, expect, repeat),
-                     median_time(venv + args, venv_env, expect, repeat)))
+        frozen_times: Runs = []
+        venv_times: Runs = []
+        for i in range(repeat + 1):
+            f = time_run(frozen + args, env, expect)
+            v = time_run(venv + args, venv_env, expect)
+            if i:
+                frozen_times.append(f)
+                venv_times.append(v)
+        rows.append((what, frozen_times, venv_times))
     return rows
 
 
-def report(dist: Path, rows: list[tuple[str, float, float]], repeat: int) -> str:
+def report(dist: Path, rows: list[tuple[str, Runs, Runs]], repeat: int) -> str:
     size = du_bytes(dist)
     files = sum(1 for f in dist.rglob("*") if f.is_file())
     lines = [f"package size: {size / 2**20:.0f} MiB in {files} files ({dist})",
-             f"start-up, median of {repeat} after a warm-up; frozen vs `python -m evidence_desk` from the venv:"]
+             f"start-up, from process start to exit, median of {repeat} runs after a warm-up, wall clock "
+             "(fastest run) and CPU time (user+system, less disturbed by other load);",
+             "frozen binary vs `python -m evidence_desk` from the venv:"]
     for what, frozen, venv in rows:
-        lines.append(f"  {what:<32} frozen {frozen:6.2f} s   venv {venv:6.2f} s   frozen/venv {frozen / venv:4.2f}")
+        fw, vw = statistics.median(w for w, _ in frozen), statistics.median(w for w, _ in venv)
+        ffast, vfast = min(w for w, _ in frozen), min(w for w, _ in venv)
+        fc, vc = statistics.median(c for _, c in frozen), statistics.median(c for _, c in venv)
+        lines.append(f"  {what:<31} wall: frozen {fw:5.2f} s ({ffast:4.2f})  venv {vw:5.2f} s ({vfast:4.2f})"
+                     f"  ratio {fw / vw:4.2f} ({ffast / vfast:4.2f})")
+        if vc > 0:
+            lines.append(f"  {'':<31}  CPU: frozen {fc:5.2f} s         venv {vc:5.2f} s         ratio {fc / vc:4.2f}")
     return "\n".join(lines)
 
 
