@@ -30,7 +30,10 @@ lint: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(PY) bench/intake.py --size 1G
 
-package: $(VENV)/.test-installed
+# Install (with PyInstaller, the extra "package"), build the one-folder app in dist/ with
+# packaging/evidence_desk.spec, smoke-test it and print its size and start-up times
+# (docs/packaging.md); fails if the build or the smoke test fails.
+package: $(VENV)/.run-installed
 	$(PY) -m pip install -q -e '.[package]'
 	$(PY) packaging/build.py
 
