@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import analysis, cases, events, evidence, gui, keys, packets, report
+from . import analysis, cases, events, evidence, gui, keys, packets, report, reviewer
 from .common import EXIT_USAGE, run
 
 __all__ = ["build_parser", "main"]
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Without a command, opens the desktop application.")
     parser.add_argument("--version", action="version", version=f"evidence-desk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (cases, events, evidence, analysis, gui, report, packets, keys):
+    for group in (cases, events, evidence, analysis, gui, report, packets, keys, reviewer):
         group.register(sub)
     return parser
 

@@ -33,6 +33,16 @@ class PacketRefused(EvidenceDeskError):
     """The packet is unsafe or malformed and was not opened."""
 
 
+def is_encrypted(path: Path) -> bool:
+    """Whether ``path`` is an age-encrypted packet (:mod:`.encrypted`), by its first bytes."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return head.startswith(b"age-encryption.org/v1\n") or head.startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")
+
+
 @dataclass(frozen=True)
 class PacketLimits:
     """What a packet may claim before it is refused unread."""
@@ -202,13 +212,14 @@ class OpenedPacket:
                  should_cancel: ShouldCancel | None = None, scratch: Path | None = None) -> None:
         self.packet = Path(packet)
         self._tmp: Path | None = None
+        self.encrypted = False  # an age-encrypted packet (:mod:`.encrypted`), opened with a reviewer key
         if not self.packet.exists():
             raise PacketRefused(f"no packet at {self.packet}")
         if self.packet.is_symlink():
             raise PacketRefused(f"{self.packet} is a symbolic link; open the packet itself")
         if self.packet.is_dir():
             self.root = bag_root(self.packet)
-        elif zipfile.is_zipfile(self.packet):
+        elif is_encrypted(self.packet) or zipfile.is_zipfile(self.packet):
             folder = Path(scratch) if scratch is not None else Path(tempfile.gettempdir())
             remove_dead_temporaries(folder, (UNPACKING,))  # what a killed reader left there
             self._tmp = folder / owned_name(self.packet.name, UNPACKING)
@@ -218,12 +229,18 @@ class OpenedPacket:
                 self._tmp = None
                 raise (user_error(exc, folder) or exc) from exc
             try:
-                self.root = extract_zip(self.packet, self._tmp, limits, progress, should_cancel)
+                if is_encrypted(self.packet):  # sealed for a reviewer: decrypted into the private folder
+                    from .encrypted import open_encrypted
+
+                    self.encrypted = True
+                    self.root = open_encrypted(self.packet, self._tmp, limits, progress, should_cancel)
+                else:
+                    self.root = extract_zip(self.packet, self._tmp, limits, progress, should_cancel)
             except BaseException:
                 self.close()
                 raise
         else:
-            raise PacketRefused(f"{self.packet} is neither a packet folder nor a zip file")
+            raise PacketRefused(f"{self.packet} is neither a packet folder, a zip file nor an encrypted packet")
 
     @property
     def is_zip(self) -> bool:
