@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         #: the examiner key of this session (signs checkpoints and packets), once unlocked
         self.keys = KeySession()
         self.examiner_key_dialog: Any = None
+        self.reviewer_key_dialog: Any = None
+        self.reviewer_passphrase_dialog: Any = None
         self._session_head: tuple[int, str] | None = None  # the custody head when the case was opened
         #: the reviewer's judgements shown beside records (own ones in review mode, received ones otherwise)
         self.marks = JudgementMarks()
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
             "detach_event": self.detach_from_event, "examiner_key": self.show_examiner_key,
             "judge": self.judge_selected, "import_notes": self.choose_notes_to_import,
             "user_guide": self.show_user_guide,
+            "create_reviewer_key": self.show_reviewer_key, "reviewer_key": self.show_reviewer_key,
         })
         self._build_menus()
         # every view subscribes to what operations change; none is refreshed by hand
@@ -324,6 +327,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["user_guide"])
         help_menu.addSeparator()
         help_menu.addAction(a["examiner_key"])
+        help_menu.addAction(a["create_reviewer_key"])
+        help_menu.addAction(a["reviewer_key"])
         help_menu.addAction(a["about"])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
@@ -411,6 +416,12 @@ class MainWindow(QMainWindow):
             ops.checkpoint(self.writer, key, "examiner checkpoint at the end of a session in the app")
         except Exception as exc:  # the case stays as it is; the entries are reported as unsigned
             self.errors("Signing the session's custody entries", exc)
+
+    def show_reviewer_key(self) -> None:
+        from .reviewer_key import ReviewerKeyDialog
+
+        self.reviewer_key_dialog = ReviewerKeyDialog(self)
+        self.reviewer_key_dialog.open()
 
     def show_examiner_key(self) -> None:
         from .examiner_key import ExaminerKeyDialog
@@ -854,7 +865,7 @@ class MainWindow(QMainWindow):
     def choose_packet(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Open a review packet (a .zip, or the bagit.txt of an unpacked packet)", "",
-            "Review packets (*.zip bagit.txt);;All files (*)")
+            "Review packets (*.zip *.age bagit.txt);;All files (*)")
         if chosen:
             from .review import packet_path_from_choice
 
@@ -862,9 +873,22 @@ class MainWindow(QMainWindow):
 
     def open_packet(self, packet: Path) -> None:
         """Verify ``packet`` off the GUI thread, then show it read-only in review mode."""
+        from ..core.packet.archive import is_encrypted
         from ..core.packet.review import open_for_review
         from .review import review_cache_dir
 
+        if packet.is_file() and is_encrypted(packet):  # sealed for a reviewer: unlock the reviewer key first
+            from . import reviewer_key
+
+            if reviewer_key.stored_key() is None:
+                QMessageBox.information(self, "Encrypted packet", f"{packet.name} is encrypted for a reviewer, "
+                                        "and you have no reviewer key yet (Help ▸ Create Reviewer Key Pair…).")
+                return
+            if not reviewer_key.is_unlocked() and not reviewer_key.unlock_from_environment():
+                self.reviewer_passphrase_dialog = reviewer_key.ReviewerPassphraseDialog(
+                    self, packet.name, lambda: self.open_packet(packet))
+                self.reviewer_passphrase_dialog.open()
+                return
         reviewer = settings.examiner() or None
         self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
                          lambda task: open_for_review(packet, review_cache_dir(), task.progress, task.should_cancel,
