@@ -11,8 +11,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, open_case, print_json
-from .transport import add_reviewer_passphrase_option, unlock_if_encrypted
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    acting_examiner,
+    add_command,
+    add_reviewer_passphrase_option,
+    open_case,
+    print_json,
+    unlock_if_encrypted,
+)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -12,8 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import EXIT_OK, add_command, add_group, print_json
-from .transport import NO_PASSPHRASE, add_reviewer_passphrase_option, read_reviewer_passphrase
+from .common import (
+    EXIT_OK,
+    NO_REVIEWER_PASSPHRASE,
+    add_command,
+    add_group,
+    add_reviewer_passphrase_option,
+    print_json,
+    read_reviewer_passphrase,
+)
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -25,7 +32,7 @@ def cmd_create(args: argparse.Namespace) -> int:
                              f"{existing.public_key}); it is kept")
     passphrase = read_reviewer_passphrase(args, confirm=True)
     if passphrase is None:
-        raise keys.NoPassphrase(NO_PASSPHRASE)
+        raise keys.NoPassphrase(NO_REVIEWER_PASSPHRASE)
     key = keys.create(passphrase, reviewer=args.reviewer or "")
     print(f"created reviewer key at {key.path}")
     print(f"public key {key.public_key}")

@@ -12,7 +12,7 @@ through a pipe while age encrypts (or decrypts) in 64 KiB chunks, so no file
 is ever held in memory. Each age chunk is authenticated before a byte of it
 is written out, and the last one proves the file is not truncated.
 
-Opening unpacks into a private temporary folder (0700, the same one a zipped
+Opening (:func:`.archive.open_encrypted`) unpacks into a private temporary folder (0700, the same one a zipped
 packet uses, see :class:`.archive.OpenedPacket`) with the zip reader's
 checks on every name (no absolute paths, ``..``, links or special files, no
 colliding names, limits on count and size), then verification is exactly
@@ -31,36 +31,26 @@ import tarfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from ..errors import Cancelled, EvidenceDeskError
 from ..fsutil import fsync_dir
-from ..vault import Progress, ShouldCancel
-from .archive import CHUNK, PacketLimits, PacketRefused, bag_root, check_member_name, collision_key, is_encrypted
+from ..vault import ShouldCancel
+from .archive import (  # the opening side lives with the other untrusted readers
+    CHUNK,
+    CiphertextDamaged,
+    NoReviewerKey,
+    NotForYou,
+    PacketRefused,
+    is_encrypted,
+    open_encrypted,
+)
 
 __all__ = ["SUFFIX", "CiphertextDamaged", "NoReviewerKey", "NotForYou", "bag_name", "encrypted_name",
            "is_encrypted", "open_encrypted", "seal_folder"]
 
 SUFFIX = ".edpacket.age"
 
-
-
-class NotForYou(EvidenceDeskError):
-    """The packet is encrypted, but for none of the unlocked reviewer keys (exit 2)."""
-
-    exit_code = 2
-
-
-class CiphertextDamaged(PacketRefused):
-    """The encrypted packet was altered or cut short: a verification problem (exit 1)."""
-
-    exit_code = 1
-
-
-class NoReviewerKey(EvidenceDeskError):
-    """The packet is encrypted and no reviewer key is unlocked to open it (exit 2)."""
-
-    exit_code = 2
 
 
 def encrypted_name(out: Path) -> Path:
@@ -153,132 +143,3 @@ def seal_folder(folder: Path, arc_root: str, out: Path, recipients: Sequence[str
     if failure:  # the tar stopped early: age saw a short stream and closed it cleanly
         raise failure[0]
     fsync_dir(out.parent)
-
-
-# --- opening ------------------------------------------------------------------------------------
-
-def _identities() -> list[Any]:
-    from .. import reviewer_keys
-
-    keys = reviewer_keys.unlocked()
-    if not keys:
-        stored = reviewer_keys.load_public()
-        raise NoReviewerKey("this packet is encrypted; unlock your reviewer key to open it"
-                            if stored is not None else
-                            "this packet is encrypted and you have no reviewer key; "
-                            "`evidence-desk reviewer-key create` makes one")
-    return keys
-
-
-def _decrypt_problem(exc: BaseException, path: Path, mine: list[str]) -> EvidenceDeskError:
-    text = str(exc)
-    if "no matching keys" in text.lower():
-        yours = ", ".join(mine)
-        return NotForYou(f"this packet is encrypted for another recipient (not for your key {yours}): {path.name}")
-    return CiphertextDamaged(f"{path.name}: the encrypted packet was altered or cut short ({text}); "
-                             "nothing in it can be trusted")
-
-
-def _broken_pipe(exc: BaseException) -> bool:
-    """Whether the decrypting thread stopped only because the reader had (the reader's error counts)."""
-    import errno
-
-    return isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE \
-        or "broken pipe" in str(exc).lower()
-
-
-def open_encrypted(path: Path, into: Path, limits: PacketLimits | None = None, progress: Progress | None = None,
-                   should_cancel: ShouldCancel | None = None) -> Path:
-    """Decrypt the packet ``path`` with the unlocked reviewer keys into the empty private folder ``into``;
-    return the bag's root. Raises :class:`NotForYou`, :class:`CiphertextDamaged` or :class:`PacketRefused`."""
-    import pyrage
-
-    limits = limits or PacketLimits()
-    keys = _identities()
-    identities = [k.age_identity() for k in keys]
-    read_fd, write_fd = os.pipe()
-    failure: list[BaseException] = []
-
-    def decrypt() -> None:
-        try:
-            with open(path, "rb") as source, os.fdopen(write_fd, "wb", buffering=CHUNK) as pipe:
-                pyrage.decrypt_io(source, pipe, identities)
-        except BrokenPipeError:
-            pass  # the reading side stopped: its error is the one reported
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=decrypt, name="packet-decrypt", daemon=True)
-    reader = os.fdopen(read_fd, "rb", buffering=CHUNK)
-    worker.start()
-    own: BaseException | None = None
-    try:
-        _untar(reader, into, limits, progress, should_cancel)
-        while reader.read(CHUNK):  # the end of the stream: age authenticates its last chunk there
-            pass
-    except BaseException as exc:  # noqa: BLE001 - decided below, once the decryption has ended
-        own = exc
-    finally:
-        reader.close()
-        worker.join()
-    if failure and not (own is not None and _broken_pipe(failure[0])):
-        # what age said comes first: a tar error after it is only its consequence
-        exc = failure[0]
-        if isinstance(exc, (pyrage.DecryptError, OSError)):
-            raise _decrypt_problem(exc, path, [k.public_key for k in keys]) from None
-        raise exc
-    if own is not None:
-        raise own
-    return bag_root(into)
-
-
-def _untar(stream: IO[bytes], into: Path, limits: PacketLimits, progress: Progress | None,
-           should_cancel: ShouldCancel | None) -> None:
-    root = into.resolve()
-    seen: dict[str, str] = {}
-    count = written = 0
-    try:
-        tar = tarfile.open(fileobj=stream, mode="r|", bufsize=CHUNK)
-    except tarfile.TarError as exc:
-        raise PacketRefused(f"the decrypted packet is not a tar archive ({exc})") from None
-    with tar:
-        try:
-            for member in tar:
-                name = member.name.rstrip("/")
-                problem = check_member_name(name, limits)
-                if problem:
-                    raise PacketRefused(f"entry {member.name!r} of the encrypted packet is refused: {problem}")
-                if not (member.isfile() or member.isdir()):
-                    raise PacketRefused(f"entry {member.name!r} of the encrypted packet is refused: it is a link "
-                                        "or a special file")
-                key = collision_key(name)
-                if key in seen:
-                    raise PacketRefused(f"entries {seen[key]!r} and {name!r} of the encrypted packet collide")
-                seen[key] = name
-                count += 1
-                if count > limits.max_files:
-                    raise PacketRefused(f"the encrypted packet holds more than {limits.max_files:,} entries")
-                target = (root / name).resolve()
-                if root != target and root not in target.parents:
-                    raise PacketRefused(f"entry {name!r} would land outside the destination")
-                if member.isdir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                source = tar.extractfile(member)
-                assert source is not None
-                with open(target, "xb") as out:
-                    while chunk := source.read(CHUNK):
-                        written += len(chunk)
-                        if written > limits.max_total_bytes:
-                            raise PacketRefused(f"the encrypted packet unpacks to more than "
-                                                f"{limits.max_total_bytes:,} bytes")
-                        out.write(chunk)
-                        if progress is not None:
-                            progress(len(chunk))
-                        if should_cancel is not None and should_cancel():
-                            raise Cancelled("opening the packet was cancelled")
-        except (tarfile.TarError, EOFError) as exc:
-            raise PacketRefused(f"the decrypted packet is not a complete tar archive ({exc})") from None
-        except FileExistsError:
-            raise PacketRefused("two entries of the encrypted packet land on the same file") from None
