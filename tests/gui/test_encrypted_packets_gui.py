@@ -87,3 +87,29 @@ def test_encrypted_packet_opens_in_review_after_the_passphrase(qtbot, window, ca
         "Dispatch order relayed", "Memo written"]
     assert sorted(p.name for p in tmp_path.iterdir() if "rita" in p.name) == ["for-rita.edpacket.age"]
     wait_idle(qtbot, window)
+
+
+def test_export_dialog_encrypts_for_a_reviewer(qtbot, window, tmp_path) -> None:
+    import pyrage
+
+    from evidence_desk.core.packet.verify import verify_packet
+
+    window.actions["export_packet"].trigger()
+    dialog = window.export_dialog
+    dialog.path.setText(str(tmp_path / "for-rita.zip"))
+    qtbot.keyClicks(dialog.encrypt_to, "age1notakey")
+    assert not dialog.ok_button.isEnabled() and "not a valid age X25519 public key" in dialog.problem.text()
+    identity = pyrage.x25519.Identity.generate()
+    dialog.encrypt_to.clear()
+    qtbot.keyClicks(dialog.encrypt_to, str(identity.to_public()))
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.last_export is not None, timeout=30_000)
+    wait_idle(qtbot, window)
+    packet = tmp_path / "for-rita.edpacket.age"
+    assert window.last_export == packet and sorted(p.name for p in tmp_path.iterdir()) == ["case", "for-rita.edpacket.age", "memo.txt"]
+    entry = window.case.history.entries()[-2]
+    assert entry.action == "sealed" and str(identity.to_public()) in str(entry.details)
+    # the reviewer holding that identity opens it
+    reviewer_keys._remember(reviewer_keys.ReviewerIdentity(str(identity.to_public()), None, str(identity)))
+    assert verify_packet(packet).ok
