@@ -873,27 +873,35 @@ class MainWindow(QMainWindow):
 
     def open_packet(self, packet: Path) -> None:
         """Verify ``packet`` off the GUI thread, then show it read-only in review mode."""
-        from ..core.packet.archive import is_encrypted
         from ..core.packet.review import open_for_review
         from .review import review_cache_dir
 
-        if packet.is_file() and is_encrypted(packet):  # sealed for a reviewer: unlock the reviewer key first
-            from . import reviewer_key
-
-            if reviewer_key.stored_key() is None:
-                QMessageBox.information(self, "Encrypted packet", f"{packet.name} is encrypted for a reviewer, "
-                                        "and you have no reviewer key yet (Help ▸ Create Reviewer Key Pair…).")
-                return
-            if not reviewer_key.is_unlocked() and not reviewer_key.unlock_from_environment():
-                self.reviewer_passphrase_dialog = reviewer_key.ReviewerPassphraseDialog(
-                    self, packet.name, lambda: self.open_packet(packet))
-                self.reviewer_passphrase_dialog.open()
-                return
+        if not self._reviewer_key_ready(packet, lambda: self.open_packet(packet)):
+            return
         reviewer = settings.examiner() or None
         self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
                          lambda task: open_for_review(packet, review_cache_dir(), task.progress, task.should_cancel,
                                                       reviewer=reviewer), self._review_opened,
                          on_error=lambda exc: self.errors(f"Opening the review packet {packet.name}", exc))
+
+    def _reviewer_key_ready(self, packet: Path, retry: Callable[[], None]) -> bool:
+        """True unless ``packet`` is encrypted and the reviewer key still has to be unlocked: then the
+        passphrase is asked (``retry`` runs once it opens the key) or the user told to make a key."""
+        from ..core.packet.archive import is_encrypted
+
+        if not (packet.is_file() and is_encrypted(packet)):
+            return True
+        from . import reviewer_key
+
+        if reviewer_key.stored_key() is None:
+            QMessageBox.information(self, "Encrypted packet", f"{packet.name} is encrypted for a reviewer, "
+                                    "and you have no reviewer key yet (Help ▸ Create Reviewer Key Pair…).")
+            return False
+        if reviewer_key.is_unlocked() or reviewer_key.unlock_from_environment():
+            return True
+        self.reviewer_passphrase_dialog = reviewer_key.ReviewerPassphraseDialog(self, packet.name, retry)
+        self.reviewer_passphrase_dialog.open()
+        return False
 
     def _review_opened(self, session: Any) -> None:
         from datetime import datetime
@@ -1406,6 +1414,9 @@ class MainWindow(QMainWindow):
                             expect_fingerprint: str = "") -> None:
         from .case_dialogs import ask_examiner
 
+        if not self._reviewer_key_ready(packet, lambda: self.start_packet_import(packet, case_dir, released_by,
+                                                                                  expect_fingerprint)):
+            return
         examiner = settings.examiner() or ask_examiner(self)
         if not examiner:
             return

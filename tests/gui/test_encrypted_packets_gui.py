@@ -113,3 +113,25 @@ def test_export_dialog_encrypts_for_a_reviewer(qtbot, window, tmp_path) -> None:
     # the reviewer holding that identity opens it
     reviewer_keys._remember(reviewer_keys.ReviewerIdentity(str(identity.to_public()), None, str(identity)))
     assert verify_packet(packet).ok
+
+
+def test_import_an_encrypted_packet_as_a_new_case(qtbot, window, tmp_path) -> None:
+    public = create_in_dialog(qtbot, window)
+    window.reviewer_key_dialog.close()
+    reviewer_keys.forget()
+    packet = export_packet(window.case, tmp_path / "for-rita", encrypt_to=[public])
+    sent = {(i.name, i.sha256) for i in window.case.items.list()}
+    window.actions["import_packet"].trigger()
+    dialog = window.import_packet_dialog
+    dialog.set_packet(packet)
+    assert dialog.case_dir.text() == str(tmp_path / "for-rita (received)")
+    dialog.released_by.setText("R. Courier")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    ask = window.reviewer_passphrase_dialog
+    qtbot.waitExposed(ask)
+    qtbot.keyClicks(ask.passphrase, PASSPHRASE)
+    qtbot.mouseClick(ask.buttons.button(QDialogButtonBox.StandardButton.Open), Qt.MouseButton.LeftButton)
+    received = tmp_path / "for-rita (received)"
+    qtbot.waitUntil(lambda: window.case is not None and window.case.path == received, timeout=30_000)
+    wait_idle(qtbot, window)
+    assert {(i.name, i.sha256) for i in window.case.items.list()} == sent
