@@ -137,7 +137,7 @@ class ExportDialog(CheckedDialog):
                 self._recipients()
             except EvidenceDeskError as exc:
                 return [str(exc)]
-            out = encrypted_name(out.with_suffix("") if out.suffix.lower() == ".zip" else out)
+            out = encrypted_name(out)
         if out.exists() and self.what == "packet":
             return [f"{out} already exists; a packet is always sealed under a new name."]
         if out.is_dir():

@@ -1357,9 +1357,7 @@ class MainWindow(QMainWindow):
         case = self.writer if not self.read_only else self.case
         assert case is not None
         out, zipped = request.out, request.out.suffix.lower() == ".zip"
-        encrypt_to = getattr(request, "encrypt_to", ())
-        if encrypt_to and zipped:  # the encrypted file is the one file: NAME.edpacket.age, not NAME.zip
-            out, zipped = out.with_suffix(""), False
+        encrypt_to = getattr(request, "encrypt_to", ())  # then one file, NAME.edpacket.age (not NAME.zip)
         self.ops.run(f"Sealing the review packet {out.name}: copying and hashing the evidence",
                      lambda work: ops.export_packet(case, out, zip=zipped, event_id=request.event_id, work=work,
                                                     examiner_key=self.keys.key, encrypt_to=encrypt_to),

@@ -264,4 +264,5 @@ def test_hostile_tar_inside_a_valid_age_file_is_refused(reviewer: str, tmp_path:
 def test_names() -> None:
     assert encrypted.encrypted_name(Path("/x/case-7")) == Path("/x/case-7.edpacket.age")
     assert encrypted.encrypted_name(Path("/x/case-7.age")) == Path("/x/case-7.age")
+    assert encrypted.encrypted_name(Path("/x/case-7.zip")) == Path("/x/case-7.edpacket.age")
     assert encrypted.bag_name(Path("/x/case-7.edpacket.age")) == "case-7"

@@ -54,8 +54,12 @@ SUFFIX = ".edpacket.age"
 
 
 def encrypted_name(out: Path) -> Path:
-    """The file an encrypted packet is written to: ``out`` if it ends in ``.age``, else ``out.edpacket.age``."""
-    return out if out.name.lower().endswith(".age") else out.with_name(out.name + SUFFIX)
+    """The file an encrypted packet is written to: ``out`` if it ends in ``.age``, else ``out.edpacket.age``
+    (a ``.zip`` ending is dropped: the encrypted file is the packet's one file)."""
+    if out.name.lower().endswith(".age"):
+        return out
+    name = out.name[:-4] if out.name.lower().endswith(".zip") and len(out.name) > 4 else out.name
+    return out.with_name(name + SUFFIX)
 
 
 def bag_name(encrypted: Path) -> str:
