@@ -327,8 +327,51 @@ def link_claim(case: Case, claim_id: int, stance: str, *, item_id: int | None = 
                                                note=note))
 
 
-def add_annotation(case: Case, item_id: int, kind: str, text: str = "", **anchor: Any) -> OpResult[Annotation]:
-    return _run(case, lambda: case.annotations.add(item_id, kind, text, **anchor))
+def add_annotation(case: Case, item_id: int, kind: str, text: str = "", *, reason: str = "",
+                   **anchor: Any) -> OpResult[Annotation]:
+    return _run(case, lambda: case.annotations.add(item_id, kind, text, reason=reason, **anchor))
+
+
+def edit_annotation(case: Case, annotation_id: int, reason: str, **fields: Any) -> OpResult[Annotation]:
+    """Change a segment's times, speaker or text, a region's box or note, a passage's span."""
+    return _run(case, lambda: case.annotations.edit(annotation_id, reason, **fields))
+
+
+def delete_annotation(case: Case, annotation_id: int, reason: str) -> OpResult[Annotation]:
+    """Remove an annotation: a logged change whose custody entry keeps what it held."""
+    return _run(case, lambda: case.annotations.delete(annotation_id, reason))
+
+
+def quote_passage(case: Case, item_id: int, text_start: int, text_end: int, quoted: str, *, into: str,
+                  speaker: str = "", medium: str = "other", reason: str = "") -> OpResult[tuple[Annotation, Any]]:
+    """Quote characters ``text_start``–``text_end`` of a text item into a new statement (``into="statement"``,
+    drawn from the item) or claim (``into="claim"``, which then mentions the item), and mark the passage."""
+    if into not in ("statement", "claim"):
+        raise BadInput(f"a passage is quoted into a statement or a claim, not {into!r}")
+
+    def body() -> tuple[Annotation, Any]:
+        with case.change():
+            if into == "statement":
+                record: Any = case.statements.add(speaker, medium, quoted, item_id=item_id)
+            else:
+                record = case.claims.add(quoted)
+                case.claims.link(record.id, "mentions", item_id=item_id,
+                                 note=f"quoted from characters {text_start:,}–{text_end:,}")
+            annotation = case.annotations.add(item_id, "passage", f"quoted into {into} {record.id}",
+                                              reason=reason or f"quoted into a {into}",
+                                              text_start=text_start, text_end=text_end)
+        return annotation, record
+    return _run(case, body)
+
+
+def import_segments(case: Case, item_id: int, segments: Sequence[Any], reason: str) -> OpResult[list[Annotation]]:
+    """Add transcript segments (read from WebVTT or SRT by :mod:`.subtitles`) in one transaction."""
+    def body() -> list[Annotation]:
+        with case.change():
+            return [case.annotations.add(item_id, "audio_segment", s.text, reason=reason,
+                                         start_s=s.start_ms / 1000, end_s=s.end_ms / 1000, speaker=s.speaker)
+                    for s in segments]
+    return _run(case, body)
 
 
 @dataclass(frozen=True)
@@ -481,6 +524,51 @@ def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: in
     if examiner_key is not None:
         signed |= checkpoint(case, examiner_key, "examiner checkpoint after a report export").changes
     return OpResult(logged.value, logged.changes | signed)
+
+
+@dataclass(frozen=True)
+class TimelineWritten:
+    path: Path
+    sha256: str
+    marks: int
+    lanes: int
+    undated: int
+    logged: bool
+
+
+TIMELINE_FORMATS = ("svg", "png")
+
+
+def export_timeline(case: Case, out: Path, *, width: float = 1200.0,
+                    write_png: Callable[[Any, Path], None] | None = None) -> OpResult[TimelineWritten]:
+    """Draw the case's visual timeline to ``out`` (.svg, or .png with ``write_png``), atomically,
+    and log the export with the file's hash, as a report's export is logged.
+
+    ``write_png(layout, path)`` paints the PNG; core has no Qt, so the caller (the CLI, the GUI)
+    passes the painter's function."""
+    from . import timeline_layout
+    from .report import write_atomically
+    from .timeline_svg import render_svg
+    from .vault import hash_file
+
+    fmt = Path(out).suffix.lstrip(".").lower()
+    if fmt not in TIMELINE_FORMATS or (fmt == "png" and write_png is None):
+        raise BadInput(f"cannot write a timeline as {Path(out).name!r}: use a .svg or .png file name")
+    lay = timeline_layout.layout(timeline_layout.from_case(case), width)
+    if fmt == "svg":
+        svg = render_svg(lay, f"Timeline \u2014 {case.info().title}")
+        write_atomically(Path(out), lambda tmp: tmp.write_text(svg, "utf-8"))
+    else:
+        write_atomically(Path(out), lambda tmp: write_png(lay, tmp))  # type: ignore[misc]
+    out = Path(out).resolve()
+    sha = hash_file(out).sha256
+    undated = sum(1 for m in lay.marks if m.shape == "unknown")
+    written = TimelineWritten(out, sha, len(lay.marks), len(lay.lanes), undated, not case.read_only)
+    if case.read_only:
+        return OpResult(written, Changes())
+    return _run(case, lambda: (case.history.record_case_action(
+        "exported", f"visual timeline ({fmt.upper()}) written to {out.name}",
+        {"timeline": str(out), "timeline_sha256": sha, "marks": len(lay.marks)}), written)[1])
 
 
 def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | None = None,

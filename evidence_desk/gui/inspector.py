@@ -228,6 +228,9 @@ class Preview(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.placeholder)
         self.viewer: QWidget | None = None
+        #: ``annotate(label, op, on_done)``: how viewers write segments, regions and passages (set by
+        #: the window to its operation runner; None while the case is read-only)
+        self.annotate: Any = None
 
     def clear(self) -> None:
         self.release()
@@ -248,7 +251,8 @@ class Preview(QWidget):
         self.release()
         self.placeholder.hide()
         self.viewer = create_viewer(case, item.id, self, on_opened_externally=lambda item_id, path:
-                                    self.opened_externally.emit(item_id, str(path)))
+                                    self.opened_externally.emit(item_id, str(path)),
+                                    annotate=self.annotate)
         self._layout.addWidget(self.viewer)
 
 
@@ -626,4 +630,6 @@ class Inspector(QWidget):
             return
         self.preview.show_content(self.case, self.item)
         self.tabs.setCurrentWidget(self.preview)
+        if self.preview.viewer is not None:
+            self.preview.viewer.setFocus()  # the viewer's keys (play, mark in and out) work at once
         self.preview_opened.emit(self.item.id)

@@ -55,6 +55,7 @@ from .operations import CaseOps
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
+from .timeline_view import TimelineChart
 from .undo import EditEventCommand, EditItemCommand, TextUndoKeys
 from .verify_dialog import VerifyResultDialog
 
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         for view in (self._case_changed, self.inspector.case_changed, self.claims_panel.case_changed,
                      self.statements_panel.case_changed, self.requests_panel.case_changed):
             self.ops.case_changed.connect(view)
+        self.ops.case_changed.connect(self.timeline_chart.case_changed)
         self.undo_stack.canUndoChanged.connect(lambda _=None: self._update_actions())
         self.undo_stack.canRedoChanged.connect(lambda _=None: self._update_actions())
         self.undo_stack.undoTextChanged.connect(
@@ -240,6 +242,10 @@ class MainWindow(QMainWindow):
         self.middle_tabs.addTab(self.claims_panel, "Claims && contradictions")
         self.middle_tabs.addTab(self.statements_panel, "Statements")
         self.middle_tabs.addTab(self.requests_panel, "Requests")
+        self.timeline_chart = TimelineChart()  # beside the event list: the same events on a time axis
+        self.timeline_chart.entry_selected.connect(self.select_timeline_entry)
+        self.timeline_chart.export_requested.connect(self.export_timeline)
+        self.middle_tabs.addTab(self.timeline_chart, "Visual timeline")
         self.middle_tabs.currentChanged.connect(self._tab_changed)
         for widget in (self.claims_panel.claim_list, self.statements_panel.table, self.requests_panel.table,
                        *self.claims_panel.stance_lists.values()):
@@ -472,9 +478,11 @@ class MainWindow(QMainWindow):
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case, read_only=self.read_only)
+        self.inspector.preview.annotate = None if self.read_only else self._run_op  # viewers' annotations
         self.claims_panel.set_case(case)
         self.statements_panel.set_case(case)
         self.requests_panel.set_case(case)
+        self.timeline_chart.set_case(case)
         self.journal.set_read_only(self.read_only and self.review is None)
         self.journal.set_review_mode(self.review is not None)
         self.selected_event: Event | None = None
@@ -531,9 +539,25 @@ class MainWindow(QMainWindow):
         indexes = self.timeline.selectionModel().selectedIndexes()
         event: Event | None = indexes[0].data(EventRole) if indexes else None
         self.selected_event = event
+        self.timeline_chart.select("event", event.id if event else None)
         self._apply_filter()
         if event is not None:
             self.inspector.show_event(event)
+
+    @Slot(str, int)
+    def select_timeline_entry(self, kind: str, record_id: int) -> None:
+        """A click on the visual timeline: select that event in the event list, or that statement."""
+        if kind == "event":
+            while self.events_model.row_of(record_id) < 0 and self.events_model.canFetchMore():
+                self.events_model.fetchMore()
+            row = self.events_model.row_of(record_id)
+            if row >= 0:
+                self.select_event_row(row)
+                self.timeline.scrollTo(self.events_model.index(row))
+        elif kind == "statement":
+            self.statements_panel.select_statement(record_id, emit=False)
+            self.timeline_chart.select("statement", record_id)
+            self.show_statement(record_id)
 
     @Slot(QItemSelection, QItemSelection)
     def _item_selected(self, *_: Any) -> None:
@@ -1324,6 +1348,19 @@ class MainWindow(QMainWindow):
                      self._report_exported, progress=True,
                      on_cancelled=lambda: self.statusBar().showMessage(
                               "Report export cancelled: nothing was written", 6000))
+
+    def export_timeline(self, out: Path) -> None:
+        """The visual timeline to an SVG or PNG, custody-logged as a report's export is (not when read-only)."""
+        case = self.writer if not self.read_only else self.case
+        if case is None:
+            return
+        from .timeline_view import write_png
+
+        self.ops.run(f"Exporting the timeline {out.name}",
+                     lambda _work: ops.export_timeline(case, out, write_png=write_png),
+                     lambda result: self.statusBar().showMessage(
+                         f"Timeline written to {result.path} (SHA-256 {result.sha256[:16]}…)"
+                         + ("" if result.logged else "; the case is read-only: the export is not logged"), 10000))
 
     def _report_exported(self, result: Any) -> None:
         self.last_export = result

@@ -21,7 +21,6 @@ the newest per record counts) and go into the signed notes file (format 2,
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import uuid
@@ -198,7 +197,7 @@ def review_notes(session: ReviewSession) -> list[ReviewNote]:
     notes = []
     for line in lines:
         try:
-            notes.append(ReviewNote(**json.loads(line)))
+            notes.append(ReviewNote(**format.loads_bounded(line)))
         except (ValueError, TypeError):
             continue  # a line cut short by a crash mid-append
     return notes
@@ -268,7 +267,7 @@ def review_judgements(session: ReviewSession) -> list[ReviewJudgement]:
     found = []
     for line in lines:
         try:
-            found.append(ReviewJudgement(**json.loads(line)))
+            found.append(ReviewJudgement(**format.loads_bounded(line)))
         except (ValueError, TypeError):
             continue  # a line cut short by a crash mid-append
     return found
@@ -358,7 +357,7 @@ def read_review_notes(path: Path | str, expect_fingerprint: str | None = None) -
 
     try:
         raw = Path(path).read_bytes()
-        document = json.loads(raw.decode("utf-8"))
+        document = format.loads_bounded(raw.decode("utf-8"))
         body: dict[str, Any] = document["signed"]
         public = bytes.fromhex(body["reviewer"]["public_key_hex"])
         signature = bytes.fromhex(document["signature_ed25519"])
