@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         #: the examiner key of this session (signs checkpoints and packets), once unlocked
         self.keys = KeySession()
         self.examiner_key_dialog: Any = None
+        self.reviewer_key_dialog: Any = None
+        self.reviewer_passphrase_dialog: Any = None
         self._session_head: tuple[int, str] | None = None  # the custody head when the case was opened
         #: the reviewer's judgements shown beside records (own ones in review mode, received ones otherwise)
         self.marks = JudgementMarks()
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
             "detach_event": self.detach_from_event, "examiner_key": self.show_examiner_key,
             "judge": self.judge_selected, "import_notes": self.choose_notes_to_import,
             "user_guide": self.show_user_guide,
+            "create_reviewer_key": self.show_reviewer_key, "reviewer_key": self.show_reviewer_key,
         })
         self._build_menus()
         # every view subscribes to what operations change; none is refreshed by hand
@@ -330,6 +333,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["user_guide"])
         help_menu.addSeparator()
         help_menu.addAction(a["examiner_key"])
+        help_menu.addAction(a["create_reviewer_key"])
+        help_menu.addAction(a["reviewer_key"])
         help_menu.addAction(a["about"])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
@@ -417,6 +422,12 @@ class MainWindow(QMainWindow):
             ops.checkpoint(self.writer, key, "examiner checkpoint at the end of a session in the app")
         except Exception as exc:  # the case stays as it is; the entries are reported as unsigned
             self.errors("Signing the session's custody entries", exc)
+
+    def show_reviewer_key(self) -> None:
+        from .reviewer_key import ReviewerKeyDialog
+
+        self.reviewer_key_dialog = ReviewerKeyDialog(self)
+        self.reviewer_key_dialog.open()
 
     def show_examiner_key(self) -> None:
         from .examiner_key import ExaminerKeyDialog
@@ -878,7 +889,7 @@ class MainWindow(QMainWindow):
     def choose_packet(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Open a review packet (a .zip, or the bagit.txt of an unpacked packet)", "",
-            "Review packets (*.zip bagit.txt);;All files (*)")
+            "Review packets (*.zip *.age bagit.txt);;All files (*)")
         if chosen:
             from .review import packet_path_from_choice
 
@@ -889,11 +900,32 @@ class MainWindow(QMainWindow):
         from ..core.packet.review import open_for_review
         from .review import review_cache_dir
 
+        if not self._reviewer_key_ready(packet, lambda: self.open_packet(packet)):
+            return
         reviewer = settings.examiner() or None
         self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
                          lambda task: open_for_review(packet, review_cache_dir(), task.progress, task.should_cancel,
                                                       reviewer=reviewer), self._review_opened,
                          on_error=lambda exc: self.errors(f"Opening the review packet {packet.name}", exc))
+
+    def _reviewer_key_ready(self, packet: Path, retry: Callable[[], None]) -> bool:
+        """True unless ``packet`` is encrypted and the reviewer key still has to be unlocked: then the
+        passphrase is asked (``retry`` runs once it opens the key) or the user told to make a key."""
+        from ..core.packet.archive import is_encrypted
+
+        if not (packet.is_file() and is_encrypted(packet)):
+            return True
+        from . import reviewer_key
+
+        if reviewer_key.stored_key() is None:
+            QMessageBox.information(self, "Encrypted packet", f"{packet.name} is encrypted for a reviewer, "
+                                    "and you have no reviewer key yet (Help ▸ Create Reviewer Key Pair…).")
+            return False
+        if reviewer_key.is_unlocked() or reviewer_key.unlock_from_environment():
+            return True
+        self.reviewer_passphrase_dialog = reviewer_key.ReviewerPassphraseDialog(self, packet.name, retry)
+        self.reviewer_passphrase_dialog.open()
+        return False
 
     def _review_opened(self, session: Any) -> None:
         from datetime import datetime
@@ -1362,9 +1394,10 @@ class MainWindow(QMainWindow):
         case = self.writer if not self.read_only else self.case
         assert case is not None
         out, zipped = request.out, request.out.suffix.lower() == ".zip"
+        encrypt_to = getattr(request, "encrypt_to", ())  # then one file, NAME.edpacket.age (not NAME.zip)
         self.ops.run(f"Sealing the review packet {out.name}: copying and hashing the evidence",
                      lambda work: ops.export_packet(case, out, zip=zipped, event_id=request.event_id, work=work,
-                                                    examiner_key=self.keys.key),
+                                                    examiner_key=self.keys.key, encrypt_to=encrypt_to),
                      self._packet_exported, progress=True,
                      on_cancelled=lambda: self.statusBar().showMessage(
                               "Packet export cancelled: nothing was written", 6000))
@@ -1416,6 +1449,9 @@ class MainWindow(QMainWindow):
                             expect_fingerprint: str = "") -> None:
         from .case_dialogs import ask_examiner
 
+        if not self._reviewer_key_ready(packet, lambda: self.start_packet_import(packet, case_dir, released_by,
+                                                                                  expect_fingerprint)):
+            return
         examiner = settings.examiner() or ask_examiner(self)
         if not examiner:
             return

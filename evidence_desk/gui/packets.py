@@ -133,13 +133,15 @@ class ImportPacketDialog(CheckedDialog):
                                    + " (checked when imported)")
         if not self.case_dir.text().strip():
             stem = packet.name[:-4] if packet.name.lower().endswith(".zip") else packet.name
+            if stem.lower().endswith(".edpacket.age"):  # an encrypted packet (docs/encrypted-packets.md)
+                stem = stem[:-len(".edpacket.age")]
             self.case_dir.setText(str(packet.parent / f"{stem} (received)"))
 
     def problems(self) -> list[str]:
         packet = Path(self.packet.text().strip()).expanduser()
         case_dir = Path(self.case_dir.text().strip()).expanduser()
         if not self.packet.text().strip() or not packet.exists():
-            return ["Choose the packet: a .zip file or an unpacked packet folder."]
+            return ["Choose the packet: a .zip file, an encrypted .age packet or an unpacked packet folder."]
         if not self.case_dir.text().strip():
             return ["Name a new folder for the received case."]
         if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
