@@ -30,6 +30,7 @@ import json
 import os
 import resource
 import selectors
+import signal
 import subprocess
 import sys
 import tempfile
@@ -184,6 +185,19 @@ class Worker:
             pass
         return 0.0
 
+    def stacks(self) -> str:
+        """Where the worker's threads are (it prints them on SIGUSR1), the GUI thread last."""
+        before = Path(self.stderr.name).stat().st_size
+        try:
+            self.proc.send_signal(signal.SIGUSR1)
+        except OSError:
+            return ""
+        time.sleep(0.5)
+        try:
+            return Path(self.stderr.name).read_bytes()[before:before + 6000].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
     def stderr_tail(self) -> str:
         self.stderr.flush()
         try:
@@ -268,8 +282,9 @@ def fuzz(cases: list[generate.Case], workers: int = 2, scratch: Path | None = No
                 continue
             silent = now - worker.last_heard
             if worker.current is not None and (silent > HANG_SECONDS + 1.0 if worker.ready else silent > 120):
+                where = worker.stacks()
                 summary.problems.append(Problem("hang", worker.current, worker.step,
-                                                f"no word from the worker for {silent:.1f} s"))
+                                                f"{where}\nno word from the worker for {silent:.1f} s"))
                 if progress:
                     print("  " + summary.problems[-1].line(), file=sys.stderr, flush=True)
                 done += 1
@@ -314,11 +329,14 @@ def _count(summary: Summary, path: str, result: dict, progress: bool = False) ->
 
 def worker_main(home: Path) -> int:
     """Read file paths (JSON lines) on stdin; for each, say each step and then the result on stdout."""
+    import faulthandler
+
     from PySide6.QtWidgets import QApplication
 
     from evidence_desk.core.case import Case
     from evidence_desk.gui.crash import CrashHandler
 
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # the parent asks where a hang is
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="ascii")
     sys.stdout = sys.stderr  # nothing printed by the app can corrupt the protocol
     app = QApplication.instance() or QApplication(["evidence-desk-fuzz"])
@@ -326,6 +344,7 @@ def worker_main(home: Path) -> int:
     crash.install()
     case = Case.create(home / "case", "Fuzz case", "Fuzz Examiner")
     runner = _Runner(app, crash, case, out)
+    runner.log = home / "files.log"
     runner.say({"ready": True})
     for line in sys.stdin:
         runner.one(json.loads(line)["path"])
@@ -409,6 +428,8 @@ class _Runner:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.say({"result": {"imported": len(found["items"]), "refused": found["refused"], "steps": steps,
                              "rss_mb": rss}})
+        with open(self.log, "a", encoding="utf-8", errors="backslashreplace") as log:  # what each file cost
+            log.write(f"{_current_rss_mb():7.0f} MB  {max(s['seconds'] for s in steps):5.1f} s  {_shown(path)}\n")
 
     @staticmethod
     def viewer_classes(item) -> list:
@@ -451,6 +472,10 @@ class _Runner:
             self.timed(viewer.close)
             viewer.deleteLater()
             self.events(0.05)
+            from PySide6.QtCore import QCoreApplication, QEvent
+
+            # processEvents() leaves deferred deletes to the main loop, which a worker never enters
+            self.timed(lambda: QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete))
 
 
 #: Set in the environment, files named for a fault make the worker commit it (the runner's own test).
@@ -476,6 +501,14 @@ def _self_test_fault(path: str, runner: _Runner) -> None:
         ctypes.string_at(0)
     elif "selftest-hang" in name:
         runner.timed(lambda: time.sleep(HANG_SECONDS + 3))
+
+
+def _current_rss_mb() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS:"))
+    except (OSError, StopIteration, ValueError):
+        return 0.0
 
 
 def _settled(viewer) -> bool:
@@ -529,6 +562,9 @@ def main(argv: list[str] | None = None) -> int:
             import shutil
 
             shutil.rmtree(folder, ignore_errors=True)
+    if args.keep is not None:
+        (args.keep / "problems.txt").write_text(
+            "\n\n".join(f"{p.line()}\n{p.detail}" for p in summary.problems), "utf-8", errors="replace")
     print(summary.report())
     print("slowest steps:\n" + summary.slowest_steps(), file=sys.stderr)
     return 0 if summary.ok else 1
