@@ -60,7 +60,8 @@ class PeakReader(QObject):
 
     def stop(self) -> None:
         self._done = True
-        self._decoder.stop()
+        if self._decoder.isDecoding():
+            self._decoder.stop()
 
     @property
     def peaks(self) -> list[float]:
