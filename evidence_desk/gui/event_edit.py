@@ -26,6 +26,7 @@ from ..core import uncertain_time as utime
 from ..core.errors import BadTime
 from ..core.records import Event
 from .checked_dialog import CheckedDialog
+from .plain import line
 
 
 @cache
@@ -81,6 +82,7 @@ class EditEventDialog(CheckedDialog):
         self.tz.setCurrentText(event.time.tz or "UTC")
         self.tz.setToolTip("The zone the source's clock was in (IANA name, e.g. America/Chicago)")
         self.reading = QLabel()
+        self.reading.setTextFormat(Qt.TextFormat.PlainText)  # quotes the time as typed
         self.reading.setWordWrap(True)
         self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.place = QLineEdit(event.place)
@@ -97,8 +99,8 @@ class EditEventDialog(CheckedDialog):
         self.form.addRow("&Place", self.place)
         self.form.addRow("&Notes", self.notes)
         self.form.addRow("&Reason", self.reason)
-        was = QLabel(f"Now: {event.time.display()}" + (f" — source said “{event.time.raw}”" if event.time.raw
-                                                       else ""))
+        was = QLabel(f"Now: {line(event.time.display())}"
+                     + (f" — source said “{line(event.time.raw)}”" if event.time.raw else ""))
         was.setTextFormat(Qt.TextFormat.PlainText)  # the source's text, as it gave it
         was.setWordWrap(True)
         self.add_above(was)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..core.errors import Cancelled, EvidenceDeskError
 from ..core.sizes import format_bytes
+from .plain import plain_message
 
 log = logging.getLogger("evidence_desk.gui.tasks")
 
@@ -232,6 +233,7 @@ class ErrorPresenter(QObject):
             box = QMessageBox(QMessageBox.Icon.Warning, "Evidence Desk", f"{what} did not complete.",
                               QMessageBox.StandardButton.Ok, self.parent_widget)
             box.setInformativeText(text)
+            plain_message(box)  # the message quotes paths and names: plain text, controls marked
             box.open()
         else:
             self.crash_report(exc)
