@@ -154,7 +154,7 @@ class ItemDetails(QWidget):
         self.item = item
         self._sources = sources
         self.source.clear()
-        self.source.addItems([""] + sources)
+        self.source.addItems([""] + [_shown(name) for name in sources])  # chosen: mapped back in fields()
         if item is not None:
             # hidden characters are shown marked even where the value is edited; an unchanged
             # field saves the stored value (see fields()), so marking never rewrites a record
@@ -187,8 +187,11 @@ class ItemDetails(QWidget):
         if self.item is None:
             return fields
         old = self.original_fields()
-        return {key: value if key == "kind" else _kept(value, old[key], multiline=key == "description")
+        kept = {key: value if key == "kind" else _kept(value, old[key], multiline=key == "description")
                 for key, value in fields.items()}
+        listed = {_shown(name): name for name in self._sources}  # a source picked from the list, as stored
+        kept["source"] = listed.get(kept["source"], kept["source"])
+        return kept
 
     def original_fields(self) -> dict[str, Any]:
         item = self.item
