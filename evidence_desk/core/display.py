@@ -118,3 +118,31 @@ def clipped(text: str, limit: int) -> str:
 def has_hidden(text: str | None) -> bool:
     """True if :func:`visible` would change *text* (or a joiner it keeps is in it)."""
     return bool(text) and visible(text) != text
+
+
+_SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def escaped(text: object) -> str:
+    """*text* for one field of a terminal line: every hidden character as a backslash escape.
+
+    ``\\n``, ``\\t``, ``\\r``, ``\\xNN`` for other C0/C1 controls and ``\\uXXXX`` /
+    ``\\UXXXXXXXX`` for the rest of what :func:`visible` would mark; a backslash
+    itself is doubled, so the escaped form is unambiguous (as ``ls -b`` does).
+    A record printed with tab-separated escaped fields is always one line."""
+    text = "" if text is None else str(text)
+    if "\\" not in text and not _SUSPECT.search(text):
+        return text
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if char in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[char])
+        elif not is_hidden(char) or (char in _JOINERS and _joins(text, i)):
+            out.append(char)
+        elif ord(char) <= 0xFF:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return "".join(out)
