@@ -26,7 +26,7 @@ from ..core import uncertain_time as utime
 from ..core.errors import BadTime
 from ..core.records import Event
 from .checked_dialog import CheckedDialog
-from .plain import line
+from .plain import editable, edited, line
 
 
 @cache
@@ -66,8 +66,8 @@ class EditEventDialog(CheckedDialog):
         super().__init__(parent, f"Edit event — {event.title}", ok=QDialogButtonBox.StandardButton.Save,
                          min_width=560)
         self.original = event
-        self.title = QLineEdit(event.title)
-        self.when = QLineEdit(event.time.raw)
+        self.title = QLineEdit(editable(event.title))  # hidden characters marked; changes() maps back
+        self.when = QLineEdit(editable(event.time.raw))
         self.when.setPlaceholderText("as the source gives it: 2025-10-04 12:34, 04-Oc5-2025/12:34:44")
         self.when.setToolTip("Type the time exactly as the source wrote or said it; the reading below "
                              "shows how Evidence Desk normalises it.")
@@ -85,8 +85,8 @@ class EditEventDialog(CheckedDialog):
         self.reading.setTextFormat(Qt.TextFormat.PlainText)  # quotes the time as typed
         self.reading.setWordWrap(True)
         self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.place = QLineEdit(event.place)
-        self.notes = QPlainTextEdit(event.notes)
+        self.place = QLineEdit(editable(event.place))
+        self.notes = QPlainTextEdit(editable(event.notes, multiline=True))
         self.notes.setFixedHeight(70)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("why you change it (required; recorded in the chain of custody)")
@@ -116,6 +116,7 @@ class EditEventDialog(CheckedDialog):
         new = {"title": self.title.text().strip(), "place": self.place.text().strip(),
                "notes": self.notes.toPlainText(), "when": self.when.text().strip(),
                "tz": self.tz.currentText().strip() or "UTC"}
+        new = {k: v if k == "tz" else edited(v, old[k], multiline=k == "notes") for k, v in new.items()}
         changed = {k: v for k, v in new.items() if v != old[k]}
         if "when" in changed or "tz" in changed:  # the time is read from both together
             changed["when"], changed["tz"] = new["when"], new["tz"]

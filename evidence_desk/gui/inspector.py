@@ -32,14 +32,13 @@ from PySide6.QtWidgets import (
 from ..core import store
 from ..core.admiralty import notation
 from ..core.case import Case
-from ..core.display import visible
 from ..core.errors import UnknownRecord
 from ..core.operations import Changes
 from ..core.records import Claim, Event, Item, Statement
 from ..core.sizes import format_bytes_exact
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, event_time_tooltip, utc_short
-from .plain import block, line, tip
+from .plain import block, editable, edited, line, tip
 from .record_details import ClaimDetails, StatementDetails
 
 
@@ -55,14 +54,7 @@ def _value_label(text: str = "") -> QLabel:
     return label
 
 
-def _shown(value: str, *, multiline: bool = False) -> str:
-    """What an edit field shows of a stored value: hidden characters marked (see :func:`_kept`)."""
-    return visible(value, multiline=multiline)
-
-
-def _kept(shown: str, stored: str, *, multiline: bool = False) -> str:
-    """The value an edit field stands for: the stored one if the user left its marked form as shown."""
-    return stored if shown == _shown(stored, multiline=multiline) else shown
+_shown, _kept = editable, edited  # marks shown in edit fields; an unchanged field saves the stored value
 
 
 def _fixed_field() -> QLineEdit:

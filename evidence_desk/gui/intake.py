@@ -29,7 +29,7 @@ from ..core.records import Event, ImportFailure, Item
 from ..core.sizes import format_bytes
 from .checked_dialog import CheckedDialog
 from .icons import kind_icon
-from .plain import line, plain_message, tip
+from .plain import editable, line, plain_message, tip
 
 MAX_LISTED = 200
 
@@ -89,7 +89,8 @@ class IntakeDialog(CheckedDialog):
             self.kind.addItem(kind_icon(kind), kind, kind)
         self.source = QComboBox()
         self.source.setEditable(True)
-        self.source.addItems([""] + sources)
+        self.source.addItems([""] + [editable(name) for name in sources])  # marked; mapped back on reading
+        self._sources = {editable(name): name for name in sources}
         self.source.lineEdit().setPlaceholderText("person, organisation or outlet it came from")
         self.acquired_from = QLineEdit()
         self.acquired_from.setPlaceholderText("who handed it over (name, role)")
@@ -128,7 +129,8 @@ class IntakeDialog(CheckedDialog):
 
     def request(self) -> IntakeRequest:
         return IntakeRequest(paths=tuple(self.files), kind=self.kind.currentData(),
-                             source=self.source.currentText().strip(),
+                             source=self._sources.get(self.source.currentText().strip(),
+                                                      self.source.currentText().strip()),
                              acquired_from=self.acquired_from.text().strip(), method=self.method.text().strip(),
                              description=self.description.toPlainText().strip(),
                              purpose=self.purpose.text().strip() or "intake", event_id=self.event.currentData())

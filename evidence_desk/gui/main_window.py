@@ -858,7 +858,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self.errors("Exporting the review notes", exc)
             return None
-        self.statusBar().showMessage(f"Signed review notes written to {out}", 8000)
+        self.statusBar().showMessage(f"Signed review notes written to {line(str(out))}", 8000)
         return out
 
     def choose_case(self) -> None:
@@ -1277,7 +1277,7 @@ class MainWindow(QMainWindow):
         self._session_head = None  # receiving the packet is this session's work: signed when the case closes
         self.statusBar().showMessage(
             f"Received {result.items} item(s) from case key {result.source_fingerprint}: released by "
-            f"{result.released_by}, received by {result.received_by}", 10000)
+            f"{line(result.released_by, 200)}, received by {line(result.received_by, 200)}", 10000)
 
     # --- misc ----------------------------------------------------------------------
 

@@ -104,3 +104,15 @@ def plain_message(box: QMessageBox) -> QMessageBox:
         if label.pixmap().isNull():
             label.setTextFormat(Qt.TextFormat.PlainText)
     return box
+
+
+def editable(value: str | None, *, multiline: bool = False) -> str:
+    """What an edit field shows of a stored value: hidden characters marked, nothing clipped.
+
+    Read the field back through :func:`edited`, so leaving the marks as shown keeps the stored value."""
+    return visible(value, multiline=multiline)
+
+
+def edited(shown: str, stored: str, *, multiline: bool = False) -> str:
+    """The value an edit field stands for: the stored one if the user left its marked form as it was shown."""
+    return stored if shown == editable(stored, multiline=multiline) else shown

@@ -48,7 +48,7 @@ class VerificationDialog(QDialog):
     def __init__(self, parent: QWidget | None, report: Verification, title: str, headline: str) -> None:
         super().__init__(parent)
         self.report = report
-        self.setWindowTitle(title)
+        self.setWindowTitle(line(title, 200))
         self.resize(900, 420 if report.failures else 220)
         layout = QVBoxLayout(self)
         label = QLabel(headline)

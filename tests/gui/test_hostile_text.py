@@ -284,3 +284,25 @@ def test_message_boxes_show_names_as_text(qtbot) -> None:
     plain_message(box)
     assert widget_problems(box) == []
     assert box.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_dialogs_show_case_text_as_text(qtbot, hostile_case: Path) -> None:
+    from evidence_desk.gui.event_edit import EditEventDialog
+    from evidence_desk.gui.grading import GradeDialog, GradeTarget
+    from evidence_desk.gui.intake import IntakeDialog
+
+    with Case.open(hostile_case) as case:
+        event = case.events.list()[0]
+        dialogs = [EditEventDialog(None, event)]
+        dialogs += [GradeDialog(None, case, GradeTarget.of(item)) for item in case.items.list()]
+        dialogs.append(IntakeDialog(None, [hostile_case.parent / "in" / SPOOFED], case.events.list(), None,
+                                    [s.name for s in case.sources.list()]))
+        for dialog in dialogs:
+            qtbot.addWidget(dialog)
+            found = widget_problems(dialog)
+            assert not found, "\n".join(found)
+        edit = dialogs[0]
+        assert edit.title.text().startswith("HOSTILE rtl⟨RLO⟩gnp.exe <b>bold</b>")
+        assert edit.changes() == {}  # the marks shown are not a change
+        edit.place.setText("Chicago")
+        assert edit.changes() == {"place": "Chicago"}
