@@ -90,6 +90,7 @@ class ProgressDialog(QProgressDialog):
         shown = QLabel()  # the task's label names files and packets: plain text, controls marked
         shown.setTextFormat(Qt.TextFormat.PlainText)
         self.setLabel(shown)
+        self.setLabelText(line(task.label))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumDuration(0)
         self.setAutoClose(False)
