@@ -24,7 +24,6 @@ Qt-free: the CLI and the reports use it as well as the GUI.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 #: names of the controls a reader knows (or can look up); the rest are shown as ⟨U+XXXX⟩
 NAMES: dict[str, str] = {
@@ -42,18 +41,17 @@ NAMES: dict[str, str] = {
 OPEN, CLOSE = "\u27e8", "\u27e9"  # ⟨ ⟩
 FSI, PDI = "\u2068", "\u2069"
 
-#: invisible letters (Hangul fillers, braille blank) that can pad a name to look like another
-_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-#: categories that are never shown as a glyph: controls, format, surrogates, line/paragraph separators
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+#: every character shown as nothing or that moves other text: controls (Cc), format characters (Cf),
+#: surrogates (Cs), line/paragraph separators, soft hyphen, invisible fillers (Hangul, braille blank).
+#: Fixed here (from Unicode 14 plus the Egyptian format controls of 15) so every Python marks the same.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2"
+                     "\u115f-\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u2800"
+                     "\u3164\ud800-\udfff\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+#: hidden characters that str.isprintable() lets through (letters and a symbol drawn as blank)
+_PRINTABLE_BLANKS = ("\u115f", "\u1160", "\u3164", "\uffa0", "\u2800")
 #: joiners are legitimate between two letters of a joining script (Persian ZWNJ, emoji ZWJ sequences)
 _JOINERS = frozenset("\u200c\u200d")
-
-# a quick test that lets plain text through without a per-character walk
-_SUSPECT = re.compile(r"[\x00-\x1f\x7f-\xa0\xad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e"
-                      r"\u2060-\u206f\u2800\u3164\ufeff\uffa0\ufff9-\ufffb\ud800-\udfff"
-                      r"\U000110bd\U000110cd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-                      r"\U000e0000-\U000e0fff]")
 
 
 def mark(char: str) -> str:
@@ -63,9 +61,12 @@ def mark(char: str) -> str:
 
 def is_hidden(char: str) -> bool:
     """True for a character that is shown as nothing (or moves other text) rather than as a glyph."""
-    if char in NAMES or char in _INVISIBLE_LETTERS:
-        return True
-    return unicodedata.category(char) in _HIDDEN_CATEGORIES
+    return _HIDDEN.match(char) is not None
+
+
+def _plain(text: str) -> bool:
+    """A quick, C-speed test that *text* holds nothing hidden (most case text): no walk needed."""
+    return text.isprintable() and not any(blank in text for blank in _PRINTABLE_BLANKS)
 
 
 def _joins(text: str, i: int) -> bool:
@@ -86,21 +87,20 @@ def visible(text: str | None, *, multiline: bool = False) -> str:
     """
     if not text:
         return ""
-    if not _SUSPECT.search(text):
+    if _plain(text):
         return text
-    out: list[str] = []
-    for i, char in enumerate(text):
+
+    def shown(found: re.Match[str]) -> str:
+        char, at = found.group(), found.start()
         if multiline and char in "\n\t":
-            out.append(char)
-        elif multiline and char == "\r" and text[i + 1:i + 2] == "\n":
-            continue
-        elif not is_hidden(char):
-            out.append(char)
-        elif char in _JOINERS and _joins(text, i):
-            out.append(char)
-        else:
-            out.append(mark(char))
-    return "".join(out)
+            return char
+        if multiline and char == "\r" and text.startswith("\n", at + 1):
+            return ""
+        if char in _JOINERS and _joins(text, at):
+            return char
+        return mark(char)
+
+    return _HIDDEN.sub(shown, text)
 
 
 def isolated(text: str | None, *, multiline: bool = False) -> str:
@@ -121,6 +121,7 @@ def has_hidden(text: str | None) -> bool:
 
 
 _SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_ESCAPED = re.compile(f"\\\\|{_HIDDEN.pattern}")
 
 
 def escaped(text: object) -> str:
@@ -131,18 +132,16 @@ def escaped(text: object) -> str:
     itself is doubled, so the escaped form is unambiguous (as ``ls -b`` does).
     A record printed with tab-separated escaped fields is always one line."""
     text = "" if text is None else str(text)
-    if "\\" not in text and not _SUSPECT.search(text):
+    if "\\" not in text and _plain(text):
         return text
-    out: list[str] = []
-    for i, char in enumerate(text):
+
+    def shown(found: re.Match[str]) -> str:
+        char = found.group()
         if char in _SHORT_ESCAPES:
-            out.append(_SHORT_ESCAPES[char])
-        elif not is_hidden(char) or (char in _JOINERS and _joins(text, i)):
-            out.append(char)
-        elif ord(char) <= 0xFF:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return "".join(out)
+            return _SHORT_ESCAPES[char]
+        if char in _JOINERS and _joins(text, found.start()):
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return _ESCAPED.sub(shown, text)
