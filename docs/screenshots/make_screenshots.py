@@ -55,6 +55,17 @@ def main() -> int:
     panel.stance_lists["contradicts"].setCurrentRow(1)
     settle()
     window.grab().save(str(OUT / "claims.png"))
+
+    # the visual timeline beside the event list; the stand-down order selected by a click on its mark
+    window.resize(1680, 960)
+    window.splitter.setSizes([290, 1020, 370])
+    window.middle_tabs.setCurrentWidget(window.timeline_chart)
+    settle()
+    stand_down = next(m for m in window.timeline_chart.canvas.lay.marks if m.title.startswith("Stand-down order"))
+    window.select_timeline_entry("event", stand_down.id)
+    settle()
+    window.grab().save(str(OUT / "visual-timeline.png"))
+    window.resize(1440, 900)
     window.actions["reveal_items"].trigger()
 
     # the audio item: custody tab, then the transcript preview

@@ -28,6 +28,8 @@ EXIT_FAILED = 1  # verification ran and found problems
 EXIT_USAGE = 2  # bad input or usage: a missing case or file, an unknown id, a bad option, a wrong passphrase
 EXIT_ENVIRONMENT = 3  # the environment refused: e.g. no passphrase for the examiner key and no terminal to ask on
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE): one line naming the crash report, never a traceback
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (head, grep -q): as shells report SIGPIPE, quietly
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -38,32 +40,134 @@ def error(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command the parser chose; a user-fixable error becomes one line and an exit code.
+    """Run the command the parser chose under the one error contract (README, "Exit codes"):
+    0 done, 1 verification found problems, 2 bad input or usage, 3 the environment refused,
+    70 a bug; whatever went wrong is one line on stderr, never a traceback.
 
-    A command that may change a case first unlocks the examiner key (so a wrong passphrase
-    refuses before anything changes) and, if the case's chain grew, ends with one signed
-    checkpoint (:class:`CommandSigning`)."""
+    A command that may change a case first takes the case's write lock (:func:`take_case_lock`;
+    held by the app or another command: refused, exit 3, or waited for with ``--wait``), then
+    unlocks the examiner key (so a wrong passphrase refuses before anything changes) and, if the
+    case's chain grew, ends with one signed checkpoint (:class:`CommandSigning`)."""
     func: Command = args.func
     signing: CommandSigning | None = None
+    held: Any = None
     try:
+        held = take_case_lock(args)
         signing = CommandSigning.start(args)
         code = func(args)
-    except EvidenceDeskError as exc:
+    except BrokenPipeError:
         if signing is not None:
             signing.finish()
-        error(str(exc))
-        return exc.exit_code
-    except OSError as exc:  # a vanished case folder, a full disk, permissions (BrokenPipeError too)
-        if signing is not None:
-            signing.finish()
-        error(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
-        return EXIT_USAGE
+        return broken_pipe()
     except KeyboardInterrupt:
+        if signing is not None:
+            signing.pending = False  # stop at once: no checkpoint after an interrupt
         print("evidence-desk: interrupted; the case is as it was before the interrupted change", file=sys.stderr)
         return EXIT_INTERRUPTED
-    if signing is not None and not signing.finish():
-        return code or EXIT_USAGE
-    return code
+    except Exception as exc:  # noqa: BLE001 - the one place every failure becomes a line and a code
+        if signing is not None:
+            signing.finish()
+        return report_failure(exc, getattr(args, "case_dir", None), getattr(args, "argv", None))
+    finally:
+        try:
+            if signing is not None and signing.pending:  # the checkpoint, before the lock is let go
+                signing.finish()
+        finally:
+            if held is not None:
+                held.release()
+    ok = signing is None or signing.finished
+    return code if ok else (code or EXIT_USAGE)
+
+
+def report_failure(exc: BaseException, path: Path | str | None = None, argv: list[str] | None = None) -> int:
+    """One line on stderr for ``exc`` and the exit code it stands for: a user-fixable error as
+    core names it (:func:`~evidence_desk.core.errors.user_error`), anything else as a bug whose
+    traceback goes to the crash report."""
+    from ..core.errors import user_error
+
+    known = exc if isinstance(exc, EvidenceDeskError) else user_error(exc, path)
+    if known is not None:
+        error(str(known))
+        return known.exit_code
+    report = write_crash_report(exc, argv)
+    where = f"the details are in {report}" if report is not None else "no crash report could be written"
+    error(f"internal error ({type(exc).__name__}: {_one_line(str(exc))}); nothing more was changed; {where}; "
+          "please report it")
+    return EXIT_INTERNAL
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    text = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def crash_dir() -> Path:
+    """Where crash reports go: $EVIDENCE_DESK_LOG_DIR, else the user's log folder (as the app's)."""
+    from platformdirs import user_log_dir
+
+    return Path(os.environ.get("EVIDENCE_DESK_LOG_DIR") or user_log_dir("Evidence Desk", "Evidence Desk"))
+
+
+def write_crash_report(exc: BaseException, argv: list[str] | None = None) -> Path | None:
+    """Append the traceback of ``exc`` and the command line to ``crash.log``; its path, or None."""
+    import traceback
+    from datetime import UTC, datetime
+
+    try:
+        folder = crash_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        text = "".join(traceback.format_exception(exc))
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        command = " ".join(argv if argv is not None else sys.argv[1:])
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as f:
+            f.write(f"--- {stamp} evidence-desk {command} ---\n{text}\n")
+        return path
+    except Exception:  # noqa: BLE001 - a crash report must never crash
+        return None
+
+
+def broken_pipe() -> int:
+    """The reader of stdout went away (``| head``, ``| grep -q``): stop quietly, as the Python
+    documentation advises (point stdout at devnull so the final flush cannot fail again)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+# --- the case lock -------------------------------------------------------------------------
+
+def add_wait_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if the case is open for writing elsewhere (the app, another command), wait up to "
+                        "SECONDS for it to be closed (default: refuse at once, exit 3)")
+
+
+def take_case_lock(args: argparse.Namespace) -> Any:
+    """The case's write lock (:mod:`evidence_desk.core.lock`) for a command that may change
+    CASE_DIR, held until the command and its checkpoint are done; None for a reading command or
+    a case that does not exist yet (init, demo, import-packet make it).
+
+    Held elsewhere: :class:`~evidence_desk.core.errors.CaseLocked` naming who, where and since
+    when (exit 3), after waiting up to ``--wait`` seconds."""
+    writes = getattr(args, "writes", False)
+    if callable(writes):
+        writes = writes(args)
+    case_dir = getattr(args, "case_dir", None)
+    if not writes or case_dir is None or not (Path(case_dir) / "case.sqlite").is_file():
+        return None
+    from ..core import lock as case_lock
+    from ..core.errors import CaseLocked
+
+    wait = max(0.0, float(getattr(args, "wait", 0.0) or 0.0))
+    held = case_lock.wait_for(case_dir, wait) if wait else case_lock.acquire(case_dir)
+    if isinstance(held, case_lock.LockHolder):
+        raise CaseLocked.held_by(case_dir, held.describe(), wait)
+    return held
 
 
 # --- the examiner key --------------------------------------------------------------------
@@ -132,6 +236,7 @@ class CommandSigning:
 
         self.args, self.case_dir, self.key = args, case_dir, key
         self.head_before = custody.read_head(case_dir)
+        self.pending, self.finished = True, False
 
     @classmethod
     def start(cls, args: argparse.Namespace) -> CommandSigning | None:
@@ -146,7 +251,14 @@ class CommandSigning:
         return cls(args, Path(case_dir), key)
 
     def finish(self) -> bool:
-        """Checkpoint if the chain grew; False if that failed (the change itself stands)."""
+        """Checkpoint if the chain grew; False if that failed (the change itself stands). Once."""
+        if not self.pending:
+            return self.finished
+        self.pending = False
+        self.finished = self._finish()
+        return self.finished
+
+    def _finish(self) -> bool:
         from ..core import custody
 
         try:
@@ -161,8 +273,13 @@ class CommandSigning:
             with open_case(self.args) as case:
                 ops.checkpoint(case, self.key, "examiner checkpoint at the end of a command")
             return True
-        except (EvidenceDeskError, OSError) as exc:
-            error(f"the change was made but could not be signed: {exc}")
+        except BrokenPipeError:
+            return True
+        except Exception as exc:  # noqa: BLE001 - the change stands; say why it is not signed
+            from ..core.errors import user_error
+
+            known = exc if isinstance(exc, EvidenceDeskError) else user_error(exc, self.case_dir)
+            error(f"the change was made but could not be signed: {_one_line(str(known or exc))}")
             return False
 
 
@@ -201,6 +318,7 @@ def add_command(sub: Any, name: str, func: Command, help: str, case: bool = True
         writes = case and examiner
     if writes:
         add_passphrase_option(p)
+        add_wait_option(p)
     p.set_defaults(func=func, writes=writes)
     return p
 

@@ -1,4 +1,5 @@
-"""Review packets: ``export``, ``verify-packet``, ``import-packet`` and ``verify-review-notes``.
+"""Review packets: ``export``, ``verify-packet``, ``import-packet``, ``verify-review-notes`` and
+``import-notes`` (a reviewer's signed judgements received back as feedback).
 
 Heavy modules are imported inside the command functions: the CLI must start fast.
 """
@@ -79,6 +80,18 @@ def cmd_verify_notes(args: argparse.Namespace) -> int:
     return EXIT_OK if check.ok else EXIT_FAILED
 
 
+def cmd_import_notes(args: argparse.Namespace) -> int:
+    from ..core import operations as ops
+
+    with open_case(args) as case:
+        done = ops.import_review_notes(case, Path(args.notes)).value
+    print(f"review notes by {done.reviewer} (key {done.reviewer_fingerprint}) on packet {done.packet_name}: "
+          f"{done.received} judgement(s) received"
+          + (f", {done.already} received before" if done.already else "")
+          + "; the case's own records are unchanged")
+    return EXIT_OK
+
+
 def register(sub: Any) -> None:
     p = add_command(sub, "export", cmd_export, "seal a signed BagIt review packet of the case (or one event)")
     p.add_argument("-o", "--out", required=True, help="the packet folder (or .zip with --zip) to create")
@@ -107,3 +120,9 @@ def register(sub: Any) -> None:
                     case=False, examiner=False)
     p.add_argument("notes", metavar="NOTES")
     p.add_argument("--expect-fingerprint", help="fail unless the notes are signed by this reviewer key")
+
+    p = add_command(sub, "import-notes", cmd_import_notes,
+                    "receive a reviewer's signed notes as feedback: check the signature and that they are about "
+                    "a packet this case sealed, then record each judgement beside its record (custody-logged); "
+                    "exit 1 if refused")
+    p.add_argument("notes", metavar="NOTES", help="the reviewer's signed notes file (.review-notes.signed.json)")

@@ -40,6 +40,7 @@ from .custody import CustodyEntry, NewEntry
 from .errors import BadInput, CaseExists, CaseNotFound, CaseReadOnly, user_error
 from .events import Events
 from .evidence_requests import Requests
+from .feedback import ReviewFeedback
 from .grades import Grades
 from .history import History
 from .items import Items
@@ -112,6 +113,7 @@ class Case:
         self.journal = Journal(self)
         self.grades = Grades(self)
         self.history = History(self)
+        self.feedback = ReviewFeedback(self)  # a reviewer's judgements received back
 
     # --- lifecycle -----------------------------------------------------------
 

@@ -25,6 +25,15 @@ def demo_dir() -> Path:
     return resource("demo")
 
 
+def is_demo_case(info: Any) -> bool:
+    """Whether a case (its :class:`~.records.CaseInfo`) is the bundled demo: same title and description."""
+    try:
+        spec = json.loads((demo_dir() / "demo.json").read_text("utf-8"))["case"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return info.title == spec.get("title") and info.description == spec.get("description", "")
+
+
 def build_demo(case_dir: Path, manifest: Path | None = None,
                progress: Callable[[str], None] | None = None) -> Case:
     """Create the case described by ``manifest`` (default: the bundled demo) at ``case_dir``."""

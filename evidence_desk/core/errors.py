@@ -76,8 +76,14 @@ class StorageRefused(EnvironmentRefused):
     """A read-only folder, missing permissions, or an I/O error of the disk."""
 
 
-class CaseLocked(EvidenceDeskError):
-    exit_code = 3
+class CaseLocked(EnvironmentRefused):
+    """Another process (the app, another command) has the case open for writing."""
+
+    @classmethod
+    def held_by(cls, path: Path | str, who: str, waited: float = 0.0) -> CaseLocked:
+        advice = ("close the case there, or run again with --wait SECONDS" if waited <= 0 else
+                  f"still open after waiting {waited:g} s; close it there, or wait longer")
+        return cls(path, f"case is open for writing by {who}", advice)
 
 
 class VerificationFailed(EvidenceDeskError):
@@ -173,10 +179,25 @@ def user_error(exc: BaseException, path: Path | str | None = None) -> EvidenceDe
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else _SQLITE_TEXTS.get(str(exc).strip().lower())
+        if primary == 10 and path is not None and _disk_nearly_full(path):
+            primary = 13  # SQLite reports a write to a full disk through the WAL index as an I/O error
         if primary in _SQLITE_REFUSALS:
             kind, problem, advice = _SQLITE_REFUSALS[primary]
             return kind(path if path is not None else "the case database", problem, advice)
     return None
+
+
+def _disk_nearly_full(path: Path | str) -> bool:
+    """Whether the disk holding ``path`` has (almost) no space left: what an I/O error there means."""
+    import shutil
+
+    place = Path(path)
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    try:
+        return shutil.disk_usage(place).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def _os_error(exc: OSError, path: Path | str | None) -> EvidenceDeskError | None:

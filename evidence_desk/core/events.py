@@ -22,10 +22,11 @@ class Events:
         self.case = case
 
     def add(self, title: str, when: str | None = None, tz: str | None = None, place: str = "",
-                  notes: str = "") -> Event:
+                  notes: str = "", *, choose: str | None = None, dayfirst: bool | None = None) -> Event:
+        """``choose``/``dayfirst``: the examiner's answers to the time reader (see ``uncertain_time.parse``)."""
         if not title.strip():
             raise BadInput("an event needs a title")
-        time = utime.parse(when, tz or self.case.info().default_tz)
+        time = utime.parse(when, tz or self.case.info().default_tz, choose=choose, dayfirst=dayfirst)
         row = {"title": title.strip(), "place": place, "notes": notes, **q.time_row("time", time),
                "time_normalised_by": f"{self.case.examiner} (Evidence Desk reader)" if when else "",
                "created_at": now_text(), "created_by": self.case.examiner}
@@ -36,7 +37,8 @@ class Events:
         return self.get(event_id)
 
     def edit(self, event_id: int, reason: str = "", when: str | None = None,
-                   tz: str | None = None, **fields: str) -> Event:
+                   tz: str | None = None, choose: str | None = None, dayfirst: bool | None = None,
+                   **fields: str) -> Event:
         old = self.get(event_id)
         changes: dict[str, tuple[Any, Any]] = {}
         for name, value in fields.items():
@@ -45,10 +47,15 @@ class Events:
             if getattr(old, name) != value:
                 changes[name] = (getattr(old, name), value)
         new_time = None
-        if when is not None or tz is not None:
-            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz)
+        if when is not None or tz is not None or choose is not None:
+            # a time given alone is taken on the day the event already had
+            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz,
+                                   choose=choose, dayfirst=dayfirst, context_day=old.time)
             if new_time != old.time:
-                changes["time"] = (old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz)
+                was, now = old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz
+                if was == now:  # the same text read another way (the examiner answered a question)
+                    was, now = f"{was} read as {old.time.start}", f"{now} read as {new_time.start}"
+                changes["time"] = (was, now)
         if not changes:
             return old
         reason = q.require_reason(reason, "an event's edit")

@@ -85,11 +85,15 @@ class Items:
         except BaseException:
             self.case.vault.discard(staged)
             raise
-        return self._catalogue(staged, name=path.name, original_path=str(path.resolve()),
+        name, name_bytes = readable_name(path.name)
+        original_path, path_bytes = readable_name(str(path.resolve()))
+        raw = {k: v for k, v in (("original_name_bytes", name_bytes), ("original_path_bytes", path_bytes)) if v}
+        return self._catalogue(staged, name=name, original_path=original_path,
                                kind=kind or kinds.kind_for(media), media_type=media, event_ids=event_ids,
                                source=source, description=description, acquired_from=acquired_from,
                                method=method or "file copied into the vault by Evidence Desk",
-                               acquired_at=acquired_at, purpose=purpose, condition=condition)
+                               acquired_at=acquired_at, purpose=purpose, condition=condition,
+                               extra_details=raw or None)
 
     def add_derived(self, original_id: int, data: bytes, *, name: str, reason: str,
                     kind: str = "document", media_type: str = "text/plain", description: str = "") -> Item:
@@ -318,3 +322,19 @@ def _item(r: dict[str, Any]) -> Item:
                 source_id=r["source_id"], source_name=r["source_name"] or "", derived_from=r["derived_from"],
                 derivation_reason=r["derivation_reason"], reliability=r.get("reliability"),
                 credibility=r.get("credibility"))
+
+
+def readable_name(name: str) -> tuple[str, str]:
+    """A file name as text that can be recorded, and the hex of its raw bytes when they are not
+    UTF-8 (else ``""``).
+
+    On Linux a name is any bytes; Python gives the undecodable ones as lone surrogates, which
+    no UTF-8 text (the database, JSON, a report) can hold. They are shown escaped as ``\\xe9``
+    (``caf\\xe9.txt``), and the exact bytes are kept in the custody entry
+    (``original_name_bytes``), so nothing of the name is lost."""
+    try:
+        name.encode("utf-8")
+        return name, ""
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        return raw.decode("utf-8", "backslashreplace"), raw.hex()

@@ -24,6 +24,7 @@ from .items import expand_paths
 from .records import (
     Annotation,
     Claim,
+    ClaimLink,
     Event,
     Grade,
     ImportFailure,
@@ -110,8 +111,10 @@ _TARGET_KINDS = {"case": "case", "source": "sources", "event": "events", "item":
 #: actions that change another kind of record than their target (or more than one)
 _ACTION_CHANGES: dict[str, tuple[str, ...]] = {
     "graded": ("grades",), "annotated": ("annotations",), "linked": ("items", "events"),
-    "unlinked": ("items", "events"), "claim_linked": ("claims",), "journal_note": ("journal",),
+    "unlinked": ("items", "events"), "claim_linked": ("claims",), "claim_changed": ("claims",), "journal_note": ("journal",),
     "acquired": ("items", "events", "sources"), "derived": ("items",), "statement_added": ("statements", "sources"),
+    # a reviewer's judgements sit beside items, grades, statements and claims: their views show them
+    "feedback_received": ("items", "grades", "statements", "claims"),
 }
 #: actions that leave their target record as it was (only its custody history grows)
 _RECORD_ONLY_ACTIONS = {"viewed", "exported", "sealed", "verified", "transferred", "graded", "annotated",
@@ -245,8 +248,8 @@ def edit_item(case: Case, item_id: int, reason: str, **fields: Any) -> OpResult[
 
 
 def add_event(case: Case, title: str, *, when: str | None = None, tz: str | None = None, place: str = "",
-              notes: str = "") -> OpResult[Event]:
-    return _run(case, lambda: case.events.add(title, when=when, tz=tz, place=place, notes=notes))
+              notes: str = "", choose: str | None = None) -> OpResult[Event]:
+    return _run(case, lambda: case.events.add(title, when=when, tz=tz, place=place, notes=notes, choose=choose))
 
 
 def edit_event(case: Case, event_id: int, reason: str, *, when: str | None = None, tz: str | None = None,
@@ -271,8 +274,50 @@ def add_statement(case: Case, speaker: str, medium: str, text: str, **options: A
     return _run(case, lambda: case.statements.add(speaker, medium, text, **options))
 
 
+def edit_statement(case: Case, statement_id: int, reason: str, **fields: Any) -> OpResult[Statement]:
+    """Change a statement (speaker, affiliation, medium, ``when``/``tz``, text, ``source``, ``item_id``,
+    ``event_ids``) with a reason; each changed field is a custody entry with its old value."""
+    return _run(case, lambda: case.statements.edit(statement_id, reason, **fields))
+
+
 def add_claim(case: Case, text: str) -> OpResult[Claim]:
     return _run(case, lambda: case.claims.add(text))
+
+
+def edit_claim(case: Case, claim_id: int, reason: str, text: str) -> OpResult[Claim]:
+    return _run(case, lambda: case.claims.edit(claim_id, reason, text))
+
+
+def link_claim_evidence(case: Case, claim_id: int, stance: str, *, item_ids: Sequence[int] = (),
+                        statement_ids: Sequence[int] = (), note: str = "") -> OpResult[list[int]]:
+    """Link several items and statements to a claim with one stance and note, in one transaction
+    (one ``claim_linked`` entry each); the new links' ids. Evidence already linked with that
+    stance is not linked twice."""
+    if not item_ids and not statement_ids:
+        raise BadInput("nothing to link to the claim")
+
+    def body() -> list[int]:
+        have = {(link.item_id, link.statement_id) for link in case.claims.get(claim_id).links
+                if link.stance == stance}
+        made = []
+        for item_id in dict.fromkeys(item_ids):
+            if (item_id, None) not in have:
+                made.append(case.claims.add_link(claim_id, stance, item_id=item_id, note=note))
+        for statement_id in dict.fromkeys(statement_ids):
+            if (None, statement_id) not in have:
+                made.append(case.claims.add_link(claim_id, stance, statement_id=statement_id, note=note))
+        return made
+    return _run(case, body)
+
+
+def edit_claim_link(case: Case, link_id: int, reason: str, *, stance: str | None = None,
+                    note: str | None = None) -> OpResult[ClaimLink]:
+    return _run(case, lambda: case.claims.edit_link(link_id, reason, stance=stance, note=note))
+
+
+def unlink_claim(case: Case, link_ids: Sequence[int], reason: str) -> OpResult[list[ClaimLink]]:
+    """Take links off their claims, with a reason, in one transaction; what they said."""
+    return _run(case, lambda: [case.claims.unlink(link_id, reason) for link_id in link_ids])
 
 
 def link_claim(case: Case, claim_id: int, stance: str, *, item_id: int | None = None,
@@ -282,8 +327,51 @@ def link_claim(case: Case, claim_id: int, stance: str, *, item_id: int | None = 
                                                note=note))
 
 
-def add_annotation(case: Case, item_id: int, kind: str, text: str = "", **anchor: Any) -> OpResult[Annotation]:
-    return _run(case, lambda: case.annotations.add(item_id, kind, text, **anchor))
+def add_annotation(case: Case, item_id: int, kind: str, text: str = "", *, reason: str = "",
+                   **anchor: Any) -> OpResult[Annotation]:
+    return _run(case, lambda: case.annotations.add(item_id, kind, text, reason=reason, **anchor))
+
+
+def edit_annotation(case: Case, annotation_id: int, reason: str, **fields: Any) -> OpResult[Annotation]:
+    """Change a segment's times, speaker or text, a region's box or note, a passage's span."""
+    return _run(case, lambda: case.annotations.edit(annotation_id, reason, **fields))
+
+
+def delete_annotation(case: Case, annotation_id: int, reason: str) -> OpResult[Annotation]:
+    """Remove an annotation: a logged change whose custody entry keeps what it held."""
+    return _run(case, lambda: case.annotations.delete(annotation_id, reason))
+
+
+def quote_passage(case: Case, item_id: int, text_start: int, text_end: int, quoted: str, *, into: str,
+                  speaker: str = "", medium: str = "other", reason: str = "") -> OpResult[tuple[Annotation, Any]]:
+    """Quote characters ``text_start``–``text_end`` of a text item into a new statement (``into="statement"``,
+    drawn from the item) or claim (``into="claim"``, which then mentions the item), and mark the passage."""
+    if into not in ("statement", "claim"):
+        raise BadInput(f"a passage is quoted into a statement or a claim, not {into!r}")
+
+    def body() -> tuple[Annotation, Any]:
+        with case.change():
+            if into == "statement":
+                record: Any = case.statements.add(speaker, medium, quoted, item_id=item_id)
+            else:
+                record = case.claims.add(quoted)
+                case.claims.link(record.id, "mentions", item_id=item_id,
+                                 note=f"quoted from characters {text_start:,}–{text_end:,}")
+            annotation = case.annotations.add(item_id, "passage", f"quoted into {into} {record.id}",
+                                              reason=reason or f"quoted into a {into}",
+                                              text_start=text_start, text_end=text_end)
+        return annotation, record
+    return _run(case, body)
+
+
+def import_segments(case: Case, item_id: int, segments: Sequence[Any], reason: str) -> OpResult[list[Annotation]]:
+    """Add transcript segments (read from WebVTT or SRT by :mod:`.subtitles`) in one transaction."""
+    def body() -> list[Annotation]:
+        with case.change():
+            return [case.annotations.add(item_id, "audio_segment", s.text, reason=reason,
+                                         start_s=s.start_ms / 1000, end_s=s.end_ms / 1000, speaker=s.speaker)
+                    for s in segments]
+    return _run(case, body)
 
 
 @dataclass(frozen=True)
@@ -304,6 +392,20 @@ def grade(case: Case, gradings: Sequence[Grading], rationale: str) -> OpResult[l
                                                credibility=g.credibility) for g in gradings])
 
 
+def grade_items(case: Case, item_ids: Sequence[int], rationale: str, *, reliability: str | None = None,
+                credibility: str | None = None) -> OpResult[list[Grade]]:
+    """Grade several items at once with one rationale, in one transaction: each item's credibility,
+    and the reliability of each of their sources once."""
+    gradings: list[Grading] = []
+    if credibility:
+        gradings += [Grading("item", item_id, credibility=credibility) for item_id in dict.fromkeys(item_ids)]
+    if reliability:
+        sources = dict.fromkeys(case.items.get(item_id).source_id for item_id in item_ids)
+        gradings += [Grading("source", source_id, reliability=reliability) for source_id in sources
+                     if source_id is not None]
+    return grade(case, gradings, rationale)
+
+
 def add_journal_note(case: Case, text: str, *, event_id: int | None = None,
                      item_id: int | None = None) -> OpResult[JournalNote]:
     return _run(case, lambda: case.journal.add(text, event_id=event_id, item_id=item_id))
@@ -316,6 +418,12 @@ def add_request(case: Case, title: str, **options: Any) -> OpResult[Request]:
 def set_request_status(case: Case, request_id: int, status: str, item_ids: Iterable[int] = (),
                        reason: str = "") -> OpResult[Request]:
     return _run(case, lambda: case.requests.set_status(request_id, status, item_ids, reason=reason))
+
+
+def edit_request(case: Case, request_id: int, reason: str, **fields: Any) -> OpResult[Request]:
+    """Change a request (title, addressed_to, description, asked/due/tz, status, and the exact
+    ``item_ids`` it produced) with a reason; each change is custody-logged with its old value."""
+    return _run(case, lambda: case.requests.edit(request_id, reason, **fields))
 
 
 def record_view(case: Case, item_id: int, purpose: str = "viewed in Evidence Desk") -> OpResult[CustodyEntry]:
@@ -416,6 +524,51 @@ def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: in
     if examiner_key is not None:
         signed |= checkpoint(case, examiner_key, "examiner checkpoint after a report export").changes
     return OpResult(logged.value, logged.changes | signed)
+
+
+@dataclass(frozen=True)
+class TimelineWritten:
+    path: Path
+    sha256: str
+    marks: int
+    lanes: int
+    undated: int
+    logged: bool
+
+
+TIMELINE_FORMATS = ("svg", "png")
+
+
+def export_timeline(case: Case, out: Path, *, width: float = 1200.0,
+                    write_png: Callable[[Any, Path], None] | None = None) -> OpResult[TimelineWritten]:
+    """Draw the case's visual timeline to ``out`` (.svg, or .png with ``write_png``), atomically,
+    and log the export with the file's hash, as a report's export is logged.
+
+    ``write_png(layout, path)`` paints the PNG; core has no Qt, so the caller (the CLI, the GUI)
+    passes the painter's function."""
+    from . import timeline_layout
+    from .report import write_atomically
+    from .timeline_svg import render_svg
+    from .vault import hash_file
+
+    fmt = Path(out).suffix.lstrip(".").lower()
+    if fmt not in TIMELINE_FORMATS or (fmt == "png" and write_png is None):
+        raise BadInput(f"cannot write a timeline as {Path(out).name!r}: use a .svg or .png file name")
+    lay = timeline_layout.layout(timeline_layout.from_case(case), width)
+    if fmt == "svg":
+        svg = render_svg(lay, f"Timeline \u2014 {case.info().title}")
+        write_atomically(Path(out), lambda tmp: tmp.write_text(svg, "utf-8"))
+    else:
+        write_atomically(Path(out), lambda tmp: write_png(lay, tmp))  # type: ignore[misc]
+    out = Path(out).resolve()
+    sha = hash_file(out).sha256
+    undated = sum(1 for m in lay.marks if m.shape == "unknown")
+    written = TimelineWritten(out, sha, len(lay.marks), len(lay.lanes), undated, not case.read_only)
+    if case.read_only:
+        return OpResult(written, Changes())
+    return _run(case, lambda: (case.history.record_case_action(
+        "exported", f"visual timeline ({fmt.upper()}) written to {out.name}",
+        {"timeline": str(out), "timeline_sha256": sha, "marks": len(lay.marks)}), written)[1])
 
 
 def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | None = None,
@@ -549,3 +702,56 @@ def write_receipt(case: Case, examiner_key: ExaminerKey, out: Path) -> WitnessRe
     text = json.dumps(witness.receipt_json(record, case.info().title), indent=1, ensure_ascii=False)
     atomic_write_bytes(Path(out), text.encode("utf-8") + b"\n")
     return record
+
+
+# --- reviewer feedback (issue 11 part 6: the review helper's block) ------------------
+
+@dataclass(frozen=True)
+class FeedbackImport:
+    """What importing a reviewer's signed notes recorded."""
+
+    reviewer: str
+    reviewer_fingerprint: str
+    notes_sha256: str
+    packet_name: str
+    received: int  # judgements recorded now
+    already: int  # judgements of this file received before
+    notes: int  # the reviewer's free notes in the file (shown with it, not recorded)
+
+
+def import_review_notes(case: Case, notes: Path | str) -> OpResult[FeedbackImport]:
+    """Receive a reviewer's signed notes as feedback: check the signature, check that the notes
+    are about a packet this case sealed (its case id, its key, a ``sealed`` entry with the
+    packet's tag manifest hash), then record each judgement not received before beside the
+    record it is about, custody-logged as ``feedback_received``. The case's own records are not
+    changed. Raises :class:`~.packet.review.NotesRefused` (exit 1) when a check fails."""
+    from .feedback import FeedbackSource
+    from .packet.review import NotesRefused, read_review_notes
+
+    notes = Path(notes)
+    signed = read_review_notes(notes)
+    if not signed.check.ok:
+        raise NotesRefused(f"the review notes were refused, nothing was imported: {signed.check.message}")
+    packet = signed.packet
+    info = case.info()
+    if packet.get("case_id") != case.id:
+        raise NotesRefused(f"the review notes {notes.name} are about case {packet.get('case_id')!r}, not this case "
+                           f"({case.id}); nothing was imported")
+    if packet.get("fingerprint") != info.fingerprint:
+        raise NotesRefused(f"the review notes {notes.name} are about a packet sealed with key "
+                           f"{packet.get('fingerprint')}, not this case's key {info.fingerprint}; nothing was imported")
+    tag = str(packet.get("tagmanifest_sha256") or "")
+    sealed = {e.details_dict.get("tagmanifest_sha256") for e in case.history.entries() if e.action == "sealed"}
+    if not tag or tag not in sealed:
+        raise NotesRefused(f"the review notes {notes.name} are about a packet ({packet.get('name')}, tag manifest "
+                           f"{tag[:16]}…) this case never sealed; nothing was imported")
+    judgements = signed.judgements
+    source = FeedbackSource(reviewer=signed.check.reviewer, reviewer_fingerprint=signed.check.fingerprint,
+                            notes_sha256=signed.sha256, notes_name=notes.name, packet_name=str(packet.get("name", "")),
+                            packet_tagmanifest_sha256=tag)
+    if case.read_only:
+        raise BadInput("this case is open read-only; the feedback cannot be recorded")
+    result = _run(case, lambda: case.feedback.receive(source, judgements))
+    return OpResult(FeedbackImport(source.reviewer, source.reviewer_fingerprint, source.notes_sha256,
+                                   source.packet_name, len(result.value), len(judgements) - len(result.value),
+                                   signed.check.notes), result.changes)

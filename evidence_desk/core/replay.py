@@ -27,6 +27,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "claim": ("id",), "claim_link": ("id",), "annotation": ("id",), "request": ("id",),
     "request_item": ("request_id", "item_id"), "grade": ("id",), "journal": ("id",), "metadata_change": ("id",),
     "transfer_in": ("id",), "inherited_custody": ("source_case_id", "seq"), "timestamp_token": ("id",),
+    "review_judgement": ("id",),  # schema 4: a reviewer's judgements received back (never in a packet)
 }
 #: Columns never written into the chain: the case's private signing key stays out of every entry
 #: (entries travel in packets). It is checked instead against the public key the chain records.

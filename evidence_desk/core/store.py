@@ -46,8 +46,13 @@ CUSTODY_ACTIONS_V1 = (
 )
 #: Schema 3 adds: the state found at an upgrade (``baseline``), an examiner's signature
 #: over the chain head (``checkpoint``), and a signed hand-over to a new examiner key.
-CUSTODY_ACTIONS = (*CUSTODY_ACTIONS_V1, "baseline", "checkpoint", "key_handover", "statement_changed",
-                   "claim_changed", "request_status")
+CUSTODY_ACTIONS_V3 = (*CUSTODY_ACTIONS_V1, "baseline", "checkpoint", "key_handover", "statement_changed",
+                      "claim_changed", "request_status")
+#: Schema 4 adds: a reviewer's signed judgements received back by the sender (``feedback_received``).
+CUSTODY_ACTIONS = (*CUSTODY_ACTIONS_V3, "feedback_received")
+#: What a reviewer can say of an item, a grade, a statement or a claim.
+VERDICTS = ("accepted", "disputed", "needs_info")
+JUDGED_TARGETS = ("item", "grade", "statement", "claim")
 PRECISIONS = ("second", "minute", "hour", "day", "month", "year", "range", "unknown")
 
 
@@ -345,15 +350,19 @@ CREATE TABLE inherited_custody (
 # (the append-only triggers are dropped for the copy and made again).
 _CUSTODY_COLUMNS = ("seq, at_utc, local_offset, examiner, action, target_type, target_id, item_id, item_sha256, "
                     "location, purpose, released_by, received_by, condition, details, prev_hash, entry_hash")
-SCHEMA_3 = f"""
+
+
+def _custody_allowing(actions: tuple[str, ...], version: int) -> str:
+    """Rebuild the custody table with a CHECK allowing ``actions``, every entry copied verbatim."""
+    return f"""
 DROP TRIGGER custody_no_update;
 DROP TRIGGER custody_no_delete;
-CREATE TABLE custody_v3 (
+CREATE TABLE custody_v{version} (
     seq INTEGER PRIMARY KEY,
     at_utc TEXT NOT NULL,
     local_offset TEXT NOT NULL,
     examiner TEXT NOT NULL CHECK (length(examiner) > 0),
-    action TEXT NOT NULL CHECK (action IN {_in(CUSTODY_ACTIONS)}),
+    action TEXT NOT NULL CHECK (action IN {_in(actions)}),
     target_type TEXT NOT NULL,
     target_id INTEGER,
     item_id INTEGER,
@@ -367,16 +376,45 @@ CREATE TABLE custody_v3 (
     prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
     entry_hash TEXT NOT NULL UNIQUE CHECK (length(entry_hash) = 64)
 );
-INSERT INTO custody_v3 ({_CUSTODY_COLUMNS}) SELECT {_CUSTODY_COLUMNS} FROM custody ORDER BY seq;
+INSERT INTO custody_v{version} ({_CUSTODY_COLUMNS}) SELECT {_CUSTODY_COLUMNS} FROM custody ORDER BY seq;
 DROP TABLE custody;
-ALTER TABLE custody_v3 RENAME TO custody;
+ALTER TABLE custody_v{version} RENAME TO custody;
 CREATE INDEX custody_by_item ON custody (item_id, seq);
 CREATE INDEX custody_by_target ON custody (target_type, target_id, seq);
 {_append_only("custody")}
 """
 
+
+SCHEMA_3 = _custody_allowing(CUSTODY_ACTIONS_V3, 3)
+
+# Schema 4: a reviewer's judgements (accepted / disputed / needs more information, with a
+# note) on the sender's items, grades, statements and claims, received from the reviewer's
+# signed notes file. They sit beside the sender's records and never change them; each row
+# names the notes file (its SHA-256) and the packet it was about. The custody log accepts
+# ``feedback_received``.
+SCHEMA_4 = _custody_allowing(CUSTODY_ACTIONS, 4) + f"""
+CREATE TABLE review_judgement (
+    id INTEGER PRIMARY KEY,
+    judgement_uid TEXT NOT NULL CHECK (length(judgement_uid) > 0),
+    reviewer TEXT NOT NULL CHECK (length(reviewer) > 0),
+    reviewer_fingerprint TEXT NOT NULL CHECK (length(reviewer_fingerprint) > 0),
+    judged_at TEXT NOT NULL,
+    target_type TEXT NOT NULL CHECK (target_type IN {_in(JUDGED_TARGETS)}),
+    target_id INTEGER NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN {_in(VERDICTS)}),
+    note TEXT NOT NULL DEFAULT '',
+    notes_sha256 TEXT NOT NULL CHECK (length(notes_sha256) = 64),
+    packet_tagmanifest_sha256 TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    received_by TEXT NOT NULL CHECK (length(received_by) > 0),
+    UNIQUE (reviewer_fingerprint, judgement_uid)
+);
+CREATE INDEX review_judgement_by_target ON review_judgement (target_type, target_id, id);
+{_append_only("review_judgement")}
+"""
+
 # UPGRADES[n] is the SQL that takes a case at schema version n to n + 1.
-UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2, SCHEMA_3]
+UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4]
 SCHEMA_VERSION = len(UPGRADES)
 #: From this schema on every custody entry carries the records it wrote (see replay.py).
 REPLAY_SCHEMA = 3

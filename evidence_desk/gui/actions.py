@@ -35,6 +35,9 @@ SPECS: tuple[ActionSpec, ...] = (
                "Verify a sealed review packet and open it read-only, with your own review notes"),
     ActionSpec("export_review_notes", "E&xport Review Notes…", "Ctrl+Shift+X",
                "Save your review notes on the open packet as a file signed with your reviewer key"),
+    ActionSpec("import_notes", "Import Review &Feedback…", "Ctrl+Shift+F",
+               "Receive a reviewer's signed notes on a packet you sealed: their judgements are shown beside your "
+               "records (custody-logged; none of your records changes)", changes_case=True),
     ActionSpec("import_packet", "Import Packet as &New Case…", "Ctrl+Shift+P",
                "Verify a review packet and continue its case, and its chain of custody, in a new case folder"),
     ActionSpec("export_report", "Export &Report…", "Ctrl+R",
@@ -73,6 +76,29 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("grade", "&Grade…", "Ctrl+G",
                "Grade the selected item, statement or claim (credibility 1–6) and its source (reliability A–F), "
                "with a rationale", changes_case=True),
+    ActionSpec("new_statement", "New &Statement…", "Ctrl+Shift+S",
+               "Record what someone said: speaker, medium, time as said, verbatim text, source, the item it is "
+               "drawn from and the events it concerns (custody-logged)", changes_case=True, icon="statement"),
+    ActionSpec("new_claim", "New &Claim…", "Ctrl+Shift+M",
+               "Add a claim; then drag items or statements onto it, or link them, for or against it",
+               changes_case=True),
+    ActionSpec("new_request", "New Evidence Re&quest…", "Ctrl+Alt+R",
+               "Record a request for evidence: what, of whom, asked and due (custody-logged)", changes_case=True),
+    ActionSpec("edit_analysis", "&Edit Selected Statement, Claim or Request…", "Shift+F2",
+               "Change the selected statement, claim, link or request, with a reason (undoable; each change is "
+               "custody-logged with its old value)", changes_case=True),
+    ActionSpec("link_claim", "&Link to Claim…", "Ctrl+K",
+               "Link the selected items or statement to a claim: supports, contradicts or mentions, with a note",
+               changes_case=True),
+    ActionSpec("unlink_claim", "&Take Off Claim…", "Ctrl+Shift+Del",
+               "Take the selected evidence off its claim, with a reason (custody-logged; undoable)",
+               changes_case=True),
+    ActionSpec("request_status", "Change Request &Status…", "Ctrl+Shift+U",
+               "Set the selected request's status (fulfilled, refused…) and the items it produced, with a reason",
+               changes_case=True),
+    ActionSpec("judge", "Review &Judgement…", "Ctrl+Shift+J",
+               "In review mode: mark the selected item, one of its grades, a statement or a claim as accepted, "
+               "disputed or needing more information, with a note (signed into your review notes)"),
     ActionSpec("find", "&Find Items", StandardKey.Find, "Filter the item list by name, description, hash or source"),
     ActionSpec("show_all_items", "Show &All Items", "Ctrl+Shift+A",
                "List every item of the case rather than those of the selected event", icon="list"),
@@ -92,7 +118,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("examiner_key", "Examiner &Key…", "Ctrl+Alt+K",
                "Your personal signing key, kept outside every case: its fingerprint, and unlocking it for "
                "this session"),
-    ActionSpec("about", "&About Evidence Desk", "F1", "Version and the case's signing key fingerprint"),
+    ActionSpec("user_guide", "&User Guide", "F1",
+               "The offline guide: working a case as an investigator, and reviewing a packet"),
+    ActionSpec("about", "&About Evidence Desk", "", "Version and the case's signing key fingerprint"),
 )
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .checked_dialog import CheckedDialog
-from .event_edit import reading_text, title_and_zone_problem
+from .event_edit import TimeQuestion, reading_text, title_and_zone_problem
 
 
 def ask_examiner(parent: QWidget | None, current: str = "") -> str | None:
@@ -82,11 +82,14 @@ class NewEventDialog(CheckedDialog):
         self.reading = QLabel()
         self.reading.setTextFormat(Qt.TextFormat.PlainText)  # quotes the time as typed
         self.reading.setWordWrap(True)
+        self.question = TimeQuestion(self)
+        self.question.changed.connect(self._answered)
         self.when.textChanged.connect(self._preview)
         self.tz.textChanged.connect(self._preview)
         self.form.addRow("&Title", self.title)
         self.form.addRow("&When", self.when)
         self.form.addRow("", self.reading)
+        self.form.addRow("", self.question)
         self.form.addRow("Time &zone", self.tz)
         self.form.addRow("&Place", self.place)
         self.form.addRow("&Notes", self.notes)
@@ -94,8 +97,17 @@ class NewEventDialog(CheckedDialog):
         self.watch(self.title, self.tz)
 
     def _preview(self) -> None:
-        self.reading.setText(reading_text(self.when.text(), self.tz.text()))
+        self.question.refresh(self.when.text().strip(), self.tz.text())
+        self._answered()
+
+    def _answered(self) -> None:
+        self.reading.setText(reading_text(self.when.text(), self.tz.text(), self.question.choose()))
+        self.check()
 
     def problems(self) -> list[str]:
         problem = title_and_zone_problem("An event", self.title.text(), self.tz.text())
-        return [problem] if problem else []
+        if problem:
+            return [problem]
+        if self.question.unanswered():
+            return ["Choose which reading of the time is meant (below the time)."]
+        return []

@@ -5,14 +5,17 @@ marker where some evidence supports it and other evidence contradicts it.
 Below, the selected claim's evidence: what supports it beside what
 contradicts it, and what merely mentions it underneath; each entry names the
 statement (speaker, medium, grade, quoted words) or item (name, kind, grade)
-and the investigator's note on the link. Read-only: it works the same in
-review mode.
+and the investigator's note on the link. It works the same in review mode;
+in a writable case, item or statement rows dropped on a claim (or on one of
+its stance lists) are linked to it (the window asks for the stance and note).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont
+from collections.abc import Callable
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -31,10 +34,12 @@ from ..core.admiralty import credibility_meaning
 from ..core.case import Case
 from ..core.operations import Changes
 from ..core.records import Claim, ClaimLink, Item, Statement
+from .models import ITEM_IDS_MIME, STATEMENT_IDS_MIME, item_ids_from_mime, statement_ids_from_mime
 from .plain import esc, line, tip
 
 ClaimRole = Qt.ItemDataRole.UserRole + 10
 LinkRole = Qt.ItemDataRole.UserRole + 11  # ("statement" | "item", id)
+LinkIdRole = Qt.ItemDataRole.UserRole + 12  # the ClaimLink itself
 
 STANCE_TITLES = {"supports": "Supports", "contradicts": "Contradicts", "mentions": "Mentions only"}
 STANCE_COLOURS = {"supports": "#1f7a4a", "contradicts": "#b00020", "mentions": "#555555"}
@@ -73,12 +78,44 @@ def evidence_counts(claim: Claim) -> str:
     return f"{n['supports']} for · {n['contradicts']} against · {n['mentions']} mention"
 
 
-class StanceList(QListWidget):
-    """The links of one stance; each entry can span several wrapped lines."""
+def _carries_evidence(mime: QMimeData) -> bool:
+    return mime.hasFormat(ITEM_IDS_MIME) or mime.hasFormat(STATEMENT_IDS_MIME)
+
+
+class EvidenceDrops:
+    """Drops of item or statement rows onto a claims view: ``on_drop(mime, position)`` decides."""
+
+    writable = False
+    on_drop: Callable[[QMimeData, QPoint], bool] | None = None
+
+    def _accepts(self, e: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
+        return self.writable and self.on_drop is not None and _carries_evidence(e.mimeData())
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        e.acceptProposedAction() if self._accepts(e) else e.ignore()
+
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:  # noqa: N802 (Qt override)
+        e.acceptProposedAction() if self._accepts(e) else e.ignore()
+
+    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        if self._accepts(e) and self.on_drop is not None and self.on_drop(e.mimeData(), e.position().toPoint()):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+
+class ClaimTree(EvidenceDrops, QTreeWidget):
+    """The list of claims; items and statements dropped on a claim are linked to it."""
+
+
+class StanceList(EvidenceDrops, QListWidget):
+    """The links of one stance; each entry can span several wrapped lines. Evidence dropped
+    here is linked to the selected claim with this stance."""
 
     def __init__(self, stance: str) -> None:
         super().__init__()
         self.stance = stance
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setWordWrap(True)
         self.setAlternatingRowColors(True)
         self.setSpacing(2)
@@ -96,9 +133,12 @@ class ClaimsPanel(QWidget):
     """Every claim of the case with its evidence grouped by stance."""
 
     claim_selected = Signal(object)  # Claim
+    #: items or statements dropped onto a claim: (claim id, stance or "" to ask, item ids, statement ids)
+    evidence_dropped = Signal(int, str, list, list)
     statement_selected = Signal(int)
     item_selected = Signal(int)
     item_opened = Signal(int)  # double-click: show it in the item list itself
+    reloaded = Signal()  # the list was re-read (the window adds the reviewer's badges)
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,7 +148,9 @@ class ClaimsPanel(QWidget):
         self._items: dict[int, Item] = {}
 
         self.title = QLabel()
-        self.claim_list = QTreeWidget()
+        self.claim_list = ClaimTree()
+        self.claim_list.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.claim_list.on_drop = self._dropped_on_claim
         self.claim_list.setColumnCount(4)
         self.claim_list.setHeaderLabels(["Status", "Grade", "Claim", "Evidence"])
         self.claim_list.setRootIsDecorated(False)
@@ -141,6 +183,7 @@ class ClaimsPanel(QWidget):
             lst.currentItemChanged.connect(lambda cur, _prev, s=stance: self._link_changed(s, cur))
             lst.itemClicked.connect(lambda entry, s=stance: self._link_changed(s, entry))
             lst.itemDoubleClicked.connect(self._link_opened)
+            lst.on_drop = lambda mime, _pos, s=stance: self.drop_evidence(mime, None, s)
 
         detail = QWidget()
         grid = QGridLayout(detail)
@@ -217,6 +260,7 @@ class ClaimsPanel(QWidget):
             self.claim_list.setCurrentItem(self.claim_list.topLevelItem(row))
         self.claim_list.blockSignals(False)
         self.show_claim(self.claims[row] if row >= 0 else None)
+        self.reloaded.emit()
 
     def current_claim(self) -> Claim | None:
         entry = self.claim_list.currentItem()
@@ -231,6 +275,35 @@ class ClaimsPanel(QWidget):
                 else:
                     self.claim_list.setCurrentItem(row)
                 return
+
+    def set_writable(self, writable: bool) -> None:
+        """Whether evidence may be dropped on the claims (not in a read-only case or a review)."""
+        for view in (self.claim_list, *self.stance_lists.values()):
+            view.writable = writable
+
+    def drop_evidence(self, mime: QMimeData, claim_id: int | None, stance: str = "") -> bool:
+        """Evidence dropped on claim ``claim_id`` (None: the selected claim): announce it; False
+        when there is no claim or the drop carries nothing to link."""
+        item_ids, statement_ids = item_ids_from_mime(mime), statement_ids_from_mime(mime)
+        if claim_id is None:
+            claim = self.current_claim()
+            claim_id = claim.id if claim is not None else None
+        if claim_id is None or not (item_ids or statement_ids):
+            return False
+        self.evidence_dropped.emit(claim_id, stance, item_ids, statement_ids)
+        return True
+
+    def _dropped_on_claim(self, mime: QMimeData, pos: QPoint) -> bool:
+        row = self.claim_list.itemAt(pos)
+        return row is not None and self.drop_evidence(mime, row.data(0, ClaimRole).id)
+
+    def current_claim_link(self) -> ClaimLink | None:
+        """The link (evidence under the current claim) that is selected, if any."""
+        for stance_list in self.stance_lists.values():
+            entry = stance_list.currentItem()
+            if entry is not None and entry.isSelected():
+                return entry.data(LinkIdRole)
+        return None
 
     def current_link(self) -> tuple[str, int] | None:
         """``("statement" | "item", id)`` of the evidence selected under the current claim, if any."""
@@ -282,12 +355,14 @@ class ClaimsPanel(QWidget):
             text = statement_link_text(statement, link.note) if statement else f"Statement {link.statement_id}"
             entry = QListWidgetItem(text)
             entry.setData(LinkRole, ("statement", link.statement_id))
+            entry.setData(LinkIdRole, link)
             entry.setToolTip(tip(statement.text, "Select to read it in the inspector.") if statement else "")
         else:
             item = self._items.get(link.item_id or -1)
             text = item_link_text(item, link.note) if item else f"Item {link.item_id}"
             entry = QListWidgetItem(text)
             entry.setData(LinkRole, ("item", link.item_id))
+            entry.setData(LinkIdRole, link)
             entry.setToolTip("Select to show the item in the inspector; double-click to go to it in the item list.")
         return entry
 

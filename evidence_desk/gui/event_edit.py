@@ -1,8 +1,12 @@
 """Editing an event: title, place, notes and the time as the source gave it.
 
 The dialog shows live how the raw text will be read in the chosen zone, so
-an investigator sees "month 'Oc5' read as Oct" before saving. A reason is
-required: every changed field becomes a custody entry with its old value.
+an investigator sees "month 'Oc5' read as Oct" before saving. When the reader
+cannot tell (``04/10/2025``: April or October? ``2025-11-02 01:30`` in
+Chicago: the first or the second time?) :class:`TimeQuestion` asks, with one
+radio button per candidate reading; a new time cannot be saved unanswered.
+A reason is required: every changed field becomes a custody entry with its
+old value.
 """
 
 from __future__ import annotations
@@ -11,14 +15,17 @@ import zoneinfo
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QCompleter,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -46,17 +53,132 @@ def title_and_zone_problem(what: str, title: str, tz: str) -> str:
     return ""
 
 
-def reading_text(raw: str, tz: str) -> str:
+def reading_text(raw: str, tz: str, choose: str = "", context_day: utime.UncertainTime | None = None) -> str:
     """How ``raw`` in ``tz`` will be read, said plainly (shown live in the dialogs)."""
     try:
-        t = utime.parse(raw, tz.strip() or "UTC")
+        t = utime.parse(raw, tz.strip() or "UTC", choose=choose or None, context_day=context_day)
     except BadTime as exc:
         return f"⚠ {exc}"
     if not raw.strip():
         return "No time given: the event is listed after the dated ones."
     if t.known:
-        return f"Read as {t.display()} (precision: {t.precision})" + (f" — {t.note}" if t.note else "")
+        how = f" — read from: {t.how}" if t.how else ""
+        text = f"Read as {t.display()} (precision: {t.precision}){how}" + (f" — {t.note}" if t.note else "")
+        return ("⚠ " + text + " — choose below which is meant.") if t.ambiguous else text
     return f"⚠ {t.note or 'cannot be read'}: the raw text is kept and the time is unknown."
+
+
+QUESTION_KINDS = ("date-order", "dst")
+QUESTION_TEXT = {
+    "date-order": "The numeric date can be read two ways. Which is meant?",
+    "dst-gap": "This wall time does not exist in the zone (the clocks went forward). Which is meant?",
+    "dst-overlap": "This wall time happens twice in the zone (the clocks went back). Which is meant?",
+}
+
+
+def _kind(question: str) -> str:
+    return "dst" if question.startswith("dst-") else question
+
+
+class TimeQuestion(QWidget):
+    """Radio buttons for the candidate readings of a time the reader cannot settle alone.
+
+    :meth:`refresh` follows the typed text; :meth:`choose` gives the answers for ``uncertain_time.parse``.
+    Questions come one after the other (the date order first, then a DST question on the date chosen).
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.answers: dict[str, str] = {}
+        self.groups: dict[str, tuple[QWidget, QButtonGroup]] = {}
+        self.asked: dict[str, str] = {}  # kind → the question shown
+        self._text: tuple[str, str] = ("", "")
+        self._context: utime.UncertainTime | None = None
+        self._stored: utime.UncertainTime | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.hide()
+
+    def choose(self) -> str:
+        return ",".join(self.answers[k] for k in QUESTION_KINDS if k in self.answers)
+
+    def unanswered(self) -> list[str]:
+        return [self.asked[k] for k in QUESTION_KINDS if k in self.asked and k not in self.answers]
+
+    def refresh(self, raw: str, tz: str, *, stored: utime.UncertainTime | None = None,
+                context_day: utime.UncertainTime | None = None) -> None:
+        """Ask what ``raw`` in ``tz`` leaves open; ``stored`` (the saved reading) preselects its answer."""
+        text = (raw, tz.strip() or "UTC")
+        if text != self._text:
+            self.answers.clear()
+        self._text, self._stored, self._context = text, stored, context_day
+        self._rebuild(keep=None)
+
+    def _rebuild(self, keep: str | None) -> None:
+        raw, tz = self._text
+        for kind in QUESTION_KINDS:
+            if kind == keep:
+                continue
+            old = self.groups.pop(kind, None)
+            if old is not None:
+                old[0].setParent(None)
+                old[0].deleteLater()
+            self.asked.pop(kind, None)
+            others = [v for k, v in self.answers.items() if k != kind]
+            try:
+                probe = utime.parse(raw, tz, choose=others, context_day=self._context)
+            except BadTime:
+                probe = None
+            if probe is None or _kind(probe.question) != kind:
+                self.answers.pop(kind, None)
+                continue
+            choices = [a.choice for a in probe.alternatives]
+            if self.answers.get(kind) not in choices:
+                self.answers.pop(kind, None)
+            stored = self._stored
+            if kind not in self.answers and stored is not None and stored.raw == raw and stored.tz == tz:
+                match = [a.choice for a in probe.alternatives if (a.start, a.end) == (stored.start, stored.end)]
+                if match:
+                    self.answers[kind] = match[0]
+            self._add_group(kind, probe)
+        self.setVisible(bool(self.groups))
+
+    def _add_group(self, kind: str, probe: utime.UncertainTime) -> None:
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        ask = QLabel(QUESTION_TEXT.get(probe.question, "Which reading is meant?"))
+        ask.setWordWrap(True)
+        column.addWidget(ask)
+        group = QButtonGroup(box)
+        group.setExclusive(True)
+        for alternative in probe.alternatives:
+            button = QRadioButton(alternative.label, box)
+            button.setProperty("choice", alternative.choice)
+            button.setChecked(self.answers.get(kind) == alternative.choice)
+            group.addButton(button)
+            column.addWidget(button)
+        group.buttonToggled.connect(lambda button, on, k=kind: self._answered(k, button, on))
+        layout = self.layout()
+        assert layout is not None
+        position = [k for k in QUESTION_KINDS if k in self.groups or k == kind].index(kind)
+        layout.insertWidget(position, box)  # type: ignore[attr-defined]
+        self.groups[kind] = (box, group)
+        self.asked[kind] = probe.question
+
+    def _answered(self, kind: str, button: object, on: bool) -> None:
+        if not on:
+            return
+        self.answers[kind] = str(button.property("choice"))  # type: ignore[attr-defined]
+        self._rebuild(keep=kind)  # a later question may depend on this answer
+        self.changed.emit()
+
+    def buttons(self) -> list[QRadioButton]:
+        """The radio buttons as shown, question by question (for tests and keyboard order)."""
+        return [b for k in QUESTION_KINDS if k in self.groups
+                for b in self.groups[k][1].buttons() if isinstance(b, QRadioButton)]
 
 
 class EditEventDialog(CheckedDialog):
@@ -85,6 +207,8 @@ class EditEventDialog(CheckedDialog):
         self.reading.setTextFormat(Qt.TextFormat.PlainText)  # quotes the time as typed
         self.reading.setWordWrap(True)
         self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.question = TimeQuestion(self)
+        self.question.changed.connect(self._answered)
         self.place = QLineEdit(editable(event.place))
         self.notes = QPlainTextEdit(editable(event.notes, multiline=True))
         self.notes.setFixedHeight(70)
@@ -96,6 +220,7 @@ class EditEventDialog(CheckedDialog):
         self.form.addRow("&When (source's text)", self.when)
         self.form.addRow("Time &zone", self.tz)
         self.form.addRow("", self.reading)
+        self.form.addRow("", self.question)
         self.form.addRow("&Place", self.place)
         self.form.addRow("&Notes", self.notes)
         self.form.addRow("&Reason", self.reason)
@@ -108,18 +233,31 @@ class EditEventDialog(CheckedDialog):
         self.watch(self.title, self.when, self.tz, self.place, self.notes, self.reason)
 
     def _preview(self) -> None:
-        self.reading.setText(reading_text(self.when.text(), self.tz.currentText()))
+        when, tz = self.when.text().strip(), self.tz.currentText().strip() or "UTC"
+        self.question.refresh(when, tz, stored=self.original.time, context_day=self.original.time)
+        self._answered()
+
+    def _answered(self) -> None:
+        self.reading.setText(reading_text(self.when.text().strip(), self.tz.currentText(), self.question.choose(),
+                                          context_day=self.original.time))
+        self.check()
 
     def changes(self) -> dict[str, Any]:
         """The fields that differ from the event, as ``case.edit_event`` keywords."""
         old = old_values(self.original)
         new = {"title": self.title.text().strip(), "place": self.place.text().strip(),
                "notes": self.notes.toPlainText(), "when": self.when.text().strip(),
-               "tz": self.tz.currentText().strip() or "UTC"}
-        new = {k: v if k == "tz" else edited(v, old[k], multiline=k == "notes") for k, v in new.items()}
-        changed = {k: v for k, v in new.items() if v != old[k]}
-        if "when" in changed or "tz" in changed:  # the time is read from both together
-            changed["when"], changed["tz"] = new["when"], new["tz"]
+               "tz": self.tz.currentText().strip() or "UTC", "choose": self.question.choose()}
+        new |= {k: edited(new[k], old[k], multiline=k == "notes") for k in ("title", "place", "notes", "when")}
+        changed = {k: v for k, v in new.items() if v != old[k] and k != "choose"}
+        was = self.original.time
+        try:
+            reading = utime.parse(new["when"], new["tz"], choose=new["choose"] or None, context_day=was)
+            other_reading = (reading.start, reading.end) != (was.start, was.end)
+        except BadTime:
+            other_reading = False
+        if "when" in changed or "tz" in changed or other_reading:  # the time is read from all three together
+            changed["when"], changed["tz"], changed["choose"] = new["when"], new["tz"], new["choose"]
         return changed
 
     def problems(self) -> list[str]:
@@ -128,6 +266,8 @@ class EditEventDialog(CheckedDialog):
             return [problem]
         if not self.changes():
             return ["Nothing changed."]
+        if "when" in self.changes() and self.question.unanswered():
+            return ["Choose which reading of the time is meant (below the time)."]
         if not self.reason.text().strip():
             return ["Say why you change the event: the reason goes into the chain of custody."]
         return []
@@ -136,4 +276,4 @@ class EditEventDialog(CheckedDialog):
 def old_values(event: Event) -> dict[str, Any]:
     """An event's editable values, keyed like ``case.edit_event``'s keywords."""
     return {"title": event.title, "place": event.place, "notes": event.notes, "when": event.time.raw,
-            "tz": event.time.tz or "UTC"}
+            "tz": event.time.tz or "UTC", "choose": utime.choices_for(event.time)}

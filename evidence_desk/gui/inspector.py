@@ -244,6 +244,9 @@ class Preview(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.placeholder)
         self.viewer: QWidget | None = None
+        #: ``annotate(label, op, on_done)``: how viewers write segments, regions and passages (set by
+        #: the window to its operation runner; None while the case is read-only)
+        self.annotate: Any = None
 
     def clear(self) -> None:
         self.release()
@@ -264,7 +267,8 @@ class Preview(QWidget):
         self.release()
         self.placeholder.hide()
         self.viewer = create_viewer(case, item.id, self, on_opened_externally=lambda item_id, path:
-                                    self.opened_externally.emit(item_id, str(path)))
+                                    self.opened_externally.emit(item_id, str(path)),
+                                    annotate=self.annotate)
         self._layout.addWidget(self.viewer)
 
 
@@ -333,6 +337,16 @@ class Inspector(QWidget):
         self.statement: Statement | None = None
         self.claim: Claim | None = None
         self.shown_event: Event | None = None
+        #: a reviewer's judgements (a gui.judgements.JudgementMarks): one line above the record
+        self.marks: Any = None
+        self.review_line = QLabel()
+        self.review_line.setObjectName("reviewLine")
+        self.review_line.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the reviewer's note
+        self.review_line.setWordWrap(True)
+        self.review_line.setAccessibleName("Reviewer judgement")
+        self.review_line.setStyleSheet("#reviewLine { background: #fff6e0; border: 1px solid #e8d49a; "
+                                       "border-radius: 4px; padding: 4px; }")
+        self.review_line.hide()
         self.header = QLabel("Select an event or an item")
         self.header.setTextFormat(Qt.TextFormat.PlainText)  # names the record shown: case text
         self.header.setWordWrap(True)
@@ -447,6 +461,7 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)
+        layout.addWidget(self.review_line)
         layout.addWidget(self.pages)
 
     def set_case(self, case: Case, read_only: bool | None = None) -> None:
@@ -491,7 +506,18 @@ class Inspector(QWidget):
         except UnknownRecord:
             self.show_nothing()
 
+    def show_review_line(self) -> None:
+        """The reviewer's judgement of what is shown (and of its grades), or nothing."""
+        shown = (("item", self.item) if self.item is not None else ("statement", self.statement)
+                 if self.statement is not None else ("claim", self.claim) if self.claim is not None else None)
+        text = ""
+        if shown is not None and self.marks and self.case is not None:
+            text = self.marks.line(self.case, shown[0], shown[1].id)
+        self.review_line.setText(text)
+        self.review_line.setVisible(bool(text))
+
     def show_nothing(self) -> None:
+        self.review_line.hide()
         self.item = self.statement = self.claim = self.shown_event = None
         self.preview.clear()
         self.header.setText("Inspector")
@@ -502,6 +528,7 @@ class Inspector(QWidget):
         self.item = self.statement = self.claim = None
         self.shown_event = event
         self.preview.clear()
+        self.review_line.hide()
         self.header.setText("Event")
         self.event_details.show_event(event, self.case.statements.list(event_id=event.id))
         self.pages.setCurrentIndex(2)
@@ -523,6 +550,7 @@ class Inspector(QWidget):
         if not same:
             self.preview.clear()
         self._show_failures()
+        self.show_review_line()
         self.pages.setCurrentIndex(1)
 
     def show_statement(self, statement: Statement) -> None:
@@ -534,6 +562,7 @@ class Inspector(QWidget):
         self.header.setText(f"Statement  ·  {line(statement.speaker)}  ·  {line(statement.medium)}")
         self.header.setToolTip("")
         self.statement_details.show_statement(self.case, statement)
+        self.show_review_line()
         self.pages.setCurrentWidget(self.statement_details)
 
     def show_claim(self, claim: Claim) -> None:
@@ -545,6 +574,7 @@ class Inspector(QWidget):
         self.header.setText("Claim" + ("  ·  CONTESTED" if claim.contested else ""))
         self.header.setToolTip("")
         self.claim_details.show_claim(self.case, claim)
+        self.show_review_line()
         self.pages.setCurrentWidget(self.claim_details)
 
     def refresh(self) -> None:
@@ -617,4 +647,6 @@ class Inspector(QWidget):
             return
         self.preview.show_content(self.case, self.item)
         self.tabs.setCurrentWidget(self.preview)
+        if self.preview.viewer is not None:
+            self.preview.viewer.setFocus()  # the viewer's keys (play, mark in and out) work at once
         self.preview_opened.emit(self.item.id)

@@ -37,22 +37,26 @@ from ..core.case import Case
 from ..core.records import Event, Item
 from . import actions as action_registry
 from . import settings
+from .analysis import AnalysisDesk
 from .case_dialogs import NewCaseDialog, NewEventDialog
-from .claims import ClaimsPanel
+from .claims import ClaimRole, ClaimsPanel
 from .crash import CrashHandler
 from .event_edit import EditEventDialog
 from .event_edit import old_values as old_event_values
 from .examiner_key import KeySession
+from .help import DEMO_LINE, is_demo_case
 from .icons import icon, kind_icon
 from .inspector import Inspector
 from .intake import IntakeDialog, IntakeRequest, IntakeResult, show_intake_result
 from .journal import JournalPane
+from .judgements import JudgementDialog, JudgementMarks, mark_claims, mark_statements, targets_of
 from .models import ITEM_COLUMNS, EventRole, EventsModel, ItemsModel
 from .operations import CaseOps
 from .plain import esc, inline, line, markup, plain_message, tip
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
+from .timeline_view import TimelineChart
 from .undo import EditEventCommand, EditItemCommand, TextUndoKeys
 from .verify_dialog import VerifyResultDialog
 
@@ -60,7 +64,7 @@ log = logging.getLogger("evidence_desk.gui.window")
 
 INTAKE_EVENT_CHOICES = 500
 #: the item list's column widths, in ITEM_COLUMNS order (the name takes what is left)
-ITEM_COLUMN_WIDTHS = (44, 200, 120, 50, 122, 100, 104)
+ITEM_COLUMN_WIDTHS = (44, 200, 120, 50, 122, 100, 104, 100)
 #: columns the item list gives up, in this order, when it is too narrow for all of them
 #: (a 1024-pixel laptop screen): the grade and the hash stay, the rest is in the inspector
 NARROW_HIDDEN_COLUMNS = ("acquired_by", "source", "acquired_at")
@@ -100,8 +104,21 @@ class MainWindow(QMainWindow):
         self.keys = KeySession()
         self.examiner_key_dialog: Any = None
         self._session_head: tuple[int, str] | None = None  # the custody head when the case was opened
+        #: the reviewer's judgements shown beside records (own ones in review mode, received ones otherwise)
+        self.marks = JudgementMarks()
+        self.judgement_dialog: Any = None
+        self.last_feedback: Any = None  # the last review feedback imported, for tests
+        self.user_guide: Any = None
         self._build_widgets()
+        self.analysis = AnalysisDesk(self)  # statements, claims, requests and bulk item actions
+        self.inspector.marks = self.marks
+        self.claims_panel.reloaded.connect(
+            lambda: mark_claims(self.claims_panel.claim_list, self.marks, ClaimRole) if self.marks else None)
+        self.statements_panel.reloaded.connect(
+            lambda: mark_statements(self.statements_panel.table, self.statements_panel.statements, self.marks)
+            if self.marks else None)
         self.actions = action_registry.build(self, {
+            **self.analysis.handlers(),
             "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
             "export_review_notes": self.export_review_notes, "import": self.choose_files,
             "import_folder": self.choose_folder, "set_examiner": self.set_examiner, "close_window": self.close, "undo": self.undo_stack.undo,
@@ -118,12 +135,15 @@ class MainWindow(QMainWindow):
             "reveal_requests": lambda: self.reveal_tab(self.requests_panel),
             "edit_event": self.edit_event, "attach_event": self.attach_to_event,
             "detach_event": self.detach_from_event, "examiner_key": self.show_examiner_key,
+            "judge": self.judge_selected, "import_notes": self.choose_notes_to_import,
+            "user_guide": self.show_user_guide,
         })
         self._build_menus()
         # every view subscribes to what operations change; none is refreshed by hand
         for view in (self._case_changed, self.inspector.case_changed, self.claims_panel.case_changed,
                      self.statements_panel.case_changed, self.requests_panel.case_changed):
             self.ops.case_changed.connect(view)
+        self.ops.case_changed.connect(self.timeline_chart.case_changed)
         self.undo_stack.canUndoChanged.connect(lambda _=None: self._update_actions())
         self.undo_stack.canRedoChanged.connect(lambda _=None: self._update_actions())
         self.undo_stack.undoTextChanged.connect(
@@ -186,7 +206,8 @@ class MainWindow(QMainWindow):
         self.items_view = QTableView()
         self.items_view.setSortingEnabled(True)
         self.items_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows at once (Shift/Ctrl+click): grade, attach or link them in one operation
+        self.items_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.items_view.verticalHeader().hide()
         self.items_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.items_view.setAlternatingRowColors(True)
@@ -219,8 +240,12 @@ class MainWindow(QMainWindow):
         self.middle_tabs.addTab(self.claims_panel, "Claims && contradictions")
         self.middle_tabs.addTab(self.statements_panel, "Statements")
         self.middle_tabs.addTab(self.requests_panel, "Requests")
+        self.timeline_chart = TimelineChart()  # beside the event list: the same events on a time axis
+        self.timeline_chart.entry_selected.connect(self.select_timeline_entry)
+        self.timeline_chart.export_requested.connect(self.export_timeline)
+        self.middle_tabs.addTab(self.timeline_chart, "Visual timeline")
         self.middle_tabs.currentChanged.connect(self._tab_changed)
-        for widget in (self.claims_panel.claim_list, self.statements_panel.table,
+        for widget in (self.claims_panel.claim_list, self.statements_panel.table, self.requests_panel.table,
                        *self.claims_panel.stance_lists.values()):
             widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             widget.customContextMenuRequested.connect(lambda pos, w=widget: self._record_menu(w, pos))
@@ -276,6 +301,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addAction(a["open_packet"])
         file_menu.addAction(a["export_review_notes"])
+        file_menu.addAction(a["import_notes"])
         file_menu.addAction(a["import_packet"])
         file_menu.addSeparator()
         file_menu.addAction(a["export_report"])
@@ -291,20 +317,27 @@ class MainWindow(QMainWindow):
         for name in ("undo", "redo", None, "save_item", "copy_hash", None, "find"):
             edit.addAction(a[name]) if name else edit.addSeparator()
         case_menu = self.menuBar().addMenu("&Case")
-        for name in ("new_event", "edit_event", "attach_event", "detach_event", None, "add_note", "grade", None,
-                     "verify"):
+        for name in ("new_event", "edit_event", "attach_event", "detach_event", None, "add_note", "grade", "judge",
+                     None, "verify"):
             case_menu.addAction(a[name]) if name else case_menu.addSeparator()
+        analysis = self.menuBar().addMenu("&Analysis")
+        for name in ("new_statement", "new_claim", "new_request", None, "edit_analysis", "link_claim",
+                     "unlink_claim", "request_status"):
+            analysis.addAction(a[name]) if name else analysis.addSeparator()
         view = self.menuBar().addMenu("&View")
         for name in ("show_all_items", "view_item", None, "reveal_timeline", "reveal_items", "reveal_claims",
                      "reveal_statements", "reveal_requests", "reveal_inspector"):
             view.addAction(a[name]) if name else view.addSeparator()
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a["user_guide"])
+        help_menu.addSeparator()
         help_menu.addAction(a["examiner_key"])
         help_menu.addAction(a["about"])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for name in ("import", "new_event", "add_note", "grade", "show_all_items", "verify", "export_report"):
+        for name in ("import", "new_event", "new_statement", "new_claim", "add_note", "grade", "show_all_items",
+                     "verify", "export_report"):
             toolbar.addAction(a[name])
         self.addToolBar(toolbar)
 
@@ -412,14 +445,19 @@ class MainWindow(QMainWindow):
         elif self.read_only:
             self.banner.setText("<b>Read-only:</b> the case was opened for reading only; nothing can be changed.")
             self.banner.show()
+        elif is_demo_case(info):
+            self.banner.setText(DEMO_LINE)
+            self.banner.show()
         else:
             self.banner.hide()
+        self._load_marks()
         self.events_model = EventsModel(case)
         self.timeline.setModel(self.events_model)
         self.timeline.selectionModel().selectionChanged.connect(self._event_selected)
         if self.events_model.canFetchMore():
             self.events_model.fetchMore()
         self.items_model = ItemsModel(case)
+        self.items_model.marks = self.marks
         self.items_view.setModel(self.items_model)
         header = self.items_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -431,9 +469,11 @@ class MainWindow(QMainWindow):
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case, read_only=self.read_only)
+        self.inspector.preview.annotate = None if self.read_only else self._run_op  # viewers' annotations
         self.claims_panel.set_case(case)
         self.statements_panel.set_case(case)
         self.requests_panel.set_case(case)
+        self.timeline_chart.set_case(case)
         self.journal.set_read_only(self.read_only and self.review is None)
         self.journal.set_review_mode(self.review is not None)
         self.selected_event: Event | None = None
@@ -450,6 +490,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         writable = self.case is not None and not self.read_only
         self.timeline.writable = writable
+        self.claims_panel.set_writable(writable)
         for action in self.actions.values():
             if action.property("changes_case"):
                 action.setEnabled(writable)
@@ -459,6 +500,7 @@ class MainWindow(QMainWindow):
         self.actions["verify"].setEnabled(self.case is not None)
         self.actions["add_note"].setEnabled(writable or self.review is not None)
         self.actions["export_review_notes"].setEnabled(self.review is not None)
+        self.actions["judge"].setEnabled(self.review is not None)
         self.actions["export_report"].setEnabled(self.case is not None)
         # a packet opened for review carries no signing key: it cannot be sealed again
         self.actions["export_packet"].setEnabled(self.case is not None and self.review is None)
@@ -488,9 +530,25 @@ class MainWindow(QMainWindow):
         indexes = self.timeline.selectionModel().selectedIndexes()
         event: Event | None = indexes[0].data(EventRole) if indexes else None
         self.selected_event = event
+        self.timeline_chart.select("event", event.id if event else None)
         self._apply_filter()
         if event is not None:
             self.inspector.show_event(event)
+
+    @Slot(str, int)
+    def select_timeline_entry(self, kind: str, record_id: int) -> None:
+        """A click on the visual timeline: select that event in the event list, or that statement."""
+        if kind == "event":
+            while self.events_model.row_of(record_id) < 0 and self.events_model.canFetchMore():
+                self.events_model.fetchMore()
+            row = self.events_model.row_of(record_id)
+            if row >= 0:
+                self.select_event_row(row)
+                self.timeline.scrollTo(self.events_model.index(row))
+        elif kind == "statement":
+            self.statements_panel.select_statement(record_id, emit=False)
+            self.timeline_chart.select("statement", record_id)
+            self.show_statement(record_id)
 
     @Slot(QItemSelection, QItemSelection)
     def _item_selected(self, *_: Any) -> None:
@@ -545,7 +603,7 @@ class MainWindow(QMainWindow):
             if not view.isColumnHidden(column) and key != "name":
                 self._item_column_widths[column] = view.columnWidth(column)  # as the examiner left it
         available = view.viewport().width()
-        hidden: set[str] = set()
+        hidden: set[str] = set() if self.marks else {"review"}  # the Review column: only once something is judged
         for key in NARROW_HIDDEN_COLUMNS:
             needed = NAME_COLUMN_MIN_PX + sum(width for column, width in enumerate(self._item_column_widths)
                                               if keys[column] != "name" and keys[column] not in hidden)
@@ -604,9 +662,12 @@ class MainWindow(QMainWindow):
 
     def _item_menu(self, pos: Any) -> None:
         menu = QMenu(self)
-        for name in ("view_item", "copy_hash", "grade", "save_item", None, "attach_event", "detach_event", None,
-                     "import"):
+        names = ("view_item", "copy_hash", "judge", None, "add_note") if self.review is not None else (
+            "view_item", "copy_hash", "grade", "save_item", None, "attach_event", "detach_event",
+            "link_claim", "new_statement", None, "import")
+        for name in names:
             menu.addAction(self.actions[name]) if name else menu.addSeparator()
+        self.last_menu = menu
         menu.popup(self.items_view.viewport().mapToGlobal(pos))
 
     def _timeline_menu(self, pos: Any) -> None:
@@ -703,9 +764,10 @@ class MainWindow(QMainWindow):
         if dialog.exec() != NewEventDialog.DialogCode.Accepted:
             return
         title, when, tz = dialog.title.text(), dialog.when.text().strip() or None, dialog.tz.text().strip()
-        place, notes = dialog.place.text(), dialog.notes.toPlainText()
+        place, notes, choose = dialog.place.text(), dialog.notes.toPlainText(), dialog.question.choose() or None
         self._run_op("Adding an event", lambda writer: ops.add_event(writer, title, when=when, tz=tz or None,
-                                                                    place=place, notes=notes), self._event_added)
+                                                                    place=place, notes=notes, choose=choose),
+                     self._event_added)
 
     def _event_added(self, event: Event) -> None:
         while self.events_model.row_of(event.id) < 0 and self.events_model.canFetchMore():
@@ -747,6 +809,10 @@ class MainWindow(QMainWindow):
     def attach_to_event(self) -> None:
         item = self.inspector.item or self.selected_item()
         if self._writable() is None:
+            return
+        several = self.analysis.selected_items()
+        if len(several) > 1:  # rows selected together: attach them all in one transaction
+            self.analysis.bulk_attach(several)
             return
         if item is None:
             self.statusBar().showMessage("Select an item to attach it to an event", 4000)
@@ -933,6 +999,8 @@ class MainWindow(QMainWindow):
         """The timeline, the item list, the journal and the status bar follow every change."""
         if self.case is None:
             return
+        if changes.case:  # first: the lists re-read below (and the panels after) show the marks
+            self._load_marks()
         if changes.events or changes.items:
             self._reload_timeline()
         if changes.items or changes.grades or changes.sources:
@@ -941,6 +1009,9 @@ class MainWindow(QMainWindow):
             self._show_items_title()  # the selected event's title may have changed
         if changes.journal or changes.events:
             self._refresh_journal()
+        if changes.case:  # review feedback received (a case-wide entry): the Review column, the inspector's line
+            self._fit_item_columns()
+            self.inspector.show_review_line()
         self._update_status()
 
     def _reload_timeline(self) -> None:
@@ -1073,7 +1144,13 @@ class MainWindow(QMainWindow):
 
     def _record_menu(self, widget: QWidget, pos: Any) -> None:
         menu = QMenu(self)
-        menu.addAction(self.actions["grade"])
+        if self.review is not None:
+            menu.addAction(self.actions["judge"])
+        else:
+            if widget is not self.requests_panel.table:
+                menu.addAction(self.actions["grade"])
+            self.analysis.extend_menu(menu, widget)
+        self.last_menu = menu
         menu.popup(widget.mapToGlobal(pos))
 
     # --- grading ---------------------------------------------------------------------
@@ -1108,6 +1185,10 @@ class MainWindow(QMainWindow):
         case = self.case
         if case is None or self.read_only:
             return
+        several = self.analysis.selected_items() if self.middle_tabs.currentIndex() == 0 else []
+        if len(several) > 1:  # rows selected together: one grade for all, in one transaction
+            self.analysis.bulk_grade(several)
+            return
         subject = self.grade_subject()
         if subject is None:
             self.statusBar().showMessage("Select an item, a statement or a claim to grade", 5000)
@@ -1133,6 +1214,89 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Graded the {line(target.label, 200)}: {line(grades, 200)}; recorded in custody",
                                      6000)
 
+    # --- reviewer judgements and feedback --------------------------------------------------
+
+    def _load_marks(self) -> None:
+        """Read the judgements to show: the reviewer's own in review mode, else those received."""
+        if self.case is None:
+            self.marks.clear()
+        elif self.review is not None:
+            from ..core.packet.review import latest_judgements, review_judgements
+
+            self.marks.set(latest_judgements(review_judgements(self.review)), received=False)
+        else:
+            self.marks.set(self.case.feedback.latest(), received=True)
+
+    def _show_marks(self) -> None:
+        """After a judgement: every list and the inspector show it."""
+        self._load_marks()
+        self.items_model.refresh_loaded()
+        self._fit_item_columns()
+        self.claims_panel.reload()
+        self.statements_panel.reload()
+        self.inspector.show_review_line()
+
+    def judge_selected(self) -> None:
+        """Review ▸ Judge…: what the current tab has selected (as Grade… does), or one of its grades."""
+        case = self.case
+        if case is None or self.review is None:
+            self.statusBar().showMessage("Judgements are made on a packet open for review "
+                                         "(File ▸ Open Review Packet)", 6000)
+            return
+        subject = self.grade_subject()
+        if subject is None:
+            self.statusBar().showMessage("Select an item, a statement or a claim to judge", 5000)
+            return
+        dialog = JudgementDialog(self, targets_of(case, subject), self.marks)
+        self.judgement_dialog = dialog
+        dialog.accepted.connect(lambda: self._save_judgement(dialog))
+        dialog.open()
+
+    def _save_judgement(self, dialog: Any) -> None:
+        from ..core.packet.review import add_judgement
+
+        target, verdict = dialog.chosen_target(), dialog.verdict()
+        if self.review is None or target is None or verdict is None:
+            return
+        try:
+            judgement = add_judgement(self.review, target.target_type, target.target_id, verdict,
+                                      dialog.note.toPlainText())
+        except Exception as exc:
+            self.errors("Saving the judgement", exc)
+            return
+        self._show_marks()
+        self.statusBar().showMessage(f"Judged {target.target_type} {target.target_id}: {judgement.verdict_text}; "
+                                     "kept beside the packet, signed when you export your notes", 6000)
+
+    def choose_notes_to_import(self) -> None:
+        from ..core.packet.format import SIGNED_NOTES_SUFFIX
+
+        chosen, _ = QFileDialog.getOpenFileName(self, "Import a reviewer's signed notes as feedback", "",
+                                                f"Signed review notes (*{SIGNED_NOTES_SUFFIX} *.json);;All files (*)")
+        if chosen:
+            self.import_notes(Path(chosen))
+
+    def import_notes(self, notes: Path) -> None:
+        """Check the reviewer's signed notes and record their judgements beside this case's records."""
+        self._run_op(f"Receiving the review feedback {notes.name}",
+                     lambda writer: ops.import_review_notes(writer, notes), self._feedback_received)
+
+    def _feedback_received(self, result: Any) -> None:
+        self.last_feedback = result
+        before = f", {result.already} received before" if result.already else ""
+        self.statusBar().showMessage(f"Review feedback from {result.reviewer}: {result.received} judgement(s) "
+                                     f"received{before}; shown beside your records, which are unchanged", 10000)
+
+    def show_user_guide(self, page: str = "") -> None:
+        from .help import UserGuide
+
+        if self.user_guide is None:
+            self.user_guide = UserGuide(self)
+        self.user_guide.show_page(page or None)
+        self.user_guide.show()
+        self.user_guide.raise_()
+        self.user_guide.activateWindow()
+
     # --- reports and packets -----------------------------------------------------------
 
     def choose_report_export(self) -> None:
@@ -1155,6 +1319,19 @@ class MainWindow(QMainWindow):
                      self._report_exported, progress=True,
                      on_cancelled=lambda: self.statusBar().showMessage(
                               "Report export cancelled: nothing was written", 6000))
+
+    def export_timeline(self, out: Path) -> None:
+        """The visual timeline to an SVG or PNG, custody-logged as a report's export is (not when read-only)."""
+        case = self.writer if not self.read_only else self.case
+        if case is None:
+            return
+        from .timeline_view import write_png
+
+        self.ops.run(f"Exporting the timeline {out.name}",
+                     lambda _work: ops.export_timeline(case, out, write_png=write_png),
+                     lambda result: self.statusBar().showMessage(
+                         f"Timeline written to {result.path} (SHA-256 {result.sha256[:16]}…)"
+                         + ("" if result.logged else "; the case is read-only: the export is not logged"), 10000))
 
     def _report_exported(self, result: Any) -> None:
         self.last_export = result

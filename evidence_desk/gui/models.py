@@ -59,6 +59,27 @@ def item_ids_from_mime(mime: QMimeData) -> list[int]:
         return []
 
 
+#: what a statement row carries when dragged (onto a claim, to link it)
+STATEMENT_IDS_MIME = "application/x-evidence-desk-statement-ids"
+
+
+def statement_ids_mime(ids: list[int]) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(STATEMENT_IDS_MIME, ",".join(str(i) for i in ids).encode("ascii"))
+    return mime
+
+
+def statement_ids_from_mime(mime: QMimeData) -> list[int]:
+    """The statement ids a drag carries; [] if none (or something malformed)."""
+    if not mime.hasFormat(STATEMENT_IDS_MIME):
+        return []
+    try:
+        return [int(part) for part in bytes(mime.data(STATEMENT_IDS_MIME).data()).decode("ascii").split(",")
+                if part]
+    except (UnicodeDecodeError, ValueError):
+        return []
+
+
 def utc_short(text: str) -> str:
     """``2026-11-27T04:43:14.123456Z`` -> ``2026-11-27 04:43:14 UTC``."""
     if not text:
@@ -164,7 +185,10 @@ def _esc(text: str) -> str:
 ITEM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("kind", "Kind"), ("name", "Name"), ("source", "Source"), ("grade", "Grade"),
     ("acquired_at", "Acquired (UTC)"), ("acquired_by", "Acquired by"), ("sha256", "SHA-256"),
+    ("review", "Review"),  # a reviewer's judgement (gui/judgements.py); shown only when there is one
 )
+#: columns the database cannot sort by (what they show is not in the item table)
+UNSORTED_ITEM_COLUMNS = ("review",)
 
 
 class ItemsModel(QAbstractTableModel):
@@ -182,6 +206,8 @@ class ItemsModel(QAbstractTableModel):
         self._total = 0
         #: item id -> what the last verification found wrong with it (marked in the list)
         self.failures: dict[int, list[str]] = {}
+        #: a reviewer's judgements (a gui.judgements.JudgementMarks), shown in the Review column
+        self.marks: Any = None
 
     def set_failures(self, failures: dict[int, list[str]]) -> None:
         """Mark the items a verification found altered, missing or inconsistent (and unmark the rest)."""
@@ -196,6 +222,8 @@ class ItemsModel(QAbstractTableModel):
         self.reload()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if ITEM_COLUMNS[column][0] in UNSORTED_ITEM_COLUMNS:
+            return
         self.sort_key = ITEM_COLUMNS[column][0]
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
@@ -248,7 +276,9 @@ class ItemsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             return {"grade": "Admiralty grade: source reliability (A–F) and information credibility (1–6)",
                     "sha256": "First 12 hex digits of the content's SHA-256",
-                    "acquired_at": "When the item was acquired (UTC)"}.get(ITEM_COLUMNS[section][0])
+                    "acquired_at": "When the item was acquired (UTC)",
+                    "review": "The reviewer's judgement: accepted, disputed or needs more information"
+                    }.get(ITEM_COLUMNS[section][0])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -266,6 +296,17 @@ class ItemsModel(QAbstractTableModel):
                 return tip("Verification failed: " + "; ".join(failed))
             if role == Qt.ItemDataRole.AccessibleDescriptionRole:
                 return "verification failed"
+        if key == "review":
+            mark = self.marks.get("item", item.id) if self.marks is not None else None
+            if mark is None:
+                return None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return mark.badge
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(mark.colour)
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+                return self.marks.tooltip("item", item.id)
+            return item if role == ItemRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return {"kind": "", "name": line(item.name), "source": line(item.source_name) or "—",
                     "grade": item.grade or "—", "acquired_at": item.acquired_at.replace("T", " ")[:16],

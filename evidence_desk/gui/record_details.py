@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from ..core.admiralty import credibility_meaning, reliability_meaning
 from ..core.case import Case
+from ..core.custody import CustodyEntry
+from ..core.custody_text import describe_entry
 from ..core.records import Claim, Grade, Statement
 from .claims import STANCE_TITLES, credibility_text, evidence_counts
 from .models import utc_short
@@ -113,6 +115,9 @@ class StatementDetails(QWidget):
         layout.addWidget(self.text, 2)
         layout.addWidget(QLabel("<b>Grades</b> (oldest first; the current ones marked)"))
         layout.addWidget(self.grades, 3)
+        self.history = custody_list("Custody history of the statement")
+        layout.addWidget(QLabel("<b>Custody history</b> (every change, with its reason)"))
+        layout.addWidget(self.history, 2)
 
     def show_statement(self, case: Case, s: Statement) -> None:
         self.statement = s
@@ -136,6 +141,23 @@ class StatementDetails(QWidget):
             rows += [(g, f"source {line(s.source_name)}") for g in case.grades.list("source", s.source_id)]
         rows.sort(key=lambda row: row[0].id)
         fill_grades(self.grades, rows)
+        fill_custody(self.history, case.history.entries(target_type="statement", target_id=s.id))
+
+
+def custody_list(name: str) -> QListWidget:
+    """The custody entries of one record (a statement, a claim), one two-line row each."""
+    box = QListWidget()
+    box.setAccessibleName(name)
+    box.setWordWrap(True)
+    box.setAlternatingRowColors(True)
+    return box
+
+
+def fill_custody(box: QListWidget, entries: list[CustodyEntry]) -> None:
+    box.clear()
+    for entry in entries:
+        described = describe_entry(entry)
+        box.addItem(f"{described.headline}\n{described.summary}")
 
 
 class ClaimDetails(QWidget):
@@ -162,6 +184,9 @@ class ClaimDetails(QWidget):
         layout.addLayout(form)
         layout.addWidget(QLabel("<b>Grades</b> (oldest first; the current one marked)"))
         layout.addWidget(self.grades, 1)
+        self.history = custody_list("Custody history of the claim")
+        layout.addWidget(QLabel("<b>Custody history</b> (every change, with its reason)"))
+        layout.addWidget(self.history, 1)
 
     def show_claim(self, case: Case, claim: Claim) -> None:
         self.claim = claim
@@ -172,3 +197,4 @@ class ClaimDetails(QWidget):
         self.evidence.setText(evidence_counts(claim))
         self.created.setText(f"{utc_short(claim.created_at)} by {line(claim.created_by)}")
         fill_grades(self.grades, [(g, "this claim") for g in case.grades.list("claim", claim.id)])
+        fill_custody(self.history, case.history.entries(target_type="claim", target_id=claim.id))

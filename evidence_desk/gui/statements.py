@@ -6,7 +6,9 @@ was read; requests show what is still owed to the case and by whom.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from collections.abc import Sequence
+
+from PySide6.QtCore import QMimeData, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,6 +28,7 @@ from ..core.operations import Changes
 from ..core.records import Request, Statement
 from ..core.uncertain_time import UncertainTime
 from .claims import excerpt
+from .models import STATEMENT_IDS_MIME, statement_ids_mime
 from .plain import block, line, tip
 
 RecordRole = Qt.ItemDataRole.UserRole + 20
@@ -39,8 +42,20 @@ def time_text(t: UncertainTime, gap: str = "  ") -> str:
     return shown
 
 
-def _table(headers: list[str], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
+class StatementTable(QTableWidget):
+    """The statements' table; its rows drag onto a claim to link them."""
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 (Qt override)
+        return [STATEMENT_IDS_MIME]
+
+    def mimeData(self, items: Sequence[QTableWidgetItem]) -> QMimeData:  # noqa: N802 (Qt override)
+        rows = sorted({cell.row() for cell in items})
+        ids = [self.item(row, 0).data(RecordRole).id for row in rows if self.item(row, 0) is not None]
+        return statement_ids_mime(ids)
+
+
+def _table(headers: list[str], stretch: int, cls: type[QTableWidget] = QTableWidget) -> QTableWidget:
+    table = cls(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -67,6 +82,7 @@ class StatementsPanel(QWidget):
     """Every statement: who said what, through which medium, when (as said), graded how."""
 
     statement_selected = Signal(int)
+    reloaded = Signal()  # the table was re-read (the window adds the reviewer's badges)
 
     COLUMNS = ["Speaker / affiliation", "Medium", "When (as said)", "Grade", "Text"]
 
@@ -75,8 +91,10 @@ class StatementsPanel(QWidget):
         self.case: Case | None = None
         self.statements: list[Statement] = []
         self.title = QLabel()
-        self.table = _table(self.COLUMNS, 4)
+        self.table = _table(self.COLUMNS, 4, StatementTable)
         self.table.setAccessibleName("Statements")
+        self.table.setDragEnabled(True)  # rows drag onto a claim to link them
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setWordWrap(True)
         for col, width in enumerate((160, 78, 150, 46)):
             self.table.setColumnWidth(col, width)
@@ -117,6 +135,7 @@ class StatementsPanel(QWidget):
             self.select_statement(keep, emit=False)
         if self.current_statement_id() is None:  # what was selected is gone: select nothing
             self.table.clearSelection()
+        self.reloaded.emit()
 
     def current_statement_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -183,6 +202,7 @@ class RequestsPanel(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
+        keep = self.current_request().id if self.current_request() else None
         every = self.case.requests.list()
         self.requests = [r for r in every if r.status == "open"] if self.open_only.isChecked() else every
         still_open = sum(1 for r in every if r.status == "open")
@@ -199,6 +219,20 @@ class RequestsPanel(QWidget):
                                         resulting], r, {0: r.description or r.title})
         self.table.resizeRowsToContents()
         self.description.clear()
+        if keep is not None:  # keep the request selected across a re-read (after its status changed)
+            row = next((n for n, r in enumerate(self.requests) if r.id == keep), -1)
+            if row >= 0:
+                self.table.selectRow(row)
+
+    def current_request(self) -> Request | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.requests[rows[0].row()] if rows and rows[0].row() < len(self.requests) else None
+
+    def select_request(self, request_id: int) -> None:
+        for row, r in enumerate(self.requests):
+            if r.id == request_id:
+                self.table.selectRow(row)
+                return
 
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

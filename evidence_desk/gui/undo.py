@@ -120,3 +120,32 @@ class TextUndoKeys(QObject):
                     event.ignore()  # not claimed by the field: the window's action takes the key
                     return True
         return False
+
+
+#: runs an operation on the writer and shows its result (``AnalysisDesk.run``)
+OpRunner = Callable[[str, Callable[[Work], OpResult[Any]]], None]
+
+
+class OperationCommand(QUndoCommand):
+    """Any logged change whose undo is another logged change: ``do(reason)`` makes it (again, on
+    redo, with "redo: <reason>"), ``undo()`` writes the old values back (reason "undo").
+
+    Both run on the writer thread in the order they were asked for, so an undo that needs what
+    ``do`` made (the ids of new links) finds it there."""
+
+    def __init__(self, text: str, run: OpRunner, do: Callable[[str], OpResult[Any]],
+                 undo: Callable[[], OpResult[Any]], reason: str = "") -> None:
+        super().__init__(text)
+        self.run = run
+        self.do = do
+        self.undo_op = undo
+        self.reason = reason.strip()
+        self._done_once = False
+
+    def redo(self) -> None:
+        reason = self.reason if not self._done_once else f"redo: {self.reason}".strip()
+        self._done_once = True
+        self.run(f"Saving {self.text()}", lambda _work: self.do(reason))
+
+    def undo(self) -> None:
+        self.run(f"Undoing {self.text()}", lambda _work: self.undo_op())

@@ -86,6 +86,7 @@ def build_templates(root: Path) -> Templates:
         case.requests.set_status(request.id, "partly fulfilled" if request.status != "partly fulfilled" else "open",
                                  item_ids=[first_item], reason="the recording arrived")
         export_packet(case, packet)
+        _receive_review_feedback(case, packet, root)
         case_key = case.signing_key_bytes()
         public = bytes.fromhex(case.info().public_key_hex)
     finally:
@@ -99,6 +100,19 @@ def build_templates(root: Path) -> Templates:
     other = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                                         serialization.NoEncryption())
     return Templates(demo, older, received, packet, case_key, other, signing.fingerprint(public))
+
+
+def _receive_review_feedback(case: Case, packet: Path, root: Path) -> None:
+    """A reviewer judges the packet and the demo case imports the signed notes (review_judgement rows)."""
+    from evidence_desk.core.operations import import_review_notes
+    from evidence_desk.core.packet.review import add_judgement, export_review_notes, open_for_review
+
+    with open_for_review(packet, root / "review-cache", reviewer="Rita Reviewer") as session:
+        item = session.case.items.list()[0]
+        add_judgement(session, "item", item.id, "disputed", "the time on it is garbled")
+        add_judgement(session, "claim", session.case.claims.list()[0].id, "needs_info", "send the CAD log")
+        notes = export_review_notes(session, root / "notes.json", key_path=root / "reviewer.key")
+    import_review_notes(case, notes)
 
 
 @pytest.fixture(scope="session")

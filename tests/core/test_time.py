@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,7 +45,8 @@ def test_a_written_time_reads_back_as_the_interval_it_names(moment: datetime, zo
                                                             layout: tuple[str, str]) -> None:
     fmt, precision = layout
     raw = moment.strftime(fmt)
-    got = utime.parse(raw, zone)
+    # the numeric layout is written month first here; a day-first zone would otherwise read it the other way
+    got = utime.parse(raw, zone, dayfirst=False if fmt.startswith("%m/") else None)
     tz = UTC if zone == "UTC" else ZoneInfo(zone)
     # written text carries no fold: a wall time that happens twice is read as its first occurrence
     start = moment.replace(microsecond=0, fold=0, **TRUNCATE[precision]).replace(tzinfo=tz)
@@ -60,7 +61,8 @@ def test_a_written_time_reads_back_as_the_interval_it_names(moment: datetime, zo
         end = end.replace(tzinfo=tz)
     else:
         end = start.replace(month=12, day=31, hour=23, minute=59, second=59)
-    assert got.end == end.isoformat(), (raw, got)
+    # the end is the same instant; inside a DST gap it is shown with the offset actually in force then
+    assert got.end is not None and datetime.fromisoformat(got.end) == end, (raw, got)
     assert got.sort_utc == start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert utime.from_stored(got.raw, got.start, got.end, got.tz, got.precision, got.sort_utc, got.note) == got
 
@@ -126,3 +128,141 @@ def test_times_in_different_zones_sort_by_the_instant() -> None:
     chicago = utime.parse("2025-10-04 12:34", "America/Chicago")  # 17:34 UTC
     london = utime.parse("2025-10-04 18:00", "Europe/London")  # 17:00 UTC
     assert london.sort_utc < chicago.sort_utc
+
+
+# --- time as people write it (issue 11 part 3); the corpus is in tests/data/time_corpus.tsv -----------
+
+def test_an_ambiguous_numeric_date_offers_both_readings_and_the_locale_picks_the_default() -> None:
+    us = utime.parse("04/10/2025", "America/Chicago")
+    assert us.ambiguous and us.question == "date-order" and "ambiguous-date" in us.flags
+    assert us.start == "2025-04-10T00:00:00-05:00"
+    assert [(a.choice, a.start) for a in us.alternatives] == [
+        ("month-first", "2025-04-10T00:00:00-05:00"), ("day-first", "2025-10-04T00:00:00-05:00")]
+    british = utime.parse("04/10/2025", "Europe/London")
+    assert british.start == "2025-10-04T00:00:00+01:00" and british.alternatives[0].choice == "day-first"
+    case_locale = utime.parse("04/10/2025", "America/Chicago", dayfirst=True)
+    assert case_locale.start == "2025-10-04T00:00:00-05:00" and case_locale.ambiguous
+    answered = utime.parse("04/10/2025", "America/Chicago", choose="day-first")
+    assert answered.start == "2025-10-04T00:00:00-05:00" and not answered.ambiguous
+    assert "examiner chose" in answered.note and "chosen" in answered.flags
+
+
+def test_the_zone_gives_the_default_date_order() -> None:
+    assert [utime.dayfirst_for_zone(z) for z in ("America/Chicago", "US/Central", "Asia/Manila", "UTC")] == \
+        [False, False, False, False]
+    assert [utime.dayfirst_for_zone(z) for z in ("Europe/London", "Europe/Berlin", "America/Sao_Paulo",
+                                                 "Asia/Kolkata", "Australia/Sydney")] == [True] * 5
+
+
+def test_a_twelve_hour_time_on_a_two_digit_year() -> None:
+    got = utime.parse("11/2/25 11:04 PM", "America/Chicago")
+    # 23:04 CST (the clocks went back that morning) is 05:04 UTC on the 3rd
+    assert got.start == "2025-11-02T23:04:00-06:00" and got.sort_utc == "2025-11-03T05:04:00Z"
+    assert "two-digit year" in got.note
+
+
+def test_a_wall_time_in_the_spring_gap_is_flagged_with_both_candidates() -> None:
+    got = utime.parse("2025-03-09 02:30", "America/Chicago")
+    assert got.question == "dst-gap" and "dst-gap" in got.flags and "does not exist" in got.note
+    # with the offset before the change (-06:00) it is 08:30 UTC; with the one after (-05:00), 07:30 UTC
+    assert [(a.choice, a.sort_utc) for a in got.alternatives] == [
+        ("dst-first", "2025-03-09T08:30:00Z"), ("dst-second", "2025-03-09T07:30:00Z")]
+    later = utime.parse("2025-03-09 02:30", "America/Chicago", choose="dst-second")
+    assert later.start == "2025-03-09T02:30:00-05:00" and not later.ambiguous
+
+
+def test_a_wall_time_in_the_autumn_overlap_is_flagged_with_both_candidates() -> None:
+    got = utime.parse("2025-11-02 01:30", "America/Chicago")
+    assert got.question == "dst-overlap" and "happens twice" in got.note
+    assert [(a.choice, a.sort_utc) for a in got.alternatives] == [
+        ("dst-first", "2025-11-02T06:30:00Z"), ("dst-second", "2025-11-02T07:30:00Z")]
+    assert "CDT" in got.alternatives[0].label and "CST" in got.alternatives[1].label
+    # the source naming the zone's abbreviation settles it without asking
+    stated = utime.parse("2025-11-02 01:30 CST", "America/Chicago")
+    assert stated.start == "2025-11-02T01:30:00-06:00" and not stated.ambiguous
+    # an offset given by the source is not a wall time: nothing to ask
+    offset = utime.parse("2025-03-09T02:30:00-06:00", "America/Chicago")
+    assert offset.sort_utc == "2025-03-09T08:30:00Z" and not offset.ambiguous and "offset" in offset.flags
+
+
+@pytest.mark.parametrize("context", [date(2025, 10, 4), datetime(2025, 10, 4, 23, 0), "2025-10-04",
+                                     "2025-10-04T12:34:44-05:00"])
+def test_a_time_alone_is_taken_on_the_context_day(context: object) -> None:
+    got = utime.parse("03:1O", "America/Chicago", context_day=context)  # type: ignore[arg-type]
+    assert got.start == "2025-10-04T03:10:00-05:00" and got.precision == "minute"
+    assert "damaged" in got.note and "03:10" in got.note and "context-day" in got.flags
+    assert utime.parse("03:10", "America/Chicago").precision == "unknown"
+
+
+def test_the_context_day_may_be_another_reading() -> None:
+    event = utime.parse("4 October 2025", "America/Chicago")
+    got = utime.parse("about 3 pm", "America/Chicago", context_day=event)
+    assert (got.start, got.end, got.precision) == ("2025-10-04T14:30:00-05:00", "2025-10-04T15:30:00-05:00",
+                                                   "range")
+    assert "±30 min" in got.note
+    assert utime.parse("3 pm", "America/Chicago", context_day=utime.parse("October 2025")).precision == "unknown"
+
+
+def test_the_extra_reading_fields_do_not_change_equality_with_the_stored_time() -> None:
+    got = utime.parse("2025-11-02 01:30", "America/Chicago")
+    stored = utime.from_stored(got.raw, got.start, got.end, got.tz, got.precision, got.sort_utc, got.note)
+    assert stored == got and stored.alternatives == () and got.alternatives
+    assert got.start_utc == "2025-11-02T06:30:00Z" and got.end_utc == "2025-11-02T06:30:59Z"
+
+
+def test_the_examiners_answer_reaches_the_case_and_the_custody_record(tmp_path) -> None:
+    from evidence_desk.core import operations as ops
+    from evidence_desk.core.case import Case
+
+    with Case.create(tmp_path / "case", "Times", "Test Examiner", tz="America/Chicago") as case:
+        event = ops.add_event(case, "Call logged", when="2025-11-02 01:30", choose="dst-second").value
+        assert event.time.start == "2025-11-02T01:30:00-06:00" and "examiner chose" in event.time.note
+        assert utime.choices_for(event.time) == "dst-second"
+        # the same text read the other way is a logged change of the time
+        edited = ops.edit_event(case, event.id, "the log says CDT", when="2025-11-02 01:30",
+                                choose="dst-first").value
+        assert edited.time.start == "2025-11-02T01:30:00-05:00"
+        change = case.history.changes("event", event.id)[-1]
+        assert "read as 2025-11-02T01:30:00-06:00" in str(change.old_value)
+        assert "read as 2025-11-02T01:30:00-05:00" in str(change.new_value)
+        # a time alone typed for an event is taken on the day it already had
+        alone = ops.edit_event(case, event.id, "the radio log has the minute", when="03:1O").value
+        assert alone.time.start == "2025-11-02T03:10:00-06:00" and "damaged" in alone.time.note
+        # a statement's time said alone is taken on the day of the event it is about
+        said = case.statements.add("Dispatcher", "radio", "clear everybody out", when="about 3 pm",
+                                   event_ids=[event.id])
+        assert (said.time.start, said.time.end) == ("2025-11-02T14:30:00-06:00", "2025-11-02T15:30:00-06:00")
+
+
+def test_the_command_line_says_when_a_time_can_be_read_two_ways_and_takes_the_answer(tmp_path, capsys) -> None:
+    from evidence_desk import cli
+    from evidence_desk.cli.events import CHOICES
+    from evidence_desk.core.case import Case
+
+    assert CHOICES == utime.CHOICES
+    path = tmp_path / "case"
+    assert cli.main(["init", str(path), "--title", "T", "--examiner", "Ann", "--tz", "America/Chicago"]) == 0
+    capsys.readouterr()
+    assert cli.main(["event", "add", str(path), "--title", "Memo", "--when", "04/10/2025"]) == 0
+    out, err = capsys.readouterr()
+    assert "--reading month-first" in err and "--reading day-first" in err
+    event_id = int(out.strip())
+    assert cli.main(["event", "edit", str(path), str(event_id), "--reading", "day-first",
+                     "--reason", "the memo is British"]) == 0
+    with Case.open(path) as case:
+        assert case.events.get(event_id).time.start == "2025-10-04T00:00:00-05:00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60) | st.lists(st.sampled_from(
+    ["between", "and", "about", "3", "pm", "12:34", "04/10/2025", "2025-11-02", "01:30", "morning", "of", "Oc5",
+     "yesterday", "CST", "Z", "+05:30", "-", "shortly", "after", "noon", "1241", "03:1O", "night", "11/2/25"]),
+    max_size=8).map(" ".join), zone=st.sampled_from(ZONES), context=st.sampled_from([None, "2025-11-02"]))
+def test_reading_never_fails_and_a_known_reading_is_a_proper_interval(text: str, zone: str,
+                                                                       context: str | None) -> None:
+    got = utime.parse(text, zone, context_day=context)
+    assert got.raw == text
+    if got.known:
+        assert got.start_utc is not None and got.end_utc is not None and got.start_utc <= got.end_utc
+        assert got.precision in utime.PRECISIONS and got.precision != "unknown"
+    assert bool(got.question) == bool(got.alternatives)

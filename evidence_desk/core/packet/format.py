@@ -42,12 +42,12 @@ __all__ = [
     "EXAMINER_KEY_FINGERPRINT", "EXAMINER_PUBLIC_HEX", "EXAMINER_PUBLIC_PEM", "EXAMINER_SIGNATURE",
     "EXAMINER_TAG_FILES", "EXTERNAL_DESCRIPTION",
     "EXTERNAL_IDENTIFIER", "FINGERPRINT", "FORMAT_VERSION", "INHERITED_DIR", "INTERNAL_SENDER_IDENTIFIER",
-    "KEY_FINGERPRINT", "MANIFEST", "NOTES_FORMAT", "NOTES_FORMAT_VERSION", "NOTES_SUFFIX", "PACKET_FORMAT",
+    "JUDGEMENTS_SUFFIX", "KEY_FINGERPRINT", "MANIFEST", "NOTES_FORMAT", "NOTES_FORMAT_VERSION", "NOTES_SUFFIX", "PACKET_FORMAT",
     "PAYLOAD_DIR", "PAYLOAD_OXUM", "PUBLIC_HEX", "PUBLIC_PEM", "REPORT_HTML", "REPORT_PDF", "SEAL_DIR",
     "SIGNATURE", "SIGNED_NOTES_SUFFIX", "SIGNED_TAG_FILES", "SOFTWARE", "SOURCE_ORGANIZATION", "TAGMANIFEST",
     "UNLISTED_TAG_FILES",
-    "bag_info_text", "canonical", "canonical_line", "inherited_chain", "is_payload", "one_line",
-    "parse_bag_info", "readable_json",
+    "MAX_JSON_DEPTH", "bag_info_text", "canonical", "canonical_line", "inherited_chain", "is_payload",
+    "loads_bounded", "one_line", "parse_bag_info", "readable_json",
 ]
 
 # --- what the packet is ------------------------------------------------------------
@@ -161,4 +161,31 @@ def readable_json(value: Any, *, sort_keys: bool = True) -> bytes:
 NOTES_SUFFIX = ".review-notes.jsonl"  # appended to the packet's name: the notes being written
 SIGNED_NOTES_SUFFIX = ".review-notes.signed.json"  # the default name of the exported, signed notes
 NOTES_FORMAT = "evidence-desk-review-notes"
-NOTES_FORMAT_VERSION = 1
+#: 1: notes only. 2: adds ``judgements``, the reviewer's verdict (accepted / disputed / needs more
+#: information) on an item, a grade, a statement or a claim, each with a note; the signature covers them.
+NOTES_FORMAT_VERSION = 2
+JUDGEMENTS_SUFFIX = ".review-judgements.jsonl"  # appended to the packet's name: the judgements being made
+
+
+#: How deep JSON read from a packet (case.json, a custody line, review notes) may nest. What
+#: Evidence Desk writes nests under 10 levels; a hostile file nested 100,000 deep must be refused
+#: as malformed, not exhaust the stack (RecursionError) here or in a later walk over it.
+MAX_JSON_DEPTH = 64
+
+
+def loads_bounded(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` for JSON from a packet: nesting deeper than ``max_depth`` is a ``ValueError``
+    (what every reader already treats as malformed JSON). The size is bounded by the caller
+    (:class:`~.archive.PacketLimits`, a line of a file already limited)."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested more than {max_depth} levels deep") from None
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:  # iterative: the check itself must not recurse
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if depth > max_depth:
+            raise ValueError(f"nested more than {max_depth} levels deep")
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return value

@@ -13,7 +13,6 @@ read) and counts are checked against limits before anything is hashed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import stat
@@ -334,7 +333,7 @@ def _load_json(root: Path, rel: str, files: dict[str, int], report: PacketReport
         report.fail("item", f"{rel} is missing: the packet carries no case records", path=rel)
         return None
     try:
-        return json.loads((root / rel).read_text("utf-8"))
+        return format.loads_bounded((root / rel).read_text("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         report.fail("item", f"{rel} is not readable JSON: {exc}", path=rel)
         return None
@@ -375,7 +374,7 @@ def _check_case(root: Path, files: dict[str, int], dump: Any, manifest: dict[str
 
     if chain and chain[0].get("action") == "case_created" and report.public_key_hex:
         try:
-            opened_with = json.loads(chain[0]["details"]).get("public_key")
+            opened_with = format.loads_bounded(chain[0]["details"]).get("public_key")
         except (ValueError, TypeError, AttributeError):
             opened_with = None
         if opened_with != report.public_key_hex:
@@ -451,7 +450,7 @@ def _read_chain(root: Path, rel: str, files: dict[str, int], report: PacketRepor
         for number, line in enumerate(f, 1):
             line = line.rstrip("\n")
             try:
-                row = json.loads(line)
+                row = format.loads_bounded(line)
                 if not isinstance(row, dict) or any(k not in row for k in (*custody.HASHED_FIELDS, "entry_hash")):
                     raise ValueError("not a custody entry")
                 row["seq"] = int(row["seq"])

@@ -27,6 +27,7 @@ from ..display import is_hidden, visible
 from ..fsutil import atomic_write_text
 from ..resources import resource
 from .model import HEAD_CODE_EXPLANATION, REPORT_HASH_EXPLANATION, ReportModel, model_json, report_hash
+from .timeline import report_svg
 from .webfonts import font_face_css
 
 
@@ -78,6 +79,7 @@ def render_html_text(model: ReportModel) -> str:
         font_faces=Markup(slot),
         hash_explanation=REPORT_HASH_EXPLANATION, head_code_explanation=HEAD_CODE_EXPLANATION,
         content_json=Markup(embedded_json(model)),
+        timeline_svg=Markup(report_svg(model)),  # hand-written SVG: every case string in it is XML-escaped
         custody_total=sum(len(i.custody) for i in model.items),
         contested=sum(c.contested for c in model.claims),
         source_grades=[g for s in model.sources for g in s.grades])

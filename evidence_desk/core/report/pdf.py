@@ -641,9 +641,26 @@ def _timeline(model: ReportModel) -> list[Flowable]:
                                         (f"\n{e.notes}" if e.notes else "", SANS_ITALIC, None)], CELL),
                      _cell([", ".join(f"#{i}" for i in e.item_ids) or "—"], widths[3]),
                      _cell([", ".join(f"#{s}" for s in e.statement_ids) or "—"], widths[4])])
-    return [*_section("3. Timeline of events"),
+    return [*_section("3. Timeline of events"), *_timeline_figure(model),
             _p("Ordered by normalised time; events whose time is unknown come last.", SMALL_MUTED), Spacer(1, 2 * mm),
             _table(data, widths, _table_style(n_rows=len(data)), repeatRows=1, splitInRow=1)]
+
+
+def _timeline_figure(model: ReportModel) -> list[Flowable]:
+    """The visual timeline above the table: events and statements on a time axis, lanes by source."""
+    from .pdf_timeline import TimelineFlowable
+    from .timeline import report_layout
+
+    lay = report_layout(model, 820)
+    if lay is None:
+        return []
+    return [TimelineFlowable(lay, FRAME_W, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 60 * mm),
+            _p(TIMELINE_LEGEND, SMALL_MUTED), Spacer(1, 4 * mm)]
+
+
+TIMELINE_LEGEND = ("Visual timeline. Dot: an event at an exact time; diamond: a statement at an exact time; bar: "
+                   "an uncertain time, over the whole interval its text allows; ?: time unknown; red flag and ring: "
+                   "an event a contested claim concerns. Lanes: events, then statements by source.")
 
 
 def _statements(model: ReportModel) -> list[Flowable]:

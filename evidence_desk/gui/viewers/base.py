@@ -10,9 +10,11 @@ so the GUI keeps a single writer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -238,6 +240,18 @@ class EvidenceViewer(QWidget):
                 # Give the evidence itself the larger share in either direction.
                 total = sum(splitter.sizes()) or 1
                 splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+
+    def run_annotation(self, label: str, op: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
+        """Hand an annotation's operation to the caller's writer; ``on_done(value)`` runs only if this
+        viewer still exists when the write is done (the item may have been closed meanwhile)."""
+        annotate = self.context.annotate
+        if annotate is None:
+            return
+
+        def done(value: Any) -> None:
+            if shiboken6.isValid(self):
+                on_done(value)
+        annotate(label, op, done)
 
     @property
     def problem(self) -> str:

@@ -125,6 +125,7 @@ class WaveformView(QWidget):
     SEGMENT = QColor(255, 214, 102, 40)
     CURRENT = QColor(255, 214, 102, 90)
     PLAYHEAD = QColor("#ff6b6b")
+    MARK = QColor("#7fd1ff")
     AXIS = QColor("#9aa4b2")
     AXIS_HEIGHT = 18
     TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
@@ -140,6 +141,9 @@ class WaveformView(QWidget):
         self.position_ms = 0
         self.segments: list[tuple[int, int]] = []
         self.current = -1
+        #: the segment being marked: in and out points (ms), either may be unset
+        self.mark_in: int | None = None
+        self.mark_out: int | None = None
         self.message = "Reading waveform…"
 
     def set_peaks(self, peaks: list[float]) -> None:
@@ -162,6 +166,11 @@ class WaveformView(QWidget):
     def set_segments(self, segments: list[tuple[int, int]], current: int = -1) -> None:
         self.segments = segments
         self.current = current
+        self.update()
+
+    def set_marks(self, mark_in: int | None, mark_out: int | None) -> None:
+        """Show the in and out points of the segment being marked (None: not set)."""
+        self.mark_in, self.mark_out = mark_in, mark_out
         self.update()
 
     def _span_ms(self) -> int:
@@ -203,11 +212,30 @@ class WaveformView(QWidget):
         painter.setPen(QPen(QColor("#3a4350"), 1))
         painter.drawLine(QPointF(0, mid), QPointF(self.width(), mid))
         self._paint_axis(painter, height)
+        self._paint_marks(painter, height)
         if self.duration_ms:
             painter.setPen(QPen(self.PLAYHEAD, 2))
             x = self._x(self.position_ms)
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         painter.end()
+
+    def _paint_marks(self, painter: QPainter, height: float) -> None:
+        if self.mark_in is None and self.mark_out is None:
+            return
+        if self.mark_in is not None and self.mark_out is not None:
+            span = QColor(self.MARK)
+            span.setAlpha(50)
+            painter.fillRect(QRectF(QPointF(self._x(self.mark_in), 0), QPointF(self._x(self.mark_out), height)),
+                             span)
+        pen = QPen(self.MARK, 2, Qt.PenStyle.DashLine)
+        for ms, word in ((self.mark_in, "in"), (self.mark_out, "out")):
+            if ms is None:
+                continue
+            x = self._x(ms)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(x, 0), QPointF(x, height))
+            painter.drawText(QRectF(x + 3, height - 18, 40, 16),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, word)
 
     def _paint_axis(self, painter: QPainter, top: float) -> None:
         span_s = self._span_ms() / 1000
