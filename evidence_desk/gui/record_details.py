@@ -157,7 +157,7 @@ def fill_custody(box: QListWidget, entries: list[CustodyEntry]) -> None:
     box.clear()
     for entry in entries:
         described = describe_entry(entry)
-        box.addItem(f"{described.headline}\n{described.summary}")
+        box.addItem(f"{line(described.headline)}\n{line(described.summary)}")
 
 
 class ClaimDetails(QWidget):
