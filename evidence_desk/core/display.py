@@ -120,19 +120,19 @@ def has_hidden(text: str | None) -> bool:
     return bool(text) and visible(text) != text
 
 
-_SHORT_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-_ESCAPED = re.compile(f"\\\\|{_HIDDEN.pattern}")
+_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 def escaped(text: object) -> str:
     """*text* for one field of a terminal line: every hidden character as a backslash escape.
 
     ``\\n``, ``\\t``, ``\\r``, ``\\xNN`` for other C0/C1 controls and ``\\uXXXX`` /
-    ``\\UXXXXXXXX`` for the rest of what :func:`visible` would mark; a backslash
-    itself is doubled, so the escaped form is unambiguous (as ``ls -b`` does).
+    ``\\UXXXXXXXX`` for the rest of what :func:`visible` would mark. A backslash is
+    left as it is: a name that was not UTF-8 is stored with its odd bytes already
+    written ``\\xe9`` (its raw bytes kept beside it), and shows the same way.
     A record printed with tab-separated escaped fields is always one line."""
     text = "" if text is None else str(text)
-    if "\\" not in text and _plain(text):
+    if _plain(text):
         return text
 
     def shown(found: re.Match[str]) -> str:
@@ -144,4 +144,4 @@ def escaped(text: object) -> str:
         code = ord(char)
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
-    return _ESCAPED.sub(shown, text)
+    return _HIDDEN.sub(shown, text)
