@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.display import escaped
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -63,9 +64,9 @@ def cmd_verify_packet(args: argparse.Namespace) -> int:
         print_json(report.to_json())
     else:
         for failure in report.failures:
-            print(f"FAILED: {failure}")
+            print(f"FAILED: {escaped(failure)}")
         for warning in report.warnings:
-            print(f"warning: {warning}")
+            print(f"warning: {escaped(warning)}")
         if report.fingerprint:
             print(f"signed by key fingerprint {report.fingerprint} "
                   "(compare it with the report cover or a value you trust)")
@@ -88,12 +89,12 @@ def cmd_import_packet(args: argparse.Namespace) -> int:
                                     expect_fingerprint=args.expect_fingerprint).value
     except PacketRejected as exc:
         for failure in exc.report.failures:
-            print(f"FAILED: {failure}")
+            print(f"FAILED: {escaped(failure)}")
         print("the packet failed verification; nothing was imported", file=sys.stderr)
         return EXIT_FAILED
     print(f"received case {result.source_case_id} (key {result.source_fingerprint}) as case {result.case_id} "
-          f"at {result.case_dir}: {result.items} items, released by {result.released_by}, "
-          f"received by {result.received_by}")
+          f"at {result.case_dir}: {result.items} items, released by {escaped(result.released_by)}, "
+          f"received by {escaped(result.received_by)}")
     return EXIT_OK
 
 

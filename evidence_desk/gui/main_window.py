@@ -52,6 +52,7 @@ from .journal import JournalPane
 from .judgements import JudgementDialog, JudgementMarks, mark_claims, mark_statements, targets_of
 from .models import ITEM_COLUMNS, EventRole, EventsModel, ItemsModel
 from .operations import CaseOps
+from .plain import esc, inline, line, markup, plain_message, tip
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
@@ -285,6 +286,7 @@ class MainWindow(QMainWindow):
         self.status_examiner = QLabel()
         self.status_verify = QLabel()
         for label in (self.status_case, self.status_items, self.status_examiner, self.status_verify):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a case path, an examiner's name: case text
             label.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(label)
         # a long case path or examiner name is cut, not allowed to hold the window wider than the screen
@@ -440,7 +442,7 @@ class MainWindow(QMainWindow):
         assert case is not None
         info = case.info()
         mode = " [review]" if self.review is not None else " [read-only]" if self.read_only else ""
-        self.setWindowTitle(f"{info.title} — Evidence Desk{mode}")
+        self.setWindowTitle(f"{line(info.title, 200)} — Evidence Desk{mode}")
         if self.review is not None:
             from .review import banner_text
 
@@ -448,7 +450,7 @@ class MainWindow(QMainWindow):
             self.banner.show()
         elif self.lock_holder is not None:
             self.banner.setText(f"<b>Read-only:</b> this case is open for writing by "
-                                f"{self.lock_holder.describe()}. You can read and verify it; to change it, "
+                                f"{esc(self.lock_holder.describe())}. You can read and verify it; to change it, "
                                 "close it there and open it again here.")
             self.banner.show()
         elif self.read_only:
@@ -519,14 +521,14 @@ class MainWindow(QMainWindow):
         if case is None:
             return
         if self.review is not None:
-            self.status_case.setText(f"Review packet: {self.review.packet}")
+            self.status_case.setText(f"Review packet: {line(str(self.review.packet))}")
         else:
-            self.status_case.setText(f"Case: {case.path}")
+            self.status_case.setText(f"Case: {line(str(case.path))}")
         self.status_items.setText(f"{case.items.count():,} items")
-        self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if self.read_only else ""))
+        self.status_examiner.setText(f"Examiner: {line(case.examiner)}" + (" (read-only)" if self.read_only else ""))
         if self.review is not None:  # the packet was verified on opening: say so, as the banner does
             self.status_verify.setText(self.review_verification)
-            self.status_verify.setToolTip(self.review.report.summary())
+            self.status_verify.setToolTip(tip(self.review.report.summary()))
             return
         last = settings.settings().value(f"verify/{case.id}", "")
         self.status_verify.setText(f"Last verification: {last}" if last else "Not verified on this computer")
@@ -593,7 +595,7 @@ class MainWindow(QMainWindow):
     def _show_items_title(self) -> None:
         """The list's heading: the selected event's title as it is now, and how many items are listed."""
         event = self.selected_event
-        scope = f"Items of “{event.title}”" if event else "All items of the case"
+        scope = markup("Items of “{}”", line(event.title, 500)) if event else "All items of the case"
         filtered = " (filtered)" if self.search.text().strip() or self.kind_filter.currentData() else ""
         self.items_title.setText(f"<b>{scope}</b> — {self.items_model.total:,}{filtered}")
 
@@ -667,7 +669,7 @@ class MainWindow(QMainWindow):
         item = self.inspector.item or self.selected_item()
         if item is not None:
             QGuiApplication.clipboard().setText(item.sha256)
-            self.statusBar().showMessage(f"Copied SHA-256 of {item.name}", 4000)
+            self.statusBar().showMessage(f"Copied SHA-256 of {inline(line(item.name, 200))}", 4000)
 
     def _item_menu(self, pos: Any) -> None:
         menu = QMenu(self)
@@ -708,7 +710,7 @@ class MainWindow(QMainWindow):
         self.ops.run(label, op, self._item_changed)
 
     def _item_changed(self, item: Item) -> None:
-        self.statusBar().showMessage(f"Saved {item.name}; the change is in its custody history", 5000)
+        self.statusBar().showMessage(f"Saved {inline(line(item.name, 200))}; the change is in its custody history", 5000)
 
     def _log_view(self, item_id: int) -> None:
         self._run_op("Recording the view", lambda writer: ops.record_view(writer, item_id))
@@ -813,7 +815,7 @@ class MainWindow(QMainWindow):
         self.ops.run(label, op, self._event_changed)
 
     def _event_changed(self, event: Event) -> None:
-        self.statusBar().showMessage(f"Saved event “{event.title}”; each change is in the chain of custody", 5000)
+        self.statusBar().showMessage(f"Saved event “{inline(line(event.title, 200))}”; each change is in the chain of custody", 5000)
 
     def attach_to_event(self) -> None:
         item = self.inspector.item or self.selected_item()
@@ -854,7 +856,7 @@ class MainWindow(QMainWindow):
             title = self.case.events.get(event_id).title
             what = f"{len(item_ids)} items" if len(item_ids) > 1 else "the item"
             self.statusBar().showMessage(f"{'Attached' if link else 'Detached'} {what} "
-                                         f"{'to' if link else 'from'} “{title}” (custody-logged)", 5000)
+                                         f"{'to' if link else 'from'} “{inline(line(title, 200))}” (custody-logged)", 5000)
 
     # --- cases from the menu ----------------------------------------------------
 
@@ -954,7 +956,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self.errors("Exporting the review notes", exc)
             return None
-        self.statusBar().showMessage(f"Signed review notes written to {out}", 8000)
+        self.statusBar().showMessage(f"Signed review notes written to {line(str(out))}", 8000)
         return out
 
     def choose_case(self) -> None:
@@ -1116,7 +1118,7 @@ class MainWindow(QMainWindow):
             verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
             self.review_verification = f"Packet verified again: {verdict} ({stamp})"
             self._update_status()
-            self.status_verify.setToolTip(report.summary())
+            self.status_verify.setToolTip(tip(report.summary()))
             self.packet_check_dialog = PacketCheckDialog(self, report, f"Packet check: {packet.name}")
             self.packet_check_dialog.open()
 
@@ -1241,7 +1243,8 @@ class MainWindow(QMainWindow):
         from .record_details import grade_axis_text
 
         grades = "; ".join(grade_axis_text(g) for g in written)
-        self.statusBar().showMessage(f"Graded the {target.label}: {grades}; recorded in custody", 6000)
+        self.statusBar().showMessage(f"Graded the {line(target.label, 200)}: {line(grades, 200)}; recorded in custody",
+                                     6000)
 
     # --- reviewer judgements and feedback --------------------------------------------------
 
@@ -1375,6 +1378,7 @@ class MainWindow(QMainWindow):
             f"Case signing key fingerprint: {fingerprint}\n"
             + ("The export is recorded in the case's custody log." if result.logged
                else "The case is read-only: the export is not logged in it."))
+        plain_message(box)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.export_message = box
         box.open()
@@ -1416,6 +1420,7 @@ class MainWindow(QMainWindow):
             "fingerprints by another channel so they can tell the packet is yours."
             + ("\nThe export and the seal are recorded in the case's custody log." if case and not self.read_only
                else ""))
+        plain_message(box)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         verify_button = box.addButton("Verify the packet now", QMessageBox.ButtonRole.ActionRole)
         verify_button.clicked.connect(lambda: self.verify_packet_file(packet))
@@ -1485,7 +1490,7 @@ class MainWindow(QMainWindow):
         self._session_head = None  # receiving the packet is this session's work: signed when the case closes
         self.statusBar().showMessage(
             f"Received {result.items} item(s) from case key {result.source_fingerprint}: released by "
-            f"{result.released_by}, received by {result.received_by}", 10000)
+            f"{line(result.released_by, 200)}, received by {line(result.received_by, 200)}", 10000)
 
     # --- misc ----------------------------------------------------------------------
 
