@@ -854,6 +854,13 @@ class MainWindow(QMainWindow):
         if dialog.exec() != NewCaseDialog.DialogCode.Accepted:
             return
         examiner = settings.examiner() or (self.case.examiner if self.case else "")
+        if not examiner:  # the first case on this computer: ask once, as importing a packet does
+            from .case_dialogs import ask_examiner
+
+            examiner = ask_examiner(self) or ""
+            if not examiner:
+                return
+            settings.remember_examiner(examiner)
         try:
             created = Case.create(dialog.case_dir(), dialog.title.text(), examiner,
                                   description=dialog.description.toPlainText(), tz=dialog.tz.text().strip() or "UTC")
