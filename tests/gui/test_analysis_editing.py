@@ -376,3 +376,52 @@ def test_a_link_edited_then_taken_off_and_both_undone(qtbot, win) -> None:
                        ("claim_changed", "undo"), ("claim_changed", "linked to the wrong claim"),
                        ("claim_linked", "")]
     assert verify(case.path).ok
+
+
+def test_ctrl_z_withdraws_a_statement_claim_or_request_just_made(qtbot, win) -> None:
+    """Undo of a creation withdraws the record as a logged change; Redo makes it again."""
+    case = win.writer
+    statement_id = add_statement_by_dialog(qtbot, win)
+    assert win.actions["undo"].text() == "&Undo add the statement by Sgt. A. Ruiz"
+    key(qtbot, win, win.statements_panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    assert case.statements.list() == [] and win.statements_panel.table.rowCount() == 0
+    *_, entry = case.history.entries(target_type="statement", target_id=statement_id)
+    assert (entry.action, entry.purpose, entry.details_dict["withdrawn"]) == ("statement_changed", "undo", True)
+    assert entry.details_dict["old"]["speaker"] == "Sgt. A. Ruiz"
+    win.undo_stack.redo()  # made again
+    wait_idle(qtbot, win)
+    [again] = case.statements.list()
+    assert again.text == "Per chief of patrol: clear everybody out."
+
+    key(qtbot, win, win, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(win.analysis.dialog.text, "The order came from the chief")
+    press_ok(qtbot, win, win.analysis.dialog)
+    assert win.claims_panel.claim_list.topLevelItemCount() == 1
+    key(qtbot, win, win.claims_panel.claim_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    assert case.claims.list() == [] and win.claims_panel.claim_list.topLevelItemCount() == 0
+
+    key(qtbot, win, win, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClicks(win.analysis.dialog.title, "OEMC dispatch audio")
+    press_ok(qtbot, win, win.analysis.dialog)
+    assert len(case.requests.list()) == 1
+    key(qtbot, win, win.requests_panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    assert case.requests.list() == []
+    assert verify(case.path).ok
+
+
+def test_a_statement_linked_to_a_claim_is_kept_when_its_creation_is_undone(qtbot, win) -> None:
+    case = win.writer
+    statement_id = add_statement_by_dialog(qtbot, win)
+    claim = case.claims.add("Made elsewhere")  # the command line links it behind the window's back
+    case.claims.link(claim.id, "supports", statement_id=statement_id)
+    win.undo_stack.undo()
+    wait_idle(qtbot, win)
+    assert [s.id for s in case.statements.list()] == [statement_id]
+    assert win.errors.shown[-1] == f"the statement #{statement_id} is kept: a claim links it; change it instead"
+    win.undo_stack.redo()  # nothing made twice
+    wait_idle(qtbot, win)
+    assert [s.id for s in case.statements.list()] == [statement_id]
+    assert verify(case.path).ok
