@@ -361,11 +361,16 @@ class AnalysisDesk(QObject):
         writer = self._writer()
         if writer is None or not new:
             return
-        old: dict[str, Any] = {"status": request.status, "item_ids": list(request.item_ids)}
+        old: dict[str, Any] = {"status": request.status, "item_ids": list(request.item_ids), "title": request.title,
+                               "addressed_to": request.addressed_to, "description": request.description,
+                               "asked": request.asked.raw, "due": request.due.raw, "tz": request.asked.tz}
         old = {k: v for k, v in old.items() if k in new}
+        if "tz" in old or "asked" in old or "due" in old:  # the times are read back in their old zone
+            old.update(asked=request.asked.raw, due=request.due.raw, tz=request.asked.tz)
         rid = request.id
+        what = "the status" if set(new) <= {"status", "item_ids"} else ", ".join(sorted(new))
         self.window.undo_stack.push(OperationCommand(
-            f"change the status of request “{request.title}”", self.run,
+            f"change {what} of request “{request.title}”", self.run,
             lambda why: ops.edit_request(writer, rid, why, **new),
             lambda: ops.edit_request(writer, rid, "undo", **old), reason))
 

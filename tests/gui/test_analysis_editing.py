@@ -425,3 +425,38 @@ def test_a_statement_linked_to_a_claim_is_kept_when_its_creation_is_undone(qtbot
     wait_idle(qtbot, win)
     assert [s.id for s in case.statements.list()] == [statement_id]
     assert verify(case.path).ok
+
+
+def test_a_requests_wording_and_times_edited_by_dialog_then_undone(qtbot, win) -> None:
+    case = win.writer
+    request = case.requests.add("OEMC audio", addressed_to="OEMC", asked="2025-10-06")
+    win.requests_panel.reload()
+    win.reveal_tab(win.requests_panel)
+    win.requests_panel.select_request(request.id)
+    key(qtbot, win, win.requests_panel.table, Qt.Key.Key_U,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = win.analysis.dialog
+    assert dialog.windowTitle() == "Edit request" and dialog.title.text() == "OEMC audio"
+    assert dialog.asked.text() == "2025-10-06" and dialog.problem.text() == "Nothing changed."
+    dialog.title.selectAll()
+    qtbot.keyClicks(dialog.title, "OEMC dispatch audio 12:00-14:00")
+    qtbot.keyClicks(dialog.addressed_to, " records clerk")
+    dialog.asked.selectAll()
+    qtbot.keyClicks(dialog.asked, "about 3 pm on 6 October 2025")
+    qtbot.keyClicks(dialog.due, "2025-10-20")
+    assert "Due: Read as" in dialog.reading.text()
+    qtbot.keyClicks(dialog.reason, "as the letter words it")
+    press_ok(qtbot, win, dialog)
+    edited = case.requests.get(request.id)
+    assert (edited.title, edited.addressed_to, edited.asked.raw, edited.due.raw, edited.status) == (
+        "OEMC dispatch audio 12:00-14:00", "OEMC records clerk", "about 3 pm on 6 October 2025", "2025-10-20", "open")
+    assert table_texts(win.requests_panel.table)[0][:2] == ["OEMC dispatch audio 12:00-14:00", "OEMC records clerk"]
+    changed = [e.details_dict["field"] for e in case.history.entries(target_type="request", target_id=request.id)
+               if e.action == "request_changed"]
+    assert sorted(changed) == ["addressed_to", "asked", "due", "title"]
+
+    key(qtbot, win, win.requests_panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    back = case.requests.get(request.id)
+    assert (back.title, back.addressed_to, back.asked.raw, back.due.raw) == ("OEMC audio", "OEMC", "2025-10-06", "")
+    assert verify(case.path).ok
