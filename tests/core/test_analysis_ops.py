@@ -196,11 +196,14 @@ def test_a_record_just_made_is_withdrawn_while_nothing_refers_to_it(case: Case) 
     assert entry_detail(case.history.entries_after(head)[0]) == "withdrawn (its creation undone): Clear everybody out."
     ops.withdraw_record(case, "request", request.id, "undo")
     assert case.requests.list() == []
+    # the numbers of withdrawn records are not given again: the chain still speaks of them
+    assert ops.add_statement(case, "Sgt. Ruiz", "radio", "again").value.id == s.id + 1
+    assert ops.add_request(case, "OEMC audio").value.id == request.id + 1
 
     ops.link_claim_evidence(case, claim.id, "supports", item_ids=[1])
     with pytest.raises(BadInput, match="evidence is linked to it"):
         ops.withdraw_record(case, "claim", claim.id, "undo")
-    graded = ops.add_statement(case, "Officer Diaz", "interview", "Nobody said who.").value
+    graded = case.statements.list()[-1]
     ops.grade(case, [ops.Grading("statement", graded.id, credibility="3")], "one voice")
     with pytest.raises(BadInput, match="graded"):
         ops.withdraw_record(case, "statement", graded.id, "undo")

@@ -389,10 +389,10 @@ def test_ctrl_z_withdraws_a_statement_claim_or_request_just_made(qtbot, win) -> 
     *_, entry = case.history.entries(target_type="statement", target_id=statement_id)
     assert (entry.action, entry.purpose, entry.details_dict["withdrawn"]) == ("statement_changed", "undo", True)
     assert entry.details_dict["old"]["speaker"] == "Sgt. A. Ruiz"
-    win.undo_stack.redo()  # made again
+    win.undo_stack.redo()  # made again, a new statement: the withdrawn one keeps its number
     wait_idle(qtbot, win)
     [again] = case.statements.list()
-    assert again.text == "Per chief of patrol: clear everybody out."
+    assert again.id != statement_id and again.text == "Per chief of patrol: clear everybody out."
 
     key(qtbot, win, win, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(win.analysis.dialog.text, "The order came from the chief")
