@@ -39,6 +39,7 @@ MiB = 1024 * 1024
 ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            EVIDENCE_DESK_EXAMINER="bench")
 ENV.pop("EVIDENCE_DESK_KEY_PASSPHRASE", None)
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed program has its bytecode compiled
 CLI = [sys.executable, "-m", "evidence_desk"]
 
 
@@ -198,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"not enough space in {work}: need {need / MiB:.0f} MiB, have {free / MiB:.0f}")
             return 2
         generate(src, size, args.sparse)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "evidence_desk")], check=True,
+                       stdout=subprocess.DEVNULL)
         expected = None
         states = ["warm"] if args.no_cold else ["warm", "cold"]
         print(f"# {size / MiB:.0f} MiB {'sparse' if args.sparse else 'random'} file in {work} "
