@@ -248,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{state} intake / (cp+sync) throughput: {cp_s / add_s:.2f}")
             print(f"{state} intake / hashlib throughput:   {hash_s / add_s:.2f}")
             print(f"{state} intake / floor (slower of the two): {floor / add_s:.2f}   (goal >= 0.80)")
+        if args.sparse:
+            print("# sparse file: cp keeps the holes, so the ratios above say nothing; this run is for RSS")
         print(f"intake peak RSS (RUSAGE_CHILDREN of the add process): {peak_kib / 1024:.0f} MiB (goal < 150 MB)")
         if args.verify:
             ver_s, dig_s = best[("verify", "warm")], best[("digest", "warm")]
