@@ -86,7 +86,8 @@ def entry_detail(entry: CustodyEntry) -> str:
             target = f"item #{d['item_id']}" if d.get("item_id") is not None else f"statement #{d.get('statement_id')}"
             return f"{target} taken off the claim (was: {d.get('stance')}) {d.get('note', '')}".strip()
     if action == "annotated":
-        return f"annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
+        change = f"{d['change']} " if d.get("change") in ("edited", "deleted") else ""
+        return f"{change}annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
     if action == "graded":
         return f"grade {notation(d.get('reliability'), d.get('credibility'))}: {d.get('rationale', '')}"
     if action in ("linked", "unlinked"):
