@@ -167,56 +167,61 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
         incoming = dest / INCOMING
         _remove_tree(incoming)  # a backup killed before its commit point
         copy = dest / CASE_COPY
-        (incoming / "objects").mkdir(parents=True)
+        try:
+            (incoming / "objects").mkdir(parents=True)
 
-        stage("Copying the case database")
-        head_bytes = _read_head_bytes(case_dir)  # before the snapshot: never ahead of the copied chain
-        db_copy = incoming / DB_FILE
-        _online_backup(case_dir / DB_FILE, db_copy)
-        snapshot = _snapshot_facts(db_copy)
-        if previous is not None and previous.get("case_id") not in (None, snapshot["case_id"]):
-            _remove_tree(incoming)
-            raise BadInput(f"{dest} holds a backup of another case ({previous.get('case_id')}); "
-                           "choose another folder")
-        if head_bytes is not None:
-            atomic_write_bytes(incoming / custody.HEAD_FILE, head_bytes)
-        for bak in sorted(case_dir.glob(f"{DB_FILE}.v*.bak")):  # the copies kept before schema upgrades
-            there = copy / bak.name
-            if not (there.is_file() and there.stat().st_size == bak.stat().st_size):
-                _copy_file(bak, incoming / bak.name)
+            stage("Copying the case database")
+            head_bytes = _read_head_bytes(case_dir)  # before the snapshot: never ahead of the copied chain
+            db_copy = incoming / DB_FILE
+            _online_backup(case_dir / DB_FILE, db_copy)
+            snapshot = _snapshot_facts(db_copy)
+            if previous is not None and previous.get("case_id") not in (None, snapshot["case_id"]):
+                raise BadInput(f"{dest} holds a backup of another case ({previous.get('case_id')}); "
+                               "choose another folder")
+            if head_bytes is not None:
+                atomic_write_bytes(incoming / custody.HEAD_FILE, head_bytes)
+            for bak in sorted(case_dir.glob(f"{DB_FILE}.v*.bak")):  # the copies kept before schema upgrades
+                there = copy / bak.name
+                if not (there.is_file() and there.stat().st_size == bak.stat().st_size):
+                    _copy_file(bak, incoming / bak.name)
 
-        objects: list[tuple[str, int]] = snapshot["objects"]
-        source_vault, copy_vault = Vault(case_dir / VAULT_DIR), Vault(copy / VAULT_DIR)
-        wanted = [(sha, size) for sha, size in objects if not _present(copy_vault.object_path(sha), size)]
-        db_size = db_copy.stat().st_size
-        to_copy = sum(size for _sha, size in wanted)
-        if on_total is not None:
-            on_total(db_size + to_copy + sum(size for _sha, size in objects))
-        advance(db_size)
-        stage(f"Copying {len(wanted)} new object(s) of {len(objects)}")
-        copied_bytes = 0
-        for sha, size in wanted:
-            if should_cancel is not None and should_cancel():
+            objects: list[tuple[str, int]] = snapshot["objects"]
+            source_vault, copy_vault = Vault(case_dir / VAULT_DIR), Vault(copy / VAULT_DIR)
+            wanted = [(sha, size) for sha, size in objects if not _present(copy_vault.object_path(sha), size)]
+            db_size = db_copy.stat().st_size
+            to_copy = sum(size for _sha, size in wanted)
+            if on_total is not None:
+                on_total(db_size + to_copy + sum(size for _sha, size in objects))
+            advance(db_size)
+            stage(f"Copying {len(wanted)} new object(s) of {len(objects)}")
+            copied_bytes = 0
+            for sha, size in wanted:
+                if should_cancel is not None and should_cancel():
+                    raise Cancelled("backup cancelled; the previous backup is as it was")
+                source = source_vault.object_path(sha)
+                if _copy_object(source, incoming / "objects" / sha[:2] / sha):
+                    copied_bytes += size
+                advance(size)
+            for folder in (incoming / "objects").iterdir():
+                fsync_dir(folder)
+            fsync_dir(incoming / "objects")
+            fsync_dir(incoming)
+
+            manifest = {
+                "format": FORMAT, "format_version": FORMAT_VERSION, "state": "switching",
+                "backed_up_at": _now(), "source": str(case_dir), "case_id": snapshot["case_id"],
+                "database": {"file": f"{CASE_COPY}/{DB_FILE}", "sha256": hash_file(db_copy).sha256, "size": db_size},
+                "objects": len(objects), "object_bytes": sum(size for _sha, size in objects),
+                "objects_copied": len(wanted), "custody_entries": snapshot["custody_entries"],
+                "custody_head": _head_json(head_bytes), "verified": None,
+                "program": _program_version(),
+            }
+        except BaseException:  # before the commit point: the previous backup is untouched
+            try:
                 _remove_tree(incoming)
-                raise Cancelled("backup cancelled; the previous backup is as it was")
-            source = source_vault.object_path(sha)
-            if _copy_object(source, incoming / "objects" / sha[:2] / sha):
-                copied_bytes += size
-            advance(size)
-        for folder in (incoming / "objects").iterdir():
-            fsync_dir(folder)
-        fsync_dir(incoming / "objects")
-        fsync_dir(incoming)
-
-        manifest = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "state": "switching",
-            "backed_up_at": _now(), "source": str(case_dir), "case_id": snapshot["case_id"],
-            "database": {"file": f"{CASE_COPY}/{DB_FILE}", "sha256": hash_file(db_copy).sha256, "size": db_size},
-            "objects": len(objects), "object_bytes": sum(size for _sha, size in objects),
-            "objects_copied": len(wanted), "custody_entries": snapshot["custody_entries"],
-            "custody_head": _head_json(head_bytes), "verified": None,
-            "program": _program_version(),
-        }
+            except OSError:
+                pass  # a later backup removes it
+            raise
         _write_manifest(dest, manifest)  # the commit point
         _switch(dest)
         manifest = _finish_manifest(dest, manifest)
@@ -240,7 +245,7 @@ def _check_places(case_dir: Path, dest: Path) -> None:
         raise BadInput(f"{dest} holds the case folder itself; choose an empty folder or an earlier backup")
     if dest.exists() and not dest.is_dir():
         raise BadInput(f"{dest} is a file, not a folder")
-    if dest.is_dir() and not (dest / MANIFEST).is_file() and any(dest.iterdir()):
+    if dest.is_dir() and not (dest / MANIFEST).is_file() and any(p.name != INCOMING for p in dest.iterdir()):
         raise BadInput(f"{dest} is neither empty nor a backup folder; choose an empty folder or an earlier backup")
 
 
