@@ -44,6 +44,7 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -202,10 +203,7 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
                 if _copy_object(source, incoming / "objects" / sha[:2] / sha):
                     copied_bytes += size
                 advance(size)
-            for folder in (incoming / "objects").iterdir():
-                fsync_dir(folder)
-            fsync_dir(incoming / "objects")
-            fsync_dir(incoming)
+            _make_durable(incoming)
 
             manifest = {
                 "format": FORMAT, "format_version": FORMAT_VERSION, "state": "switching",
@@ -323,9 +321,46 @@ def _copy_object(source: Path, target: Path) -> bool:
 
 def _copy_open(src: Any, tmp: Path) -> None:
     with open(tmp, "wb") as out:
-        shutil.copyfileobj(src, out, 1024 * 1024)  # sendfile/copy_file_range where the OS has them
+        shutil.copyfileobj(src, out, 1024 * 1024)
         out.flush()
-        os.fsync(out.fileno())
+        if not _SYNCFS:  # else one syncfs() before the commit point makes every copy durable at once
+            os.fsync(out.fileno())
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2): one call flushes every file written on DEST's file system. Per-object
+    fsync cost ~17 ms each on the reference disk (2,000 objects: half a minute); one syncfs
+    after writing them all costs about what ``sync`` after ``cp -r`` costs."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        func = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int]
+    return func
+
+
+_SYNCFS = _load_syncfs()
+
+
+def _make_durable(folder: Path) -> None:
+    """Every file written under ``folder`` (the staged backup) reaches the disk."""
+    if _SYNCFS is not None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if _SYNCFS(fd) != 0:
+                import ctypes
+
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code), str(folder))
+        finally:
+            os.close(fd)
+    for sub in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        fsync_dir(sub)
 
 
 def _copy_file(source: Path, target: Path) -> None:
@@ -385,16 +420,16 @@ def _verify_copy(dest: Path, source_vault: Vault | None, advance: Progress,
                            or "missing" in f.message)})
     recopied = 0
     with _writing_at(dest):
-        for sha in damaged:
-            source = source_vault.object_path(sha)
-            if not source.is_file():
-                continue
-            staged = dest / INCOMING / "objects" / sha[:2] / sha
-            if _copy_object(source, staged):
-                target = Vault(copy / VAULT_DIR).object_path(sha)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staged, target)
-                recopied += 1
+        staged = [sha for sha in damaged if source_vault.object_path(sha).is_file()
+                  and _copy_object(source_vault.object_path(sha), dest / INCOMING / "objects" / sha[:2] / sha)]
+        if staged:
+            _make_durable(dest / INCOMING)
+        for sha in staged:
+            target = Vault(copy / VAULT_DIR).object_path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(dest / INCOMING / "objects" / sha[:2] / sha, target)
+            fsync_dir(target.parent)
+            recopied += 1
         _remove_tree(dest / INCOMING)
     if recopied:
         report = verify(copy, None, should_cancel, checks=COPY_CHECKS)
@@ -453,9 +488,7 @@ def restore(backup_dir: Path | str, case_dir: Path | str, progress: Progress | N
                 target = vault.object_path(sha)
                 if not _copy_object(path, target):
                     raise VerificationFailed(f"{path} could not be read; nothing was restored")
-            for folder in (staging / VAULT_DIR / "objects").iterdir():
-                fsync_dir(folder)
-            fsync_dir(staging)
+            _make_durable(staging)
             stage("Verifying the restored case")
             restored = verify(staging, None, should_cancel, checks=COPY_CHECKS)
             if not restored.ok:
