@@ -200,7 +200,7 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
                 if should_cancel is not None and should_cancel():
                     raise Cancelled("backup cancelled; the previous backup is as it was")
                 source = source_vault.object_path(sha)
-                if _copy_object(source, incoming / "objects" / sha[:2] / sha):
+                if _copy_object(source, incoming / "objects" / sha):  # flat: one folder to sync and remove
                     copied_bytes += size
                 advance(size)
             _make_durable(incoming)
@@ -347,8 +347,10 @@ def _load_syncfs() -> Callable[[int], int] | None:
 _SYNCFS = _load_syncfs()
 
 
-def _make_durable(folder: Path) -> None:
-    """Every file written under ``folder`` (the staged backup) reaches the disk."""
+def _make_durable(folder: Path, folders: Callable[[], Iterator[Path]] | None = None) -> None:
+    """Every file and rename under ``folder`` reaches the disk: one syncfs on Linux (it covers
+    the directory entries too), else an fsync of each file as written and here of each folder
+    (``folders``, default every folder under ``folder``)."""
     if _SYNCFS is not None:
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -359,8 +361,10 @@ def _make_durable(folder: Path) -> None:
                 raise OSError(code, os.strerror(code), str(folder))
         finally:
             os.close(fd)
-    for sub in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        return
+    for sub in (folders or (lambda: (p for p in folder.rglob("*") if p.is_dir())))():
         fsync_dir(sub)
+    fsync_dir(folder)
 
 
 def _copy_file(source: Path, target: Path) -> None:
@@ -373,16 +377,15 @@ def _switch(dest: Path) -> None:
     incoming, copy = dest / INCOMING, dest / CASE_COPY
     Vault(copy / VAULT_DIR).create()
     new_db = incoming / DB_FILE if (incoming / DB_FILE).is_file() else copy / DB_FILE
-    staged = incoming / "objects"
+    staged, touched = incoming / "objects", set()
     if staged.is_dir():
-        for folder in sorted(staged.iterdir()):
-            for obj in sorted(folder.iterdir()):
-                if obj.name.endswith(".part"):
-                    continue
-                target = copy / VAULT_DIR / "objects" / folder.name / obj.name
-                target.parent.mkdir(exist_ok=True)
-                os.replace(obj, target)
-            fsync_dir(copy / VAULT_DIR / "objects" / folder.name)
+        for obj in sorted(staged.iterdir()):
+            if obj.name.endswith(".part"):
+                continue
+            target = Vault(copy / VAULT_DIR).object_path(obj.name)
+            target.parent.mkdir(exist_ok=True)
+            os.replace(obj, target)
+            touched.add(target.parent)
     if new_db.is_file():  # objects the new catalogue does not hold (none, unless the case was replaced)
         keep = {sha for sha, _size in _snapshot_facts(new_db)["objects"]}
         for sha, path in Vault(copy / VAULT_DIR).iter_objects():
@@ -396,7 +399,7 @@ def _switch(dest: Path) -> None:
         for name in (DB_FILE, custody.HEAD_FILE):
             if (incoming / name).exists():
                 os.replace(incoming / name, copy / name)
-    fsync_dir(copy)
+    _make_durable(copy, lambda: iter(sorted(touched)))
     _remove_tree(incoming)
 
 
@@ -421,13 +424,13 @@ def _verify_copy(dest: Path, source_vault: Vault | None, advance: Progress,
     recopied = 0
     with _writing_at(dest):
         staged = [sha for sha in damaged if source_vault.object_path(sha).is_file()
-                  and _copy_object(source_vault.object_path(sha), dest / INCOMING / "objects" / sha[:2] / sha)]
+                  and _copy_object(source_vault.object_path(sha), dest / INCOMING / "objects" / sha)]
         if staged:
             _make_durable(dest / INCOMING)
         for sha in staged:
             target = Vault(copy / VAULT_DIR).object_path(sha)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(dest / INCOMING / "objects" / sha[:2] / sha, target)
+            os.replace(dest / INCOMING / "objects" / sha, target)
             fsync_dir(target.parent)
             recopied += 1
         _remove_tree(dest / INCOMING)
