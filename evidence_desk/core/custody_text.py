@@ -76,6 +76,10 @@ def entry_detail(entry: CustodyEntry) -> str:
             parts.append("same content as item(s) " + ", ".join(f"#{i}" for i in d["identical_content_items"]))
         return "; ".join(parts)
     if action.endswith("_changed"):
+        if d.get("withdrawn"):
+            old = d.get("old") or {}
+            held = old.get("text") or old.get("title") or old.get("speaker") or ""
+            return f"withdrawn (its creation undone): {held}".strip()
         if "field" in d:
             return f"{d['field']}: {d.get('old')!r} → {d.get('new')!r}"
         if "resulting_item" in d:
@@ -86,7 +90,8 @@ def entry_detail(entry: CustodyEntry) -> str:
             target = f"item #{d['item_id']}" if d.get("item_id") is not None else f"statement #{d.get('statement_id')}"
             return f"{target} taken off the claim (was: {d.get('stance')}) {d.get('note', '')}".strip()
     if action == "annotated":
-        return f"annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
+        change = f"{d['change']} " if d.get("change") in ("edited", "deleted") else ""
+        return f"{change}annotation #{d.get('annotation')} ({d.get('kind')}): {d.get('text', '')}"
     if action == "graded":
         return f"grade {notation(d.get('reliability'), d.get('credibility'))}: {d.get('rationale', '')}"
     if action in ("linked", "unlinked"):

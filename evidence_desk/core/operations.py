@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from . import replay
 from .custody import CustodyEntry
 from .errors import BadInput, ImportFailed
 from .items import expand_paths
@@ -327,8 +328,51 @@ def link_claim(case: Case, claim_id: int, stance: str, *, item_id: int | None = 
                                                note=note))
 
 
-def add_annotation(case: Case, item_id: int, kind: str, text: str = "", **anchor: Any) -> OpResult[Annotation]:
-    return _run(case, lambda: case.annotations.add(item_id, kind, text, **anchor))
+def add_annotation(case: Case, item_id: int, kind: str, text: str = "", *, reason: str = "",
+                   **anchor: Any) -> OpResult[Annotation]:
+    return _run(case, lambda: case.annotations.add(item_id, kind, text, reason=reason, **anchor))
+
+
+def edit_annotation(case: Case, annotation_id: int, reason: str, **fields: Any) -> OpResult[Annotation]:
+    """Change a segment's times, speaker or text, a region's box or note, a passage's span."""
+    return _run(case, lambda: case.annotations.edit(annotation_id, reason, **fields))
+
+
+def delete_annotation(case: Case, annotation_id: int, reason: str) -> OpResult[Annotation]:
+    """Remove an annotation: a logged change whose custody entry keeps what it held."""
+    return _run(case, lambda: case.annotations.delete(annotation_id, reason))
+
+
+def quote_passage(case: Case, item_id: int, text_start: int, text_end: int, quoted: str, *, into: str,
+                  speaker: str = "", medium: str = "other", reason: str = "") -> OpResult[tuple[Annotation, Any]]:
+    """Quote characters ``text_start``–``text_end`` of a text item into a new statement (``into="statement"``,
+    drawn from the item) or claim (``into="claim"``, which then mentions the item), and mark the passage."""
+    if into not in ("statement", "claim"):
+        raise BadInput(f"a passage is quoted into a statement or a claim, not {into!r}")
+
+    def body() -> tuple[Annotation, Any]:
+        with case.change():
+            if into == "statement":
+                record: Any = case.statements.add(speaker, medium, quoted, item_id=item_id)
+            else:
+                record = case.claims.add(quoted)
+                case.claims.link(record.id, "mentions", item_id=item_id,
+                                 note=f"quoted from characters {text_start:,}–{text_end:,}")
+            annotation = case.annotations.add(item_id, "passage", f"quoted into {into} {record.id}",
+                                              reason=reason or f"quoted into a {into}",
+                                              text_start=text_start, text_end=text_end)
+        return annotation, record
+    return _run(case, body)
+
+
+def import_segments(case: Case, item_id: int, segments: Sequence[Any], reason: str) -> OpResult[list[Annotation]]:
+    """Add transcript segments (read from WebVTT or SRT by :mod:`.subtitles`) in one transaction."""
+    def body() -> list[Annotation]:
+        with case.change():
+            return [case.annotations.add(item_id, "audio_segment", s.text, reason=reason,
+                                         start_s=s.start_ms / 1000, end_s=s.end_ms / 1000, speaker=s.speaker)
+                    for s in segments]
+    return _run(case, body)
 
 
 @dataclass(frozen=True)
@@ -381,6 +425,54 @@ def edit_request(case: Case, request_id: int, reason: str, **fields: Any) -> OpR
     """Change a request (title, addressed_to, description, asked/due/tz, status, and the exact
     ``item_ids`` it produced) with a reason; each change is custody-logged with its old value."""
     return _run(case, lambda: case.requests.edit(request_id, reason, **fields))
+
+
+#: what a record just made is withdrawn with: its table, the custody action that logs the
+#: removal (the schema's own ``*_changed``), the rows that belong to it alone, and the rows of
+#: other records that would refer to it (any one of them and it is not withdrawn)
+_WITHDRAWABLE: dict[str, tuple[str, str, tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]] = {
+    "statement": ("statement", "statement_changed", (("statement_event", "statement_id"),),
+                  (("claim_link", "statement_id", "a claim links it"),
+                   ("grade", "target_type = 'statement' AND target_id", "it has been graded"),
+                   ("review_judgement", "target_type = 'statement' AND target_id", "a reviewer has judged it"))),
+    "claim": ("claim", "claim_changed", (),
+              (("claim_link", "claim_id", "evidence is linked to it"),
+               ("grade", "target_type = 'claim' AND target_id", "it has been graded"),
+               ("review_judgement", "target_type = 'claim' AND target_id", "a reviewer has judged it"))),
+    "request": ("request", "request_changed", (),
+                (("request_item", "request_id", "items are listed as its result"),)),
+}
+
+
+def withdraw_record(case: Case, kind: str, record_id: int, reason: str) -> OpResult[None]:
+    """Withdraw a statement, claim or request just made (Undo of its creation) while nothing
+    else refers to it: its row goes, and one custody entry (``withdrawn``) keeps all it held,
+    as taking a link off a claim does. The entry that created it stays in the chain."""
+    if kind not in _WITHDRAWABLE:
+        raise BadInput(f"only a statement, a claim or a request can be withdrawn, not {kind!r}")
+    if not reason.strip():
+        raise BadInput(f"withdrawing a {kind} needs a reason")
+    table, action, own, refs = _WITHDRAWABLE[kind]
+
+    def body() -> None:
+        rows = case.rows(f"SELECT * FROM [{table}] WHERE id = ?", [record_id])
+        if not rows:
+            raise BadInput(f"no {kind} with id {record_id}")
+        for other, column, why in refs:
+            if case.columns(other) and case.scalar(
+                    f"SELECT count(*) FROM [{other}] WHERE {column} = ?", record_id):
+                raise BadInput(f"the {kind} #{record_id} is kept: {why}; change it instead")
+        old = {k: v for k, v in rows[0].items() if k != "id"}
+        with case.change():
+            for other, column in own:
+                for row in case.rows(f"SELECT * FROM [{other}] WHERE {column} = ?", [record_id]):
+                    old.setdefault(other, []).append({k: v for k, v in row.items() if k != column})
+                    case.delete(other, replay.key_of(other, row))
+            case.delete(table, record_id)
+            case.log(action, target_type=kind, target_id=record_id, purpose=reason.strip(),
+                     details={"withdrawn": True, "old": old})
+
+    return _run(case, body)
 
 
 def record_view(case: Case, item_id: int, purpose: str = "viewed in Evidence Desk") -> OpResult[CustodyEntry]:
@@ -530,7 +622,8 @@ def export_timeline(case: Case, out: Path, *, width: float = 1200.0,
 
 def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | None = None,
                   organisation: str = "", contact: str = "", description: str = "",
-                  work: Work = IDLE, examiner_key: ExaminerKey | None = None) -> OpResult[Path]:
+                  work: Work = IDLE, examiner_key: ExaminerKey | None = None,
+                  encrypt_to: Sequence[str] = ()) -> OpResult[Path]:
     """Seal a review packet (BagIt, signed) of the case or one event; the export is custody-logged.
 
     With ``examiner_key`` the examiner seals the packet too, and the head is signed
@@ -542,7 +635,7 @@ def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | N
         checkpoint(case, examiner_key, "examiner checkpoint before a packet export")
     path = seal(case, out, zip=zip, event_id=event_id, progress=work.progress, should_cancel=work.should_cancel,
                 on_total=work.set_total, organisation=organisation, contact=contact, description=description,
-                examiner_key=examiner_key)
+                examiner_key=examiner_key, encrypt_to=encrypt_to)
     if examiner_key is not None and not case.read_only:
         checkpoint(case, examiner_key, "examiner checkpoint after a packet export")
     return OpResult(path, Changes.of(case.history.entries_after(before)))

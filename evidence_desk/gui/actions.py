@@ -97,8 +97,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("unlink_claim", "&Take Off Claim…", "Ctrl+Shift+Del",
                "Take the selected evidence off its claim, with a reason (custody-logged; undoable)",
                changes_case=True),
-    ActionSpec("request_status", "Change Request &Status…", "Ctrl+Shift+U",
-               "Set the selected request's status (fulfilled, refused…) and the items it produced, with a reason",
+    ActionSpec("request_status", "Edit Request or &Status…", "Ctrl+Shift+U",
+               "Change the selected request's wording and times, its status (fulfilled, refused…) and the items "
+               "it produced, with a reason (undoable)",
                changes_case=True),
     ActionSpec("judge", "Review &Judgement…", "Ctrl+Shift+J",
                "In review mode: mark the selected item, one of its grades, a statement or a claim as accepted, "
@@ -122,6 +123,10 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("examiner_key", "Examiner &Key…", "Ctrl+Alt+K",
                "Your personal signing key, kept outside every case: its fingerprint, and unlocking it for "
                "this session"),
+    ActionSpec("create_reviewer_key", "Create Reviewer Key &Pair…", "",
+               "Make your reviewer key pair: examiners encrypt packets for its public key so only you open them"),
+    ActionSpec("reviewer_key", "Reviewer &Public Key…", "",
+               "Your reviewer public key (age1…), to copy or save for the examiner who encrypts packets for you"),
     ActionSpec("user_guide", "&User Guide", "F1",
                "The offline guide: working a case as an investigator, and reviewing a packet"),
     ActionSpec("about", "&About Evidence Desk", "", "Version and the case's signing key fingerprint"),

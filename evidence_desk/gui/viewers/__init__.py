@@ -19,7 +19,7 @@ from evidence_desk.core.case import Case
 from evidence_desk.core.records import Item
 
 from .base import EvidenceViewer
-from .context import EvidenceReader, OnOpenedExternally, OnViewed, OpenExternally, ViewerContext
+from .context import Annotate, EvidenceReader, OnOpenedExternally, OnViewed, OpenExternally, ViewerContext
 from .fallback import FallbackViewer
 from .media import AudioViewer, MediaViewer, VideoViewer
 from .registry import ViewerRegistry
@@ -48,7 +48,8 @@ def viewer_class_for(item: Item) -> type[EvidenceViewer]:
 def create_viewer(case: Case, item_id: int, parent: QWidget | None = None,
                   on_viewed: OnViewed | None = None, *,
                   on_opened_externally: OnOpenedExternally | None = None,
-                  open_externally: OpenExternally | None = None) -> EvidenceViewer:
+                  open_externally: OpenExternally | None = None,
+                  annotate: Annotate | None = None) -> EvidenceViewer:
     """The right viewer for the item; never writes to the case itself.
 
     ``on_viewed(item_id)`` is called once, when the viewer is first shown, so
@@ -56,7 +57,10 @@ def create_viewer(case: Case, item_id: int, parent: QWidget | None = None,
     ``on_opened_externally(item_id, path)`` is called when the user opens a
     temporary copy in another program, so the caller can log
     ``case.record_export``; without it that button is disabled.
+    ``annotate(label, op, on_done)`` runs an annotation's operation through the
+    caller's writer; without it segments, regions and passages are only shown.
     """
     context = ViewerContext.of(case, case.items.get(item_id), on_viewed=on_viewed,
-                               on_opened_externally=on_opened_externally, open_externally=open_externally)
+                               on_opened_externally=on_opened_externally, open_externally=open_externally,
+                               annotate=annotate)
     return VIEWERS.create(context, parent)

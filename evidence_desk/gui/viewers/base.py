@@ -10,9 +10,11 @@ so the GUI keeps a single writer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 from evidence_desk.core.admiralty import describe
 from evidence_desk.core.records import Item
 from evidence_desk.core.sizes import format_bytes_exact
+from evidence_desk.gui.plain import block
 
 from .context import ViewerContext
 
@@ -51,7 +54,7 @@ def plain_label(text: str = "", *, selectable: bool = False, object_name: str = 
     """A label that never interprets evidence-derived text as HTML."""
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
+    label.setText(block(text))  # hidden and bidi controls marked (gui/plain.py)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if object_name:
@@ -164,6 +167,7 @@ class ProblemBanner(QLabel):
     def report(self, text: str) -> None:
         # Several problems can pile up (unplayable, then truncated): keep them all.
         previous = "" if self.isHidden() else self.text()
+        text = block(text)
         if text in previous:
             return
         self.setText(f"{previous}\n{text}" if previous else text)
@@ -237,6 +241,30 @@ class EvidenceViewer(QWidget):
                 total = sum(splitter.sizes()) or 1
                 splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
+    def run_annotation(self, label: str, op: Callable[..., Any], on_done: Callable[[Any], None], *,
+                       undo: Callable[[Any], Any] | None = None, reason: str = "", text: str = "") -> None:
+        """Hand an annotation's operation to the caller's writer; ``on_done(value)`` runs only if this
+        viewer still exists when the write is done (the item may have been closed meanwhile).
+
+        With ``undo(writer)``, the change goes on the window's undo stack (when its writer offers
+        one): ``op(writer, reason)`` then takes the reason, "redo: …" when it is made again."""
+        annotate = self.context.annotate
+        if annotate is None:
+            return
+
+        def done(value: Any) -> None:
+            if shiboken6.isValid(self):
+                on_done(value)
+        if undo is not None and _takes_undo(annotate):
+            annotate(label, op, done, undo=undo, reason=reason, text=text)
+        elif undo is not None:
+            annotate(label, lambda writer: op(writer, reason), done)
+        else:
+            annotate(label, op, done)
+
+    def reload_annotations(self) -> None:
+        """Re-read the item's annotations (after an undo changed them behind the viewer's back)."""
+
     @property
     def problem(self) -> str:
         """What the banner says is wrong ('' when all is well)."""
@@ -265,3 +293,19 @@ class EvidenceViewer(QWidget):
             self._view_reported = True
             if self.context.on_viewed is not None:
                 self.context.on_viewed(self.item.id)
+
+
+def annotation_anchor(annotation: Any) -> dict[str, Any]:
+    """Where ``annotation`` sits (times, speaker, box, span): what re-makes it, or sets it back."""
+    from ...core.annotations import ANCHOR_FIELDS
+
+    return {k: getattr(annotation, k) for k in sorted(ANCHOR_FIELDS) if getattr(annotation, k) is not None}
+
+
+def _takes_undo(annotate: Callable[..., Any]) -> bool:
+    import inspect
+
+    try:
+        return "undo" in inspect.signature(annotate).parameters
+    except (TypeError, ValueError):
+        return False

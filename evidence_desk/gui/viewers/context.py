@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from evidence_desk.core.records import Annotation, Item
 
@@ -21,6 +21,9 @@ OnViewed = Callable[[int], None]
 OnOpenedExternally = Callable[[int, Path], None]
 #: Opens a file with the desktop's own handler; True when something opened it.
 OpenExternally = Callable[[Path], bool]
+#: ``annotate(label, op, on_done)``: run ``op(writer_case)`` (a :mod:`core.operations` call) through the
+#: GUI's one writer, then ``on_done(value)``; a viewer given none offers no annotation editing.
+Annotate = Callable[[str, Callable[[Any], Any], Callable[[Any], None] | None], None]
 
 
 class ItemReader(Protocol):
@@ -54,11 +57,14 @@ class ViewerContext:
     on_opened_externally: OnOpenedExternally | None = None
     #: how a copy is opened outside; None means the desktop's handler
     open_externally: OpenExternally | None = None
+    #: how segments, regions and passages are written; None: the viewer only reads
+    annotate: Annotate | None = None
 
     @classmethod
     def of(cls, case: EvidenceReader, item: Item, *, on_viewed: OnViewed | None = None,
            on_opened_externally: OnOpenedExternally | None = None,
-           open_externally: OpenExternally | None = None) -> ViewerContext:
+           open_externally: OpenExternally | None = None, annotate: Annotate | None = None) -> ViewerContext:
         """The context for ``item`` of ``case``, its stored copy looked up once."""
         return cls(reader=case, item=item, path=case.items.object_path(item.id), on_viewed=on_viewed,
-                   on_opened_externally=on_opened_externally, open_externally=open_externally)
+                   on_opened_externally=on_opened_externally, open_externally=open_externally,
+                   annotate=annotate)

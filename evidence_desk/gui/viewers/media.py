@@ -3,7 +3,9 @@ Qt Multimedia, and the transcript segments annotated on the recording.
 
 Clicking a segment, or pressing Enter on it, plays the recording from that
 line; the line under the playhead is highlighted while it plays. That is how
-a reviewer "hears the audio at a transcript line".
+a reviewer "hears the audio at a transcript line". Lines are marked, corrected
+and removed from the keyboard with the :class:`~.marking.SegmentMarker` under
+the transport, when the viewer is given a way to write (``context.annotate``).
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_desk.core.records import Annotation
+from evidence_desk.gui.plain import line, tip
 
 from .base import EvidenceViewer, monospace_font, plain_label, section_title
 from .context import ViewerContext
+from .marking import SegmentMarker
 from .waveform import PeakReader, WaveformView
 
 #: A decode that falls this short of the declared duration means a damaged file.
@@ -91,8 +95,8 @@ class SegmentModel(QAbstractTableModel):
             if column == 2:
                 return clock((segment.end_s or 0) * 1000)
             if column == 3:
-                return segment.speaker
-            return segment.text
+                return line(segment.speaker)
+            return line(segment.text) if role == Qt.ItemDataRole.DisplayRole else tip(segment.text)
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current:
             return QColor(255, 214, 102, 110)
         if role == Qt.ItemDataRole.FontRole and index.row() == self.current:
@@ -104,6 +108,12 @@ class SegmentModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
+
+    def set_segments(self, segments: list[Annotation]) -> None:
+        self.beginResetModel()
+        self.segments = segments
+        self.current = -1
+        self.endResetModel()
 
     def segment_at(self, ms: int) -> int:
         """Row of the segment playing at ``ms``, or -1 between lines."""
@@ -125,6 +135,8 @@ class SegmentTable(QTableView):
     """A table where Enter plays the selected line, as a click does."""
 
     segmentChosen = Signal(int)  # noqa: N815 (Qt signal naming)
+    editRequested = Signal()  # noqa: N815 (Qt signal naming): double-click
+    deleteRequested = Signal()  # noqa: N815 (Qt signal naming): the Delete key
 
     def __init__(self, model: SegmentModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +154,7 @@ class SegmentTable(QTableView):
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.setToolTip("Click a line, or press Enter on it, to play the recording from there")
         self.clicked.connect(lambda index: self.segmentChosen.emit(index.row()))
+        self.doubleClicked.connect(lambda _index: self.editRequested.emit())
         header.sectionResized.connect(lambda *_: self.resizeRowsToContents())
         self.resizeRowsToContents()
 
@@ -153,6 +166,9 @@ class SegmentTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.segmentChosen.emit(self.currentIndex().row())
+            return
+        if event.key() == Qt.Key.Key_Delete and self.currentIndex().isValid():
+            self.deleteRequested.emit()
             return
         super().keyPressEvent(event)
 
@@ -175,7 +191,7 @@ class MediaViewer(EvidenceViewer):
         self.play_button.setObjectName("playButton")
         self.play_button.setAutoRaise(True)
         self.play_button.setIconSize(QSize(24, 24))
-        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setToolTip("Play / pause (Space, F5 or Ctrl+Space)")
         self.play_button.setEnabled(False)
         self.position_label = plain_label(clock(0))
         self.duration_label = plain_label("–:––")
@@ -221,8 +237,10 @@ class MediaViewer(EvidenceViewer):
         transcript = QWidget()
         transcript_layout = QVBoxLayout(transcript)
         transcript_layout.setContentsMargins(0, 0, 0, 0)
-        transcript_layout.addWidget(section_title(f"Transcript — {len(segments)} annotated lines"
-                                                  if segments else "Transcript"))
+        self.transcript_title = section_title("")
+        transcript_layout.addWidget(self.transcript_title)
+        self.marker = SegmentMarker(self, clock)
+        transcript_layout.addWidget(self.marker)
         transcript_layout.addWidget(self.segment_table, 1)
         transcript_layout.addWidget(self.no_segments, 1)
         self.splitter.addWidget(transcript)
@@ -233,6 +251,13 @@ class MediaViewer(EvidenceViewer):
         self.play_button.clicked.connect(self.toggle_play)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_play,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Space types into the marking fields; these play and pause from anywhere in the viewer.
+        for keys in ("F5", "Ctrl+Space"):
+            QShortcut(QKeySequence(keys), self, self.toggle_play, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.segment_table.editRequested.connect(self.marker.edit_chosen)
+        self.segment_table.deleteRequested.connect(self.marker.delete_chosen)
+        self.setFocusProxy(self.segment_table)
+        self._show_segment_count()
         self.slider.sliderPressed.connect(lambda: setattr(self, "_dragging", True))
         self.slider.sliderReleased.connect(self._slider_released)
         self.slider.sliderMoved.connect(lambda ms: self.position_label.setText(clock(ms)))
@@ -259,6 +284,53 @@ class MediaViewer(EvidenceViewer):
     def play_segment(self, row: int) -> None:
         segment = self.segment_model.segments[row]
         self.seek((segment.start_s or 0) * 1000, play=True)
+
+    def playhead_ms(self) -> int:
+        """Where the playhead is (a seek asked before the media loaded counts)."""
+        if self._pending_seek_ms is not None:
+            return self._pending_seek_ms
+        return int(self.player.position())
+
+    def chosen_segment(self) -> Annotation | None:
+        """The transcript line chosen in the table, if any."""
+        index = self.segment_table.currentIndex()
+        rows = self.segment_model.segments
+        return rows[index.row()] if index.isValid() and index.row() < len(rows) else None
+
+    def segment_row(self, annotation_id: int) -> int:
+        return next((row for row, s in enumerate(self.segment_model.segments) if s.id == annotation_id), -1)
+
+    def reload_annotations(self) -> None:
+        self.reload_segments()
+
+    def reload_segments(self, select_id: int | None = None) -> None:
+        """Re-read the recording's lines (after a line was saved, corrected, removed or imported)."""
+        segments = [a for a in self.reader.annotations.list(self.item.id) if a.kind == "audio_segment"]
+        self.segment_model.set_segments(segments)
+        self._show_segment_count()
+        self.segment_table.resizeRowsToContents()
+        row = self.segment_row(select_id) if select_id is not None else -1
+        if row >= 0:
+            self.segment_table.setCurrentIndex(self.segment_model.index(row, 0))
+            self.segment_table.scrollTo(self.segment_model.index(row, 0))
+        self._segments_reloaded()
+        self._position_changed(self.playhead_ms())
+
+    def _show_segment_count(self) -> None:
+        count = len(self.segment_model.segments)
+        self.transcript_title.setText(f"Transcript — {count} annotated lines" if count else "Transcript")
+        # A viewer that can mark lines keeps the (empty) table: it holds the keyboard focus.
+        self.segment_table.setVisible(bool(count) or self.context.annotate is not None)
+        self.no_segments.setVisible(not count)
+        if not count and self.context.annotate is not None:
+            self.no_segments.setText("No transcript lines yet. Play (F5), mark the start (F6) and the end (F7), "
+                                     "type the speaker and the text, Enter saves.")
+
+    def marks_changed(self, mark_in: int | None, mark_out: int | None) -> None:
+        """Hook for subclasses that draw the in and out marks elsewhere too."""
+
+    def _segments_reloaded(self) -> None:
+        """Hook for subclasses that draw the lines elsewhere too."""
 
     def seek(self, ms: float, play: bool = False) -> None:
         """Go to ``ms``; remembered until the media has loaded if it has not yet."""
@@ -394,6 +466,14 @@ class AudioViewer(MediaViewer):
     def _segment_changed(self, row: int) -> None:
         if hasattr(self, "waveform"):
             self.waveform.set_segments(self._segment_spans(), row)
+
+    def _segments_reloaded(self) -> None:
+        if hasattr(self, "waveform"):
+            self.waveform.set_segments(self._segment_spans(), self.segment_model.current)
+
+    def marks_changed(self, mark_in: int | None, mark_out: int | None) -> None:
+        if hasattr(self, "waveform"):
+            self.waveform.set_marks(mark_in, mark_out)
 
     def _duration_known(self, ms: int) -> None:
         if hasattr(self, "waveform"):

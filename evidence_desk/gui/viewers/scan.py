@@ -4,18 +4,21 @@ beside the text derived from it (transcription, OCR).
 "Read the memo scan beside its transcription": the page is on the left, the
 region notes and the derived text on the right; clicking a region on the page
 selects its note and finds its words in the transcription, and the reverse.
+When the viewer may write (``context.annotate``), dragging on the page marks a
+new region (:mod:`.regions`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRectF, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QImage,
     QImageReader,
+    QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -48,15 +51,18 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_desk.core.records import Annotation
+from evidence_desk.gui.plain import block, line, tip
 
 from .base import EvidenceViewer, monospace_font, plain_label, roomy, section_title
 from .context import ViewerContext
+from .regions import MIN_REGION_PX, RegionEditor, pixel_box
 from .text import decode_evidence_text
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 16.0
 REGION_COLOUR = QColor(230, 126, 34)
 SELECTED_COLOUR = QColor(41, 128, 185)
+DRAWN_COLOUR = QColor(39, 174, 96)
 
 
 class _PageDecoder(QObject):
@@ -81,7 +87,7 @@ class RegionItem(QGraphicsRectItem):
         self.annotation = annotation
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(annotation.text)
+        self.setToolTip(tip(annotation.text))
         self.setZValue(1)
         self.label = QGraphicsSimpleTextItem(f" R{number} ", self)  # plain text, never HTML
         self.label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
@@ -110,6 +116,8 @@ class PageView(QGraphicsView):
 
     zoomChanged = Signal(float)  # noqa: N815 (Qt signal naming)
     regionClicked = Signal(int)  # noqa: N815 (Qt signal naming)
+    #: a rectangle was dragged on the page, in scene units: the image's own pixels
+    regionDrawn = Signal(QRectF)  # noqa: N815 (Qt signal naming)
 
     def __init__(self, scene: QGraphicsScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -119,6 +127,15 @@ class PageView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setBackgroundBrush(QColor("#3b4048"))
         self.fitting = True
+        self.drawing = False
+        self._draw_origin: QPointF | None = None
+        self._band: QGraphicsRectItem | None = None
+
+    def set_drawing(self, on: bool) -> None:
+        """Left-drag draws a region (on) or pans the page (off)."""
+        self.drawing = on
+        self.setDragMode(QGraphicsView.DragMode.NoDrag if on else QGraphicsView.DragMode.ScrollHandDrag)
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.OpenHandCursor)
 
     @property
     def zoom(self) -> float:
@@ -162,7 +179,41 @@ class PageView(QGraphicsView):
             self.regionClicked.emit(found[0].number)
             event.accept()
             return
+        at = self.mapToScene(event.position().toPoint())
+        if self.drawing and event.button() == Qt.MouseButton.LeftButton and self.sceneRect().contains(at):
+            self._draw_origin = at
+            self._band = self.scene().addRect(QRectF(at, at))
+            pen = QPen(DRAWN_COLOUR, 2, Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            self._band.setPen(pen)
+            self._band.setZValue(3)
+            event.accept()
+            return
         super().mousePressEvent(event)
+
+    def _dragged(self, event: QMouseEvent) -> QRectF:
+        assert self._draw_origin is not None
+        at = self.mapToScene(event.position().toPoint())
+        return QRectF(self._draw_origin, at).normalized().intersected(self.sceneRect())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        if self._draw_origin is not None and self._band is not None:
+            self._band.setRect(self._dragged(event))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        if self._draw_origin is not None:
+            rect = self._dragged(event)
+            if self._band is not None:
+                self.scene().removeItem(self._band)
+            self._draw_origin = self._band = None
+            if rect.width() >= MIN_REGION_PX and rect.height() >= MIN_REGION_PX:
+                self.regionDrawn.emit(rect)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
 
 class ScanViewer(EvidenceViewer):
@@ -181,6 +232,8 @@ class ScanViewer(EvidenceViewer):
         self.page_size = (0, 0)
         self.page_item: QGraphicsPixmapItem | None = None
         self._decoding: QGraphicsSimpleTextItem | None = None
+        self.pending_box: QGraphicsRectItem | None = None  # the region drawn, not yet saved
+        writable = context.annotate is not None
 
         tools = QHBoxLayout()
         tools.setContentsMargins(0, 0, 0, 0)
@@ -194,6 +247,13 @@ class ScanViewer(EvidenceViewer):
         for widget in (self.fit_button, self.actual_button, self.zoom_out_button, self.zoom_label,
                        self.zoom_in_button):
             tools.addWidget(widget)
+        self.draw_button = _tool("Mark region", "Drag on the page to mark a region (on), or to pan it (off)",
+                                 lambda: self.view.set_drawing(self.draw_button.isChecked()))
+        self.draw_button.setObjectName("drawRegion")
+        self.draw_button.setCheckable(True)
+        self.draw_button.setVisible(writable)
+        tools.addSpacing(12)
+        tools.addWidget(self.draw_button)
         tools.addStretch(1)
         tools.addWidget(self.pixels_label)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
@@ -213,6 +273,12 @@ class ScanViewer(EvidenceViewer):
         self.region_list.setObjectName("regionList")
         roomy(self.region_list)
         self.region_list.currentRowChanged.connect(self._region_chosen_in_list)
+        self.region_list.installEventFilter(self)
+        self.region_editor = RegionEditor(self)
+        self.region_editor.setVisible(writable)
+        if writable:  # beside the editor the list may shrink to two notes: the pane must fit a laptop screen
+            self.region_list.setMinimumHeight(44)
+        self.region_list.itemDoubleClicked.connect(lambda _entry: self.region_editor.edit_chosen())
         self.transcriptions = QTabWidget()
         self.transcriptions.setObjectName("transcriptions")
         self.transcription_edits: list[QPlainTextEdit] = []
@@ -224,6 +290,7 @@ class ScanViewer(EvidenceViewer):
         notes_layout.setContentsMargins(0, 0, 0, 0)
         self.regions_title = section_title("Regions")
         notes_layout.addWidget(self.regions_title)
+        notes_layout.addWidget(self.region_editor)
         notes_layout.addWidget(self.region_list, 1)
         derived = QWidget()
         derived_layout = QVBoxLayout(derived)
@@ -232,7 +299,7 @@ class ScanViewer(EvidenceViewer):
         derived_layout.addWidget(self.transcriptions, 1)
         side.addWidget(notes)
         side.addWidget(derived)
-        side.setSizes([160, 440])
+        side.setSizes([300, 300] if writable else [160, 440])  # the region editor needs room too
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -249,6 +316,12 @@ class ScanViewer(EvidenceViewer):
         self._add_regions([a for a in self.reader.annotations.list(self.item.id) if a.kind == "region"])
         self._add_transcriptions()
         self.view.regionClicked.connect(self.select_region)
+        self.view.regionDrawn.connect(self._region_drawn)
+        if writable and self.page_size[0]:
+            self.draw_button.setChecked(True)
+            self.view.set_drawing(True)
+        elif writable:
+            self.draw_button.setEnabled(False)
 
     # --- building ---------------------------------------------------------------
 
@@ -315,9 +388,11 @@ class ScanViewer(EvidenceViewer):
         self.region_annotations = annotations
         for number, annotation in enumerate(annotations, start=1):
             where = f"page {annotation.page or 1}"
-            entry = QListWidgetItem(f"R{number} · {where}\n{annotation.text or '(no note)'}")
+            entry = QListWidgetItem(f"R{number} · {where}\n{block(annotation.text, 2000) or '(no note)'}")
+            px, py, pw, ph = pixel_box(annotation, self.page_size)
+            box = f"; x {px}, y {py}, {pw} × {ph} px" if width else ""
             entry.setToolTip(f"x {annotation.x}, y {annotation.y}, w {annotation.w}, h {annotation.h} "
-                             "(fractions of the page)")
+                             f"(fractions of the page){box}")
             self.region_list.addItem(entry)
             if (annotation.page or 1) != 1 or not width:
                 # Only the first page is shown; the note stays listed.
@@ -353,9 +428,61 @@ class ScanViewer(EvidenceViewer):
             else:
                 text = f"[item {record.id} is {record.media_type}, not text; open it on its own]"
             edit.setPlainText(text)
-            edit.setToolTip(f"Item {record.id} · {record.name} · {record.derivation_reason}")
-            self.transcriptions.addTab(edit, f"{record.name} (item {record.id})")
+            edit.setToolTip(tip(f"Item {record.id} · {record.name} · {record.derivation_reason}"))
+            self.transcriptions.addTab(edit, f"{line(record.name, 60)} (item {record.id})")
             self.transcription_edits.append(edit)
+
+    # --- marking regions -------------------------------------------------------------
+
+    def _region_drawn(self, box: QRectF) -> None:
+        self.show_pending_box(box)
+        self.region_editor.box_drawn(box)
+
+    def show_pending_box(self, box: QRectF | None) -> None:
+        """Show the rectangle drawn and not yet saved (None: remove it)."""
+        if self.pending_box is not None:
+            self.scene.removeItem(self.pending_box)
+            self.pending_box = None
+        if box is not None:
+            self.pending_box = self.scene.addRect(box)
+            pen = QPen(DRAWN_COLOUR, 2)
+            pen.setCosmetic(True)
+            fill = QColor(DRAWN_COLOUR)
+            fill.setAlpha(50)
+            self.pending_box.setPen(pen)
+            self.pending_box.setBrush(QBrush(fill))
+            self.pending_box.setZValue(2)
+
+    def chosen_region(self) -> Annotation | None:
+        row = self.region_list.currentRow()
+        return self.region_annotations[row] if 0 <= row < len(self.region_annotations) else None
+
+    def region_number(self, annotation_id: int) -> int:
+        return next((n for n, a in enumerate(self.region_annotations, start=1) if a.id == annotation_id), 0)
+
+    def reload_annotations(self) -> None:
+        self.reload_regions()
+
+    def reload_regions(self, select_id: int | None = None) -> None:
+        """Re-read the scan's regions (after one was saved, corrected or removed)."""
+        for region in self.regions:
+            if region is not None:
+                self.scene.removeItem(region)
+        self.regions = []
+        self.region_list.blockSignals(True)
+        self.region_list.clear()
+        self.region_list.blockSignals(False)
+        self._add_regions([a for a in self.reader.annotations.list(self.item.id) if a.kind == "region"])
+        number = self.region_number(select_id) if select_id is not None else 0
+        if number:
+            self.select_region(number)
+
+    def eventFilter(self, watched: QObject, event) -> bool:  # noqa: N802 (Qt override)
+        if (watched is self.region_list and isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress
+                and event.key() == Qt.Key.Key_Delete and self.context.annotate is not None):
+            self.region_editor.delete_chosen()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- regions and their text ----------------------------------------------------
 

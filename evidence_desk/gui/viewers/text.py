@@ -7,6 +7,11 @@ show as the characters they are. A text is shown lazily: its first
 or scrolling to the end), and no line longer than
 :data:`~.lazy_text.SEGMENT_CHARS` is given to Qt as one paragraph, so a
 huge or single-line file opens in a moment (see :mod:`.lazy_text`).
+
+When the viewer may write (``context.annotate``), a selected passage is quoted
+into a new statement or claim ("Quote into statement…", "Quote into claim…"):
+the passage is marked with its character offsets in the file as decoded, and
+the statement or claim holds its exact words.
 """
 
 from __future__ import annotations
@@ -17,7 +22,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -28,8 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evidence_desk.core import operations as ops
+from evidence_desk.core import store
 from evidence_desk.core.records import Annotation
 from evidence_desk.core.sizes import format_bytes
+from evidence_desk.gui.plain import block, line
 
 from .base import EvidenceViewer, plain_label, roomy, section_title
 from .context import ViewerContext
@@ -100,6 +113,23 @@ class TextViewer(EvidenceViewer):
         self.passage_list.setObjectName("passageList")
         roomy(self.passage_list)
         self.passage_list.currentRowChanged.connect(self.select_passage)
+        writable = context.annotate is not None
+        self.quote_statement_button = QPushButton("Quote into statement…")
+        self.quote_statement_button.setObjectName("quoteIntoStatement")
+        self.quote_statement_button.setToolTip("Make the selected words a statement drawn from this item, "
+                                               "and mark them as a passage")
+        self.quote_claim_button = QPushButton("Quote into claim…")
+        self.quote_claim_button.setObjectName("quoteIntoClaim")
+        self.quote_claim_button.setToolTip("Make the selected words a claim that mentions this item, "
+                                           "and mark them as a passage")
+        for button, into in ((self.quote_statement_button, "statement"), (self.quote_claim_button, "claim")):
+            button.setVisible(writable)
+            button.setEnabled(False)
+            button.clicked.connect(lambda _checked=False, into=into: self.quote_selection(into))
+        self.quote_status = plain_label("", object_name="quoteStatus")
+        self.quote_status.setWordWrap(True)
+        self.quote_dialog: QuoteDialog | None = None
+        self.editor.selectionChanged.connect(self._selection_changed)
 
         text_side = QWidget()
         text_layout = QVBoxLayout(text_side)
@@ -116,6 +146,9 @@ class TextViewer(EvidenceViewer):
         self.passages_title = section_title("Passages")
         passages_layout.addWidget(self.passages_title)
         passages_layout.addWidget(self.passage_list, 1)
+        passages_layout.addWidget(self.quote_statement_button)
+        passages_layout.addWidget(self.quote_claim_button)
+        passages_layout.addWidget(self.quote_status)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(text_side)
@@ -231,8 +264,8 @@ class TextViewer(EvidenceViewer):
             if end > len(self.text):
                 label += " (beyond the text shown: click to show it)" if self.has_more else \
                     " (beyond the text shown)"
-            summary = quoted if len(quoted) <= 160 else quoted[:157] + "…"
-            note = f"\nNote: {passage.text}" if passage.text and passage.text != quoted else ""
+            summary = line(quoted if len(quoted) <= 160 else quoted[:157] + "…")
+            note = f"\nNote: {block(passage.text, 2000)}" if passage.text and passage.text != quoted else ""
             entry = self.passage_list.item(row)
             if entry is not None:
                 entry.setText(f"{label}\n{summary}{note}")
@@ -252,6 +285,76 @@ class TextViewer(EvidenceViewer):
         inside = self.text[start:offset]  # never more than one piece's worth
         breaks = (bisect_left if end else bisect_right)(self._breaks, offset) - bisect_left(self._breaks, start)
         return self._piece_positions[piece] + utf16_length(inside) - inside.count("\r\n") + breaks
+
+    def offset_of(self, position: int, *, end: bool = False) -> int:
+        """The character offset in the file's text of document ``position`` (the inverse of
+        :meth:`position_of`): the first offset shown at or after it."""
+        low, high = 0, len(self.text)
+        while low < high:
+            middle = (low + high) // 2
+            if self.position_of(middle, end=end) < position:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """Offsets in the file's text of the selection, or None when nothing is selected."""
+        cursor = self.editor.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.offset_of(cursor.selectionStart())
+        end = max(start, self.offset_of(cursor.selectionEnd(), end=True))
+        return (start, end) if end > start else None
+
+    def _selection_changed(self) -> None:
+        has = self.editor.textCursor().hasSelection()
+        self.quote_statement_button.setEnabled(has)
+        self.quote_claim_button.setEnabled(has)
+
+    def quote_selection(self, into: str) -> None:
+        """Ask who said it (for a statement), then quote the selected words into a new statement or claim."""
+        span = self.selected_span()
+        if span is None or self.context.annotate is None:
+            self.quote_status.setText("Select the words to quote first")
+            return
+        start, end = span
+        self.quote_dialog = QuoteDialog(self, into, self.text[start:end])
+        self.quote_dialog.accepted.connect(lambda: self._quote(into, start, end, self.quote_dialog))
+        self.quote_dialog.open()
+
+    def _quote(self, into: str, start: int, end: int, dialog: QuoteDialog | None) -> None:
+        annotate = self.context.annotate
+        if annotate is None or dialog is None:
+            return
+        item_id, quoted = self.item.id, self.text[start:end]
+        speaker, medium = dialog.speaker.text().strip(), dialog.medium.currentText()
+        self.run_annotation(
+            f"Quoting the passage into a {into}",
+            lambda writer: ops.quote_passage(writer, item_id, start, end, quoted, into=into, speaker=speaker,
+                                             medium=medium),
+            lambda value: self._quoted(into, value))
+
+    def _quoted(self, into: str, value: tuple[Annotation, object]) -> None:
+        annotation, record = value
+        self.reload_passages()
+        row = next((r for r, p in enumerate(self.passages) if p.id == annotation.id), -1)
+        if row >= 0:
+            self.passage_list.setCurrentRow(row)
+        panel = "Statements panel (Ctrl+5)" if into == "statement" else "Claims panel (Ctrl+4)"
+        self.quote_status.setText(f"Quoted into {into} {getattr(record, 'id', '')}; see the {panel}")
+
+    def reload_passages(self) -> None:
+        """Re-read the item's passages (after one was quoted)."""
+        self.passages = [a for a in self.reader.annotations.list(self.item.id) if a.kind == "passage"]
+        self.passage_list.blockSignals(True)
+        self.passage_list.clear()
+        for _ in self.passages:
+            self.passage_list.addItem(QListWidgetItem())
+        self.passage_list.blockSignals(False)
+        self.passages_title.setText(f"Passages ({len(self.passages)})" if self.passages
+                                    else "Passages — none annotated")
+        self._refresh_passages()
 
     def _cursor_for(self, passage: Annotation) -> QTextCursor:
         cursor = QTextCursor(self.editor.document())
@@ -287,3 +390,38 @@ class TextViewer(EvidenceViewer):
         cursor = self._cursor_for(passage)
         self.editor.setTextCursor(cursor)
         self.editor.ensureCursorVisible()
+
+
+class QuoteDialog(QDialog):
+    """The words to quote, and (for a statement) who said them and how."""
+
+    def __init__(self, parent: QWidget, into: str, quoted: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Quote into a {into}")
+        form = QFormLayout(self)
+        self.quoted = QPlainTextEdit(quoted)
+        self.quoted.setObjectName("quotedText")
+        self.quoted.setReadOnly(True)  # verbatim: the statement or claim holds exactly these words
+        self.quoted.setMaximumHeight(120)
+        form.addRow("Verbatim", self.quoted)
+        self.speaker = QLineEdit()
+        self.speaker.setObjectName("quoteSpeaker")
+        self.medium = QComboBox()
+        self.medium.setObjectName("quoteMedium")
+        self.medium.addItems(store.MEDIA)
+        if into == "statement":
+            form.addRow("Speaker", self.speaker)
+            form.addRow("Medium", self.medium)
+        else:
+            self.speaker.hide()
+            self.medium.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(f"Create {into}")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        if into == "statement":
+            self.ok.setEnabled(False)
+            self.speaker.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+            self.speaker.setFocus()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 #: Peaks are kept per 10 ms of audio: fine enough to zoom a little, small for hours.
 BUCKET_MS = 10
+#: Samples a second the envelope is computed from (a faster recording is looked at in strides).
 _DECODE_RATE = 8000
 
 _TYPECODES = {QAudioFormat.SampleFormat.Int16: ("h", 32768.0, 0.0),
@@ -45,12 +46,10 @@ class PeakReader(QObject):
         self._frames = 0
         self._rate = _DECODE_RATE
         self._done = False
+        # Decoded as the file is, not resampled: resampling costs the decoder time that grows with the
+        # rate the header declares (a flipped bit saying 67 MHz made closing the viewer wait 6 s for
+        # it). The envelope looks at about _DECODE_RATE samples a second whatever the rate.
         self._decoder = QAudioDecoder(self)
-        wanted = QAudioFormat()
-        wanted.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        wanted.setChannelCount(1)
-        wanted.setSampleRate(_DECODE_RATE)
-        self._decoder.setAudioFormat(wanted)
         self._decoder.bufferReady.connect(self._take_buffer)
         self._decoder.finished.connect(self._finish)
         self._decoder.error.connect(self._fail)
@@ -61,7 +60,8 @@ class PeakReader(QObject):
 
     def stop(self) -> None:
         self._done = True
-        self._decoder.stop()
+        if self._decoder.isDecoding():
+            self._decoder.stop()
 
     @property
     def peaks(self) -> list[float]:
@@ -89,9 +89,10 @@ class PeakReader(QObject):
         # The envelope takes the largest magnitude over interleaved channels;
         # slicing the raw array keeps the work in C even for hours of audio.
         per_bucket = max(1, self._rate * BUCKET_MS // 1000) * self._channels
+        stride = max(1, self._rate * self._channels // _DECODE_RATE)
         whole = len(self._pending) // per_bucket * per_bucket
         for start in range(0, whole, per_bucket):
-            self._peaks.append(self._level(self._pending[start:start + per_bucket]))
+            self._peaks.append(self._level(self._pending[start:start + per_bucket:stride]))
         del self._pending[:whole]
 
     def _level(self, chunk: array) -> float:
@@ -125,6 +126,7 @@ class WaveformView(QWidget):
     SEGMENT = QColor(255, 214, 102, 40)
     CURRENT = QColor(255, 214, 102, 90)
     PLAYHEAD = QColor("#ff6b6b")
+    MARK = QColor("#7fd1ff")
     AXIS = QColor("#9aa4b2")
     AXIS_HEIGHT = 18
     TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
@@ -140,6 +142,9 @@ class WaveformView(QWidget):
         self.position_ms = 0
         self.segments: list[tuple[int, int]] = []
         self.current = -1
+        #: the segment being marked: in and out points (ms), either may be unset
+        self.mark_in: int | None = None
+        self.mark_out: int | None = None
         self.message = "Reading waveform…"
 
     def set_peaks(self, peaks: list[float]) -> None:
@@ -162,6 +167,11 @@ class WaveformView(QWidget):
     def set_segments(self, segments: list[tuple[int, int]], current: int = -1) -> None:
         self.segments = segments
         self.current = current
+        self.update()
+
+    def set_marks(self, mark_in: int | None, mark_out: int | None) -> None:
+        """Show the in and out points of the segment being marked (None: not set)."""
+        self.mark_in, self.mark_out = mark_in, mark_out
         self.update()
 
     def _span_ms(self) -> int:
@@ -203,11 +213,30 @@ class WaveformView(QWidget):
         painter.setPen(QPen(QColor("#3a4350"), 1))
         painter.drawLine(QPointF(0, mid), QPointF(self.width(), mid))
         self._paint_axis(painter, height)
+        self._paint_marks(painter, height)
         if self.duration_ms:
             painter.setPen(QPen(self.PLAYHEAD, 2))
             x = self._x(self.position_ms)
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         painter.end()
+
+    def _paint_marks(self, painter: QPainter, height: float) -> None:
+        if self.mark_in is None and self.mark_out is None:
+            return
+        if self.mark_in is not None and self.mark_out is not None:
+            span = QColor(self.MARK)
+            span.setAlpha(50)
+            painter.fillRect(QRectF(QPointF(self._x(self.mark_in), 0), QPointF(self._x(self.mark_out), height)),
+                             span)
+        pen = QPen(self.MARK, 2, Qt.PenStyle.DashLine)
+        for ms, word in ((self.mark_in, "in"), (self.mark_out, "out")):
+            if ms is None:
+                continue
+            x = self._x(ms)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(x, 0), QPointF(x, height))
+            painter.drawText(QRectF(x + 3, height - 18, 40, 16),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, word)
 
     def _paint_axis(self, painter: QPainter, top: float) -> None:
         span_s = self._span_ms() / 1000
