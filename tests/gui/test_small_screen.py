@@ -30,6 +30,11 @@ def demo_window(qtbot, tmp_path: Path):
 
 
 def fits(qtbot, win: MainWindow) -> None:
+    # Let the layout take in what just changed (a preview replaced, a tab shown) before the
+    # user's resize, as a window manager's resize would; a stale minimum would clamp it.
+    qtbot.waitUntil(lambda: not win.runner.busy, timeout=10_000)  # a preview still loading
+    QApplication.processEvents()
+    win.layout().activate()
     win.resize(1024, 700)
     QApplication.processEvents()
     assert win.width() <= 1024 and win.height() <= 700, win.minimumSizeHint()
