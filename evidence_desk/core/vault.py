@@ -8,8 +8,12 @@ Layout inside ``<case>/vault/``::
 
 Intake reads each source file once. Reading, hashing and writing overlap in
 three threads passing a small ring of reused buffers, so memory stays constant
-whatever the size and the slowest of the three sets the pace. The copy is
-fsynced and renamed into place only after the source was seen unchanged.
+whatever the size and the slowest of the three sets the pace. Each buffer is
+hashed and then written as it is, so the object holds exactly the bytes whose
+digest is recorded. All bytes reach the disk through one :class:`ObjectSink`
+(the place where an encrypting vault wraps them). The sink starts the disk
+writing behind itself, so the closing fsync has little left to wait for; the
+copy is fsynced and renamed into place only after the source was seen unchanged.
 
 Crash safety across the vault and the database: an object is placed with an
 intent file beside it, then the database commits, then the intent goes. At
@@ -43,6 +47,11 @@ QUEUE_DEPTH = 4  # buffers in flight beyond the two being read and written
 # 1 MiB or more copied 2-4x slower than 128-256 KiB ones (the kernel's copy
 # runs through cache-cold memory), which made intake half as fast as cp.
 IO_SLICE = 256 * 1024
+# Every WRITEBACK bytes the sink asks the kernel to start writing what it has
+# (and to drop those pages once clean). Without it the dirty pages of a large
+# file pile up until the kernel throttles the writer and the final fsync waits
+# for all of them: intake of 1 GiB took twice as long as cp + sync here.
+WRITEBACK = 32 * 1024 * 1024
 
 Progress = Callable[[int], None]
 ShouldCancel = Callable[[], bool]
@@ -65,6 +74,43 @@ class Placed:
 
 
 _STOP = object()
+
+
+class ObjectSink:
+    """The one way bytes go from the intake pipeline into a vault file.
+
+    ``write`` takes the bytes in order, ``finish`` makes them durable (fsync).
+    Writes go in ``IO_SLICE`` pieces; every ``WRITEBACK`` bytes the kernel is told
+    to start writing them out. Errors (a full disk) are raised as :class:`OSError`.
+
+    Measured and not taken: ``O_DIRECT`` writes from page-aligned buffers used a
+    quarter less CPU but, one synchronous write at a time, were 15% slower on the
+    reference disk; ``copy_file_range`` with the source hashed beside it used as
+    much CPU as this and needs a second look at the source or the copy to be sure
+    the stored bytes are the hashed ones, which this gets by construction."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.written = 0
+        self._flushed = 0
+
+    def write(self, data: memoryview) -> None:
+        n = len(data)
+        done = 0
+        while done < n:
+            done += os.write(self.fd, data[done:min(n, done + IO_SLICE)])
+        self.written += n
+        if self.written - self._flushed >= WRITEBACK:
+            self._start_writeback()
+
+    def _start_writeback(self) -> None:
+        # Linux starts asynchronous writeback of the dirty range on DONTNEED, then
+        # drops the pages already clean: the kernel's write-behind, without ctypes.
+        _advise(self.fd, self._flushed, self.written - self._flushed, "POSIX_FADV_DONTNEED")
+        self._flushed = self.written
+
+    def finish(self) -> None:
+        os.fsync(self.fd)
 
 
 class Vault:
@@ -130,10 +176,17 @@ class Vault:
 
     def stage_bytes(self, data: bytes) -> Staged:
         tmp_path = self.tmp / f"{uuid.uuid4().hex}.part"
-        with open(tmp_path, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+        fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            sink = ObjectSink(fd)
+            with memoryview(data) as view:
+                sink.write(view)
+            sink.finish()
+        except BaseException:
+            os.close(fd)
+            _unlink_quietly(tmp_path)
+            raise
+        os.close(fd)
         return Staged(tmp_path, hashlib.sha256(data).hexdigest(), len(data))
 
     def _copy(self, src, tmp_path: Path, progress: Progress | None,
@@ -163,21 +216,21 @@ class Vault:
                 to_write.put(job)
             to_write.put(_STOP)
 
+        sink = ObjectSink(out_fd)
+
         def writer() -> None:
             while (job := to_write.get()) is not _STOP:
                 buf, n = job
                 if not errors:
                     try:
                         with memoryview(buf) as view:
-                            done = 0
-                            while done < n:
-                                done += os.write(out_fd, view[done:min(n, done + io_slice)])
+                            sink.write(view[:n])  # the very bytes just hashed
                     except BaseException as exc:  # e.g. disk full
                         errors.append(exc)
                 ring.put(buf)
             if not errors:
                 try:
-                    os.fsync(out_fd)
+                    sink.finish()
                 except BaseException as exc:
                     errors.append(exc)
 
@@ -187,6 +240,7 @@ class Vault:
         size = 0
         try:
             fd = src.fileno()
+            _advise(fd, 0, 0, "POSIX_FADV_SEQUENTIAL")  # a larger read-ahead from disk
             at_end = False
             while not at_end and not errors:
                 if should_cancel is not None and should_cancel():
@@ -313,6 +367,15 @@ def hash_file(path: Path, progress: Progress | None = None,
             if should_cancel is not None and should_cancel():
                 raise Cancelled("cancelled while hashing")
     return Digest(digest.hexdigest(), size)
+
+
+def _advise(fd: int, offset: int, length: int, advice: str) -> None:
+    """A hint to the kernel's page cache, where the system has one; never an error."""
+    if hasattr(os, "posix_fadvise"):
+        try:
+            os.posix_fadvise(fd, offset, length, getattr(os, advice))
+        except OSError:
+            pass
 
 
 def _unlink_quietly(path: Path) -> None:
