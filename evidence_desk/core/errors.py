@@ -174,9 +174,9 @@ def user_error(exc: BaseException, path: Path | str | None = None) -> EvidenceDe
         shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in shown)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         return BadInput(f'text that is not valid UTF-8 cannot be recorded: "{shown}"; give it as UTF-8')
-    import sqlite3  # only once something failed: the CLI's start-up does not pay for it
+    from .store import db_errors  # only once something failed: the CLI's start-up does not pay for it
 
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, db_errors()):
         code = getattr(exc, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else _SQLITE_TEXTS.get(str(exc).strip().lower())
         if primary == 10 and path is not None and _disk_nearly_full(path):

@@ -207,11 +207,16 @@ class Items:
                                 f"{where}", *params)
 
     def object_path(self, item_id: int) -> Path:
-        """Where the item's bytes are (read-only; never write there)."""
-        return self.case.vault.object_path(self.row(item_id)["sha256"])
+        """A path the item's plaintext can be read from (read-only; never write there): the
+        vault file of a plain case; for an encrypted case a file in memory
+        (:meth:`Vault.plaintext_path`), never on disk."""
+        sha = self.row(item_id)["sha256"]
+        if self.case.vault.sealer is not None:
+            return self.case.vault.plaintext_path(sha)
+        return self.case.vault.object_path(sha)
 
     def read_bytes(self, item_id: int) -> bytes:
-        return self.object_path(item_id).read_bytes()
+        return self.case.vault.read_object(self.row(item_id)["sha256"])
 
     def derived(self, item_id: int) -> list[Item]:
         return [_item(r) for r in self.case.rows(
