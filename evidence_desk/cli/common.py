@@ -294,7 +294,42 @@ def open_case(args: argparse.Namespace, read_only: bool = False) -> Case:
     """The command's case; who acts is --examiner, else $EVIDENCE_DESK_EXAMINER, else the case's examiner."""
     from ..core.case import Case
 
-    return Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None))
+    return Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None),
+                     passphrase=case_passphrase(args))
+
+
+def case_passphrase(args: argparse.Namespace, *, confirm: bool = False, force: bool = False) -> str | None:
+    """An encrypted case's passphrase: --case-passphrase-file, else $EVIDENCE_DESK_CASE_PASSPHRASE,
+    else a prompt when there is a terminal; None for a plain case (unless ``force``) or when none can
+    be had. Read once per command."""
+    import getpass
+
+    from ..core import sealing
+    from ..core.errors import BadInput
+
+    cached = getattr(args, "case_passphrase", None)
+    if cached is not None:
+        return cached
+    case_dir = getattr(args, "case_dir", None)
+    if not force and (case_dir is None or not sealing.is_encrypted(Path(case_dir))):
+        return None
+    value: str | None = None
+    file = getattr(args, "case_passphrase_file", None)
+    if file:
+        try:
+            value = Path(file).read_text("utf-8").splitlines()[0] if Path(file).stat().st_size else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read the passphrase file {file}: {exc}") from None
+        if not value:
+            raise BadInput(f"the passphrase file {file} is empty")
+    elif os.environ.get(sealing.PASSPHRASE_ENV):
+        value = os.environ[sealing.PASSPHRASE_ENV]
+    elif sys.stdin.isatty():
+        value = getpass.getpass(f"Passphrase for the case {case_dir}: ")
+        if confirm and getpass.getpass("Again, to be sure: ") != value:
+            raise BadInput("the two passphrases differ; nothing was created")
+    args.case_passphrase = value
+    return value
 
 
 def print_json(value: Any) -> None:
@@ -312,6 +347,9 @@ def add_command(sub: Any, name: str, func: Command, help: str, case: bool = True
     p = sub.add_parser(name, help=help, description=help)
     if case:
         p.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+        p.add_argument("--case-passphrase-file", metavar="FILE",
+                       help="an encrypted case's passphrase, from the first line of FILE (default: "
+                            "$EVIDENCE_DESK_CASE_PASSPHRASE, else ask when run in a terminal)")
     if examiner:
         p.add_argument("--examiner", help="who acts (default: $EVIDENCE_DESK_EXAMINER, else the case's examiner)")
     if writes is None:

@@ -1042,7 +1042,7 @@ class MainWindow(QMainWindow):
 
         path = case.path  # verification opens its own read-only connection
         self.runner.read("Verifying the case: rehashing every object, walking the custody chain",
-                         lambda task: verify(path, task.progress, task.should_cancel, task.set_total),
+                         lambda task: verify(path, task.progress, task.should_cancel, task.set_total, key=case.key),
                          self._verified, on_cancelled=lambda: self.statusBar().showMessage("Verification cancelled",
                                                                                            5000))
 

@@ -201,7 +201,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     from ..verify import verify
 
     # The report states what verification found at the moment of sealing.
-    verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
+    verification = verify(case.path, progress, should_cancel, rehashed=rehashed, key=case.key)
     if not verification.ok:  # a packet never carries records its own chain does not prove
         shown = "; ".join(str(f) for f in verification.failures[:5])
         more = f" (and {len(verification.failures) - 5} more)" if len(verification.failures) > 5 else ""
