@@ -78,7 +78,7 @@ class Items:
             self.case.events.check(event_ids)
             if kind is not None:
                 q.check_choice("kind", kind, store.ITEM_KINDS)
-            media = kinds.sniff_media_type(_head(staged.tmp_path), path.name)
+            media = kinds.sniff_media_type(self.case.vault.staged_head(staged), path.name)
         except OSError as exc:
             self.case.vault.discard(staged)
             raise ImportFailed(str(path), f"could not read back the copy: {exc}") from None
@@ -312,11 +312,6 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
                         yield Path(root) / name
         else:
             yield path
-
-
-def _head(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        return f.read(4096)
 
 
 def _item(r: dict[str, Any]) -> Item:

@@ -260,6 +260,14 @@ class Vault:
             raise
         return Staged(tmp_path, sha256, size)
 
+    def staged_head(self, staged: Staged, size: int = 4096) -> bytes:
+        """The first ``size`` bytes of a staged copy's plaintext (to tell its media type)."""
+        if self.sealer is None:
+            with open(staged.tmp_path, "rb") as f:
+                return f.read(size)
+        with self.sealer.open(staged.tmp_path) as f:
+            return f.read(size)
+
     def stage_bytes(self, data: bytes) -> Staged:
         tmp_path = self.tmp / f"{uuid.uuid4().hex}.part"
         fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)

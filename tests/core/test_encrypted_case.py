@@ -69,6 +69,8 @@ def test_nothing_readable_on_disk_and_plaintext_comes_back(tmp_path: Path) -> No
         item = by_name[name]
         assert item.sha256 == hashlib.sha256(data).hexdigest()  # hash and custody speak of the plaintext
         assert item.size == len(data)
+        if name == "note.txt":  # told from the plaintext, not the sealed copy
+            assert item.media_type == "text/plain"
         assert case.items.read_bytes(item.id) == data
         stored = case.vault.object_path(item.sha256).read_bytes()
         assert stored != data and len(stored) == sealing.sealed_size(len(data))
