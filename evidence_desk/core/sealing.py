@@ -201,7 +201,7 @@ class SealingWriter:
         if self._counter >= 0xFFFFFFFF:
             raise ValueError("object too large to seal")
         nonce = self._prefix + struct.pack(">I", self._counter)
-        self._write_all(self._fd, self._aead.encrypt(nonce, bytes(chunk), _aad_of(self._prefix, self._counter, final)))
+        self._write_all(self._fd, self._aead.encrypt(nonce, chunk, _aad_of(self._prefix, self._counter, final)))
         self._counter += 1
 
     def write(self, data: bytes | memoryview) -> None:
