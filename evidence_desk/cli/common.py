@@ -111,21 +111,31 @@ def crash_dir() -> Path:
 
 def write_crash_report(exc: BaseException, argv: list[str] | None = None) -> Path | None:
     """Append the traceback of ``exc`` and the command line to ``crash.log``; its path, or None."""
-    import traceback
     from datetime import UTC, datetime
 
     try:
         folder = crash_dir()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "crash.log"
-        text = "".join(traceback.format_exception(exc))
+        from ..core import sealing
+
+        text = sealing.crash_text(exc)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         command = " ".join(argv if argv is not None else sys.argv[1:])
+        if sealing.encrypted_case_open() or _names_encrypted_case(argv if argv is not None else sys.argv[1:]):
+            command = "(command line of an encrypted case left out)"
+            text = sealing.crash_text(exc) if sealing.encrypted_case_open() else type(exc).__qualname__ + "\n"
         with open(path, "a", encoding="utf-8", errors="backslashreplace") as f:
             f.write(f"--- {stamp} evidence-desk {command} ---\n{text}\n")
         return path
     except Exception:  # noqa: BLE001 - a crash report must never crash
         return None
+
+
+def _names_encrypted_case(argv: list[str]) -> bool:
+    from ..core import sealing
+
+    return any(not a.startswith("-") and sealing.is_encrypted(Path(a)) for a in argv if a and len(a) < 4096)
 
 
 def broken_pipe() -> int:

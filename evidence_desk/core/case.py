@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -106,6 +105,8 @@ class Case:
         #: an encrypted case's unlocked key (None: a plain case)
         self.key = key
         self.vault = Vault(path / VAULT_DIR, key.sealer() if key is not None else None)
+        if key is not None:
+            sealing.note_open(+1)
         self.lock = threading.RLock()
         self._open_change: Change | None = None
         row = db.execute("SELECT * FROM case_info").fetchone()
@@ -251,6 +252,9 @@ class Case:
         with self.lock:
             self.db.conn.close()
             self.vault.close()
+            if self.key is not None and not getattr(self, "_closed", False):
+                sealing.note_open(-1)
+            self._closed = True
 
     def __enter__(self) -> Case:
         return self

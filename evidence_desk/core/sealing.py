@@ -161,6 +161,38 @@ def change_passphrase(case_dir: Path, old: str, new: str) -> None:
     atomic_write_bytes(key_path(case_dir), json.dumps(doc, indent=1, sort_keys=True).encode() + b"\n")
 
 
+# --- what this process may write about itself ----------------------------------------
+
+_open_encrypted = 0  # encrypted cases open in this process (Case counts them)
+
+
+def note_open(delta: int) -> None:
+    global _open_encrypted
+    _open_encrypted = max(0, _open_encrypted + delta)
+
+
+def encrypted_case_open() -> bool:
+    """True while an encrypted case is open here: crash reports then leave out messages and
+    command lines, which may quote the case (:func:`crash_text`)."""
+    return _open_encrypted > 0
+
+
+def crash_text(exc: BaseException) -> str:
+    """A traceback for a crash log: in full, or, while an encrypted case is open, the frames and
+    exception types only (no messages, no values)."""
+    import traceback
+
+    if not encrypted_case_open():
+        return "".join(traceback.format_exception(exc))
+    lines = ["(an encrypted case is open: messages are left out of this report)\n"]
+    seen: BaseException | None = exc
+    while seen is not None:
+        lines += traceback.format_list(traceback.extract_tb(seen.__traceback__))
+        lines.append(f"{type(seen).__module__}.{type(seen).__qualname__}\n")
+        seen = seen.__cause__ or seen.__context__
+    return "".join(lines)
+
+
 # --- sealed objects ------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from . import custody, replay
 from .case import DB_FILE, VAULT_DIR
 from .errors import CaseNotFound
 from .items import ITEM_RECORD_FIELDS
-from .sealing import KEY_FILE, CaseKey, Sealer, SealBroken
+from .sealing import KEY_FILE, CaseKey, SealBroken, Sealer
 from .store import open_connection
 from .vault import Progress, ShouldCancel, Vault
 

@@ -192,3 +192,20 @@ def test_cli_init_encrypt_and_add(tmp_path: Path, capsys: pytest.CaptureFixture[
     with Case.open(folder, passphrase="from a file") as case:
         assert case.items.read_bytes(1) == evidence.read_bytes()
     assert marker_hits(folder) == []
+
+
+def test_crash_report_leaves_out_messages_while_an_encrypted_case_is_open(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence_desk.cli.common import write_crash_report
+
+    monkeypatch.setenv("EVIDENCE_DESK_LOG_DIR", str(tmp_path / "logs"))
+    case, _ = make_case(tmp_path)
+    try:
+        raise RuntimeError(f"boom while editing {MARKER}")
+    except RuntimeError as exc:
+        path = write_crash_report(exc, ["statement", "add", str(tmp_path / "case"), f"text {MARKER}"])
+    case.close()
+    text = path.read_text("utf-8")
+    assert "RuntimeError" in text and "test_encrypted_case.py" in text
+    assert marker_hits(tmp_path / "logs") == []
+    assert not sealing.encrypted_case_open()

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
