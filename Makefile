@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench package screenshots clean
+.PHONY: run test lint bench fuzz package screenshots clean
 
 $(VENV)/.run-installed: pyproject.toml packaging/bootstrap.sh
 	bash packaging/bootstrap.sh $(VENV) run
@@ -30,7 +30,15 @@ lint: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(PY) bench/intake.py --size 1G
 
-package: $(VENV)/.test-installed
+# Over 1,000 malformed files (tests/fuzz/generate.py) through intake and every viewer, offscreen, in two
+# worker processes; prints files, crashes, hangs over 5 s and peak RSS; fails on any crash or hang or 1 GB.
+fuzz: $(VENV)/.test-installed
+	QT_QPA_PLATFORM=offscreen PYTHONPATH=. $(PY) tests/fuzz/run.py --workers 2
+
+# Install (with PyInstaller, the extra "package"), build the one-folder app in dist/ with
+# packaging/evidence_desk.spec, smoke-test it and print its size and start-up times
+# (docs/packaging.md); fails if the build or the smoke test fails.
+package: $(VENV)/.run-installed
 	$(PY) -m pip install -q -e '.[package]'
 	$(PY) packaging/build.py
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import store  # light: sqlite-utils is imported only when a case is opened
+from ..core.display import escaped
 from .common import EXIT_OK, add_command, add_group, open_case
 
 
@@ -44,7 +45,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         grade = ops.grade(case, [ops.Grading(args.target, args.id, reliability=args.reliability,
                                           credibility=args.credibility)], args.rationale).value[0]
-        print(f"{grade.target_type} {grade.target_id}: {grade.text}")
+        print(f"{grade.target_type} {grade.target_id}: {escaped(grade.text)}")
     return EXIT_OK
 
 

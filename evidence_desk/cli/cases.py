@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.display import escaped
 from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, case_passphrase, open_case, print_json
 
 LISTABLE = ("items", "events", "statements", "custody", "sources", "claims", "requests", "journal")
@@ -49,31 +50,31 @@ def cmd_list(args: argparse.Namespace) -> int:
         what = args.what
         if what == "items":
             rows = [i.to_json() | {"events": [e.id for e in case.events.of_item(i.id)]} for i in case.items.list()]
-            text = [f"{r['id']}\t{r['kind']}\t{r['size']}\t{r['sha256']}\t{r['name']}" for r in rows]
+            text = [f"{r['id']}\t{r['kind']}\t{r['size']}\t{r['sha256']}\t{escaped(r['name'])}" for r in rows]
         elif what == "events":
             rows = [e.to_json() for e in case.events.list()]
-            text = [f"{r['id']}\t{r['time_display']}\t{r['title']}" for r in rows]
+            text = [f"{r['id']}\t{escaped(r['time_display'])}\t{escaped(r['title'])}" for r in rows]
         elif what == "statements":
             rows = [s.to_json() for s in case.statements.list()]
-            text = [f"{r['id']}\t{r['speaker']}\t{r['medium']}\t{r['text'][:60]}" for r in rows]
+            text = [f"{r['id']}\t{escaped(r['speaker'])}\t{r['medium']}\t{escaped(r['text'][:60])}" for r in rows]
         elif what == "custody":
             rows = [e.to_json() for e in case.history.entries()]
-            text = [f"{r['seq']}\t{r['at_utc']}\t{r['examiner']}\t{r['action']}\t"
+            text = [f"{r['seq']}\t{r['at_utc']}\t{escaped(r['examiner'])}\t{r['action']}\t"
                     f"{r['item_id'] if r['item_id'] is not None else '-'}\t{r['entry_hash'][:16]}" for r in rows]
         elif what == "sources":
             rows = [asdict(s) for s in case.sources.list()]
-            text = [f"{r['id']}\t{r['reliability'] or '-'}\t{r['kind']}\t{r['name']}" for r in rows]
+            text = [f"{r['id']}\t{r['reliability'] or '-'}\t{r['kind']}\t{escaped(r['name'])}" for r in rows]
         elif what == "claims":
             rows = [asdict(c) for c in case.claims.list()]
-            text = [f"{r['id']}\t{len(r['links'])} links\t{r['text']}" for r in rows]
+            text = [f"{r['id']}\t{len(r['links'])} links\t{escaped(r['text'])}" for r in rows]
         elif what == "requests":
             rows = [asdict(r) for r in case.requests.list()]
-            text = [f"{r['id']}\t{r['status']}\t{r['addressed_to']}\t{r['title']}" for r in rows]
+            text = [f"{r['id']}\t{r['status']}\t{escaped(r['addressed_to'])}\t{escaped(r['title'])}" for r in rows]
         else:  # journal
             rows = [asdict(n) for n in case.journal.list()]
-            text = [f"{r['id']}\t{r['at']}\t{r['author']}\t{r['text'][:60]}" for r in rows]
+            text = [f"{r['id']}\t{r['at']}\t{escaped(r['author'])}\t{escaped(r['text'][:60])}" for r in rows]
     if args.json:
-        print_json(rows)
+        print_json(rows)  # exact: the JSON escapes say what each string holds
     else:
         print("\n".join(text))
     return EXIT_OK
@@ -95,9 +96,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print_json(report.to_json())
     else:
         for failure in report.failures:
-            print(failure)
+            print(escaped(failure))
         for warning in report.warnings:
-            print(f"warning: {warning}")
+            print(f"warning: {escaped(warning)}")
         stream = sys.stderr if report.failures else sys.stdout
         print(report.summary(), file=stream)
         signed = report.signatures

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..core import store  # light: sqlite-utils is imported only when a case is opened
+from ..core.display import escaped
 from .common import EXIT_OK, EXIT_USAGE, add_command, error, open_case
 
 
@@ -19,7 +20,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_case(args) as case:
         imported = ops.import_files(case, args.files, options).value
     for item in imported.items:
-        print(f"{item.id}\t{item.sha256}\t{item.name}")
+        print(f"{item.id}\t{item.sha256}\t{escaped(item.name)}")
     for failure in imported.failures:
         error(f"{failure.path}: {failure.reason} (nothing imported)")
     return EXIT_USAGE if imported.failures else EXIT_OK
@@ -33,7 +34,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
                                 ("original_name", args.name), ("source", args.source)) if v is not None}
     with open_case(args) as case:
         item = ops.edit_item(case, args.item_id, args.reason, **fields).value
-        print(f"{item.id}\t{item.sha256}\t{item.name}")
+        print(f"{item.id}\t{item.sha256}\t{escaped(item.name)}")
     return EXIT_OK
 
 

@@ -44,6 +44,8 @@ def sniff_media_type(head: bytes, name: str = "") -> str:
         if brand.startswith(b"qt"):
             return "video/quicktime"
         return "video/mp4"
+    if _looks_like_utf16_text(head):  # before MPEG audio: a UTF-16 LE mark, FF FE, is also a frame sync
+        return _text_type(name)
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[:3] != b"\xff\xd8\xff":
         return "audio/mpeg"
     for offset, magic, media in _MAGIC:
@@ -53,10 +55,7 @@ def sniff_media_type(head: bytes, name: str = "") -> str:
                 return guessed or media
             return media
     if _looks_like_text(head):
-        guessed = mimetypes.guess_type(name)[0]
-        if guessed and guessed.startswith("text/") or guessed in ("application/json",):
-            return guessed
-        return "text/plain"
+        return _text_type(name)
     guessed = mimetypes.guess_type(name)[0]
     if guessed in _SNIFFED:  # the name claims a format whose signature the bytes do not carry
         return "application/octet-stream"
@@ -66,6 +65,26 @@ def sniff_media_type(head: bytes, name: str = "") -> str:
 # Formats recognised by their bytes above; a file name alone never makes a file one of these.
 _SNIFFED = {media for _, _, media in _MAGIC} | {"audio/wav", "video/x-msvideo", "image/webp", "audio/mp4",
                                                 "video/quicktime", "video/mp4"}
+
+
+def _text_type(name: str) -> str:
+    guessed = mimetypes.guess_type(name)[0]
+    if guessed and guessed.startswith("text/") or guessed in ("application/json",):
+        return guessed
+    return "text/plain"
+
+
+def _looks_like_utf16_text(head: bytes) -> bool:
+    """A UTF-16 byte-order mark followed by characters a text would hold (no NUL, few controls)."""
+    codec = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(head[:2])
+    body = head[2:len(head) - len(head) % 2]
+    if codec is None or not body:
+        return False
+    text = body.decode(codec, errors="replace")
+    if "\x00" in text:
+        return False
+    odd = sum(1 for c in text if c == "\ufffd" or (not c.isprintable() and c not in "\t\n\r\f"))
+    return odd <= max(1, len(text) // 50)  # a cut surrogate pair at the end, a stray control
 
 
 def _looks_like_text(head: bytes) -> bool:

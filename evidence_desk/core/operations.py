@@ -573,7 +573,8 @@ def export_timeline(case: Case, out: Path, *, width: float = 1200.0,
 
 def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | None = None,
                   organisation: str = "", contact: str = "", description: str = "",
-                  work: Work = IDLE, examiner_key: ExaminerKey | None = None) -> OpResult[Path]:
+                  work: Work = IDLE, examiner_key: ExaminerKey | None = None,
+                  encrypt_to: Sequence[str] = ()) -> OpResult[Path]:
     """Seal a review packet (BagIt, signed) of the case or one event; the export is custody-logged.
 
     With ``examiner_key`` the examiner seals the packet too, and the head is signed
@@ -585,7 +586,7 @@ def export_packet(case: Case, out: Path, *, zip: bool = False, event_id: int | N
         checkpoint(case, examiner_key, "examiner checkpoint before a packet export")
     path = seal(case, out, zip=zip, event_id=event_id, progress=work.progress, should_cancel=work.should_cancel,
                 on_total=work.set_total, organisation=organisation, contact=contact, description=description,
-                examiner_key=examiner_key)
+                examiner_key=examiner_key, encrypt_to=encrypt_to)
     if examiner_key is not None and not case.read_only:
         checkpoint(case, examiner_key, "examiner checkpoint after a packet export")
     return OpResult(path, Changes.of(case.history.entries_after(before)))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .display import visible
 from .uncertain_time import UncertainTime, zone
 
 if TYPE_CHECKING:
@@ -309,8 +310,9 @@ def from_case(case: Case) -> TimelineData:
 # --- placing --------------------------------------------------------------------------------------------
 
 def short(text: str, limit: int = LABEL_CHARS) -> str:
-    """One line of at most ``limit`` characters (control characters become spaces)."""
-    flat = " ".join("".join(" " if ord(c) < 32 or 0x7f <= ord(c) < 0xa0 else c for c in text).split())
+    """One line of at most ``limit`` characters (line breaks and tabs become spaces, other hidden and
+    bidi controls their marks, ``⟨RLO⟩``: a label cannot reorder itself or its neighbours)."""
+    flat = " ".join(visible("".join(" " if c in "\n\r\t\x0b\x0c\x85\u2028\u2029" else c for c in text)).split())
     return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "\u2026"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from .display import visible
 from .timeline_layout import BAR_H, FONT_PX, POINT_R, ROW_H, Mark, TimelineLayout
 
 COLOURS = {
@@ -24,8 +25,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]
 
 
 def text(value: str) -> str:
-    """``value`` as XML character data."""
-    return escape(_NOT_XML.sub("\ufffd", value))
+    """``value`` as XML character data: hidden and bidi controls as marks (``⟨RLO⟩``, :mod:`.display`)."""
+    return escape(_NOT_XML.sub("\ufffd", visible(value, multiline=True)))
 
 
 def tooltip(mark: Mark) -> str:

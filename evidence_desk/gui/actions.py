@@ -118,6 +118,10 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("examiner_key", "Examiner &Key…", "Ctrl+Alt+K",
                "Your personal signing key, kept outside every case: its fingerprint, and unlocking it for "
                "this session"),
+    ActionSpec("create_reviewer_key", "Create Reviewer Key &Pair…", "",
+               "Make your reviewer key pair: examiners encrypt packets for its public key so only you open them"),
+    ActionSpec("reviewer_key", "Reviewer &Public Key…", "",
+               "Your reviewer public key (age1…), to copy or save for the examiner who encrypts packets for you"),
     ActionSpec("user_guide", "&User Guide", "F1",
                "The offline guide: working a case as an investigator, and reviewing a packet"),
     ActionSpec("about", "&About Evidence Desk", "", "Version and the case's signing key fingerprint"),

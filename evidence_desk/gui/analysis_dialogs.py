@@ -36,6 +36,7 @@ from ..core.errors import BadTime
 from ..core.records import Claim, ClaimLink, Event, Item, Request, Statement
 from .checked_dialog import CheckedDialog
 from .event_edit import TimeQuestion, reading_text, zone_names
+from .plain import block, line
 
 IdRole = Qt.ItemDataRole.UserRole + 40
 #: how many items a picker lists at most (a filter finds the others)
@@ -46,7 +47,7 @@ REASON_HINT = "why you change it (required; recorded in the chain of custody)"
 
 
 def plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
+    label = QLabel(block(text))  # hidden and bidi controls marked (gui/plain.py)
     label.setTextFormat(Qt.TextFormat.PlainText)  # case strings are shown as typed, never as markup
     label.setWordWrap(True)
     return label
@@ -75,11 +76,11 @@ def zone_problem(tz: str) -> str:
 
 
 def item_label(item: Item) -> str:
-    return f"#{item.id} {item.name} ({item.kind})"
+    return f"#{item.id} {line(item.name, 300)} ({item.kind})"
 
 
 def event_label(event: Event) -> str:
-    return f"{event.title} — {event.time.display() if event.time.known else 'time unknown'}"
+    return f"{line(event.title, 300)} — {line(event.time.display()) if event.time.known else 'time unknown'}"
 
 
 def check_list(entries: Iterable[tuple[int, str]], checked: Iterable[int], name: str) -> QListWidget:
@@ -88,7 +89,7 @@ def check_list(entries: Iterable[tuple[int, str]], checked: Iterable[int], name:
     box = QListWidget()
     box.setAccessibleName(name)
     for record_id, text in entries:
-        entry = QListWidgetItem(text)
+        entry = QListWidgetItem(line(text))
         entry.setData(IdRole, record_id)
         entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         entry.setCheckState(Qt.CheckState.Checked if record_id in ticked else Qt.CheckState.Unchecked)
@@ -328,7 +329,7 @@ class LinkDialog(CheckedDialog):
         self.claim = QComboBox()
         self.claim.setAccessibleName("Claim")
         for c in claims:
-            self.claim.addItem(f"#{c.id} {c.text}", c.id)
+            self.claim.addItem(f"#{c.id} {line(c.text, 300)}", c.id)
         chosen = link.claim_id if link else claim_id
         if chosen is not None and self.claim.findData(chosen) >= 0:
             self.claim.setCurrentIndex(self.claim.findData(chosen))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -118,6 +119,7 @@ class NewEventDialog(CheckedDialog):
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(60)
         self.reading = QLabel()
+        self.reading.setTextFormat(Qt.TextFormat.PlainText)  # quotes the time as typed
         self.reading.setWordWrap(True)
         self.question = TimeQuestion(self)
         self.question.changed.connect(self._answered)

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .plain import line
+
 Watched = QLineEdit | QPlainTextEdit | QComboBox | QAbstractButton | QButtonGroup
 
 
@@ -35,7 +37,7 @@ class CheckedDialog(QDialog):
                  ok: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok,
                  min_width: int = 520) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(line(title, 200))
         self.setMinimumWidth(min_width)
         self._above = QVBoxLayout()
         self._below = QVBoxLayout()

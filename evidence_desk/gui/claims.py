@@ -35,6 +35,7 @@ from ..core.case import Case
 from ..core.operations import Changes
 from ..core.records import Claim, ClaimLink, Item, Statement
 from .models import ITEM_IDS_MIME, STATEMENT_IDS_MIME, item_ids_from_mime, statement_ids_from_mime
+from .plain import esc, line, tip
 
 ClaimRole = Qt.ItemDataRole.UserRole + 10
 LinkRole = Qt.ItemDataRole.UserRole + 11  # ("statement" | "item", id)
@@ -47,7 +48,7 @@ EXCERPT = 220
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
-    text = " ".join(text.split())
+    text = " ".join(line(text, 4 * limit).split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
@@ -56,19 +57,19 @@ def credibility_text(credibility: str | None) -> str:
 
 
 def statement_link_text(s: Statement, note: str) -> str:
-    who = s.speaker + (f" ({s.affiliation})" if s.affiliation and s.affiliation != s.speaker else "")
-    lines = [f"Statement · {who} · {s.medium} · {s.grade or 'not graded'}", f"“{excerpt(s.text)}”"]
+    who = line(s.speaker) + (f" ({line(s.affiliation)})" if s.affiliation and s.affiliation != s.speaker else "")
+    lines = [f"Statement · {who} · {line(s.medium)} · {s.grade or 'not graded'}", f"“{excerpt(s.text)}”"]
     if note:
-        lines.append(f"Note: {note}")
+        lines.append(f"Note: {excerpt(note, 2000)}")
     return "\n".join(lines)
 
 
 def item_link_text(item: Item, note: str) -> str:
-    lines = [f"Item · {item.name} · {item.kind} · {item.grade or 'not graded'}"]
+    lines = [f"Item · {line(item.name)} · {item.kind} · {item.grade or 'not graded'}"]
     if item.description:
         lines.append(excerpt(item.description, 160))
     if note:
-        lines.append(f"Note: {note}")
+        lines.append(f"Note: {excerpt(note, 2000)}")
     return "\n".join(lines)
 
 
@@ -167,12 +168,14 @@ class ClaimsPanel(QWidget):
         self.claim_list.itemClicked.connect(lambda _row, _col: self.announce_current())
 
         self.claim_text = QLabel("Select a claim to see the evidence for and against it.")
+        self.claim_text.setTextFormat(Qt.TextFormat.RichText)  # the claim escaped, our marker in colour
         self.claim_text.setWordWrap(True)
         self.claim_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.claim_text.font()
         font.setBold(True)
         self.claim_text.setFont(font)
         self.claim_grade = QLabel()
+        self.claim_grade.setTextFormat(Qt.TextFormat.PlainText)  # quotes a rationale
         self.claim_grade.setWordWrap(True)
         self.stance_lists = {stance: StanceList(stance) for stance in STANCE_TITLES}
         self.stance_headers = {stance: QLabel() for stance in STANCE_TITLES}
@@ -242,14 +245,14 @@ class ClaimsPanel(QWidget):
         bold.setBold(True)
         for claim in self.claims:
             row = QTreeWidgetItem(["CONTESTED" if claim.contested else "",
-                                   claim.credibility or "—", claim.text, evidence_counts(claim)])
+                                   claim.credibility or "—", line(claim.text), evidence_counts(claim)])
             row.setData(0, ClaimRole, claim)
             if claim.contested:
                 row.setForeground(0, QBrush(QColor(CONTESTED_COLOUR)))
                 row.setFont(0, bold)
                 row.setToolTip(0, "Some evidence supports this claim and other evidence contradicts it")
             row.setToolTip(1, f"Information credibility: {credibility_text(claim.credibility)}")
-            row.setToolTip(2, claim.text)
+            row.setToolTip(2, tip(claim.text))
             self.claim_list.addTopLevelItem(row)
         # re-select without announcing it: a reload must not pull the inspector away from what it shows
         row = next((r for r in range(len(self.claims)) if self.claims[r].id == keep), 0 if self.claims else -1)
@@ -336,12 +339,12 @@ class ClaimsPanel(QWidget):
             self._set_headers(None)
             return
         marker = f" <span style='color:{CONTESTED_COLOUR}'>— CONTESTED</span>" if claim.contested else ""
-        self.claim_text.setText(f"“{claim.text}”{marker}")
+        self.claim_text.setText(f"“{esc(line(claim.text), multiline=True)}”{marker}")
         grades = self.case.grades.list("claim", claim.id) if self.case else []
         latest = grades[-1] if grades else None
         self.claim_grade.setText(
             f"Credibility {credibility_text(claim.credibility)}"
-            + (f" — {latest.rationale} ({latest.graded_by})" if latest and latest.credibility else ""))
+            + (f" — {line(latest.rationale)} ({line(latest.graded_by)})" if latest and latest.credibility else ""))
         for link in claim.links:
             self.stance_lists[link.stance].addItem(self._link_entry(link))
         self._set_headers(claim)
@@ -353,7 +356,7 @@ class ClaimsPanel(QWidget):
             entry = QListWidgetItem(text)
             entry.setData(LinkRole, ("statement", link.statement_id))
             entry.setData(LinkIdRole, link)
-            entry.setToolTip(f"{statement.text}\n\nSelect to read it in the inspector." if statement else "")
+            entry.setToolTip(tip(statement.text, "Select to read it in the inspector.") if statement else "")
         else:
             item = self._items.get(link.item_id or -1)
             text = item_link_text(item, link.note) if item else f"Item {link.item_id}"

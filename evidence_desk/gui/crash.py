@@ -99,4 +99,5 @@ class CrashHandler(QObject):
         where = f"The details were written to {path}." if path else "The details could not be written to a log."
         box.setInformativeText(f"{summary}\n\n{where} Please send them to whoever supports your installation.")
         box.setDetailedText(text)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # an exception's message can quote case text
         box.open()  # not exec(): a nested event loop would let a repeating error stack up dialogs

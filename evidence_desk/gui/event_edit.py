@@ -33,6 +33,7 @@ from ..core import uncertain_time as utime
 from ..core.errors import BadTime
 from ..core.records import Event
 from .checked_dialog import CheckedDialog
+from .plain import editable, edited, line
 
 
 @cache
@@ -187,8 +188,8 @@ class EditEventDialog(CheckedDialog):
         super().__init__(parent, f"Edit event — {event.title}", ok=QDialogButtonBox.StandardButton.Save,
                          min_width=560)
         self.original = event
-        self.title = QLineEdit(event.title)
-        self.when = QLineEdit(event.time.raw)
+        self.title = QLineEdit(editable(event.title))  # hidden characters marked; changes() maps back
+        self.when = QLineEdit(editable(event.time.raw))
         self.when.setPlaceholderText("as the source gives it: 2025-10-04 12:34, 04-Oc5-2025/12:34:44")
         self.when.setToolTip("Type the time exactly as the source wrote or said it; the reading below "
                              "shows how Evidence Desk normalises it.")
@@ -203,13 +204,13 @@ class EditEventDialog(CheckedDialog):
         self.tz.setCurrentText(event.time.tz or "UTC")
         self.tz.setToolTip("The zone the source's clock was in (IANA name, e.g. America/Chicago)")
         self.reading = QLabel()
+        self.reading.setTextFormat(Qt.TextFormat.PlainText)  # quotes the time as typed
         self.reading.setWordWrap(True)
         self.reading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reading.setTextFormat(Qt.TextFormat.PlainText)
         self.question = TimeQuestion(self)
         self.question.changed.connect(self._answered)
-        self.place = QLineEdit(event.place)
-        self.notes = QPlainTextEdit(event.notes)
+        self.place = QLineEdit(editable(event.place))
+        self.notes = QPlainTextEdit(editable(event.notes, multiline=True))
         self.notes.setFixedHeight(70)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("why you change it (required; recorded in the chain of custody)")
@@ -223,8 +224,8 @@ class EditEventDialog(CheckedDialog):
         self.form.addRow("&Place", self.place)
         self.form.addRow("&Notes", self.notes)
         self.form.addRow("&Reason", self.reason)
-        was = QLabel(f"Now: {event.time.display()}" + (f" — source said “{event.time.raw}”" if event.time.raw
-                                                       else ""))
+        was = QLabel(f"Now: {line(event.time.display())}"
+                     + (f" — source said “{line(event.time.raw)}”" if event.time.raw else ""))
         was.setTextFormat(Qt.TextFormat.PlainText)  # the source's text, as it gave it
         was.setWordWrap(True)
         self.add_above(was)
@@ -247,6 +248,7 @@ class EditEventDialog(CheckedDialog):
         new = {"title": self.title.text().strip(), "place": self.place.text().strip(),
                "notes": self.notes.toPlainText(), "when": self.when.text().strip(),
                "tz": self.tz.currentText().strip() or "UTC", "choose": self.question.choose()}
+        new |= {k: edited(new[k], old[k], multiline=k == "notes") for k in ("title", "place", "notes", "when")}
         changed = {k: v for k, v in new.items() if v != old[k] and k != "choose"}
         was = self.original.time
         try:

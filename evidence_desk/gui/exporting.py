@@ -36,6 +36,7 @@ REPORT_FILTERS = "PDF report (*.pdf);;HTML report (*.html)"
 class ExportRequest:
     out: Path
     event_id: int | None
+    encrypt_to: tuple[str, ...] = ()  # age recipients: the packet becomes one encrypted file for them
 
 
 class ExportDialog(CheckedDialog):
@@ -77,6 +78,13 @@ class ExportDialog(CheckedDialog):
         self.form.addRow("Scope", scope)
         self.form.addRow("Save as" if is_report else "Packet (.zip or folder)", row)
         self.form.addRow("", self.replace)
+        self.encrypt_to = QLineEdit()  # docs/encrypted-packets.md
+        self.encrypt_to.setPlaceholderText("optional: the reviewer's public key (age1…) or its file")
+        self.encrypt_to.setToolTip("Seal the packet as one encrypted file (NAME.edpacket.age) that only this "
+                                   "reviewer can open (their Help ▸ Reviewer Public Key…)")
+        if not is_report:
+            self.form.addRow("Encrypt for reviewer", self.encrypt_to)
+            self.watch(self.encrypt_to)
         self.add_above(intro)
         self.path.textChanged.connect(self._path_changed)
         self.watch(self.path, self.replace)
@@ -106,7 +114,13 @@ class ExportDialog(CheckedDialog):
 
     def request(self) -> ExportRequest:
         event_id = self.event.id if self.one_event.isChecked() and self.event is not None else None
-        return ExportRequest(Path(self.path.text().strip()).expanduser(), event_id)
+        return ExportRequest(Path(self.path.text().strip()).expanduser(), event_id, self._recipients())
+
+    def _recipients(self) -> tuple[str, ...]:
+        from ..core.reviewer_keys import parse_recipient
+
+        text = self.encrypt_to.text().strip()
+        return (parse_recipient(text),) if text and self.what == "packet" else ()
 
     def problems(self) -> list[str]:
         text = self.path.text().strip()
@@ -115,6 +129,15 @@ class ExportDialog(CheckedDialog):
         out = Path(text).expanduser()
         if self.what == "report" and out.suffix.lower() not in (".pdf", ".html", ".htm"):
             return ["Name the report something.pdf or something.html: the extension chooses the format."]
+        if self.what == "packet" and self.encrypt_to.text().strip():
+            from ..core.errors import EvidenceDeskError
+            from ..core.packet.encrypted import encrypted_name
+
+            try:
+                self._recipients()
+            except EvidenceDeskError as exc:
+                return [str(exc)]
+            out = encrypted_name(out)
         if out.exists() and self.what == "packet":
             return [f"{out} already exists; a packet is always sealed under a new name."]
         if out.is_dir():

@@ -9,7 +9,6 @@ the examiner sees what the grade was, who gave it and why, before changing it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -27,6 +26,7 @@ from ..core.case import Case
 from ..core.operations import Grading
 from ..core.records import Claim, Item, Statement
 from .checked_dialog import CheckedDialog
+from .plain import esc, line
 from .record_details import fill_grades, grades_table
 
 KEEP = ""  # the "leave as it is" choice
@@ -77,14 +77,14 @@ class GradeDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None, case: Case, target: GradeTarget) -> None:
         super().__init__(parent, "Grade", ok_text="Record grade", min_width=760)
         self.target = target
-        heading = QLabel(f"<b>Grade the {escape(target.label)}</b>")  # a name or claim as typed
+        heading = QLabel(f"<b>Grade the {esc(target.label)}</b>")  # a name or claim as typed
         heading.setWordWrap(True)
         current = QLabel(self._current_text())
         current.setWordWrap(True)
 
         self.reliability_group = QButtonGroup(self)
         self.reliability_buttons: dict[str, QRadioButton] = {}
-        reliability_box = QGroupBox(f"Source reliability — {target.source_name}" if target.source_name
+        reliability_box = QGroupBox(f"Source reliability — {line(target.source_name, 200)}" if target.source_name
                                     else "Source reliability")
         rl = QVBoxLayout(reliability_box)
         if target.kind == "claim":

@@ -38,6 +38,7 @@ from ..core.records import Claim, Event, Item, Statement
 from ..core.sizes import format_bytes_exact
 from .icons import kind_icon
 from .models import CUSTODY_LOG_COLUMN, CustodyModel, event_time_tooltip, utc_short
+from .plain import block, editable, edited, line, tip
 from .record_details import ClaimDetails, StatementDetails
 
 
@@ -47,9 +48,13 @@ def _mono() -> Any:
 
 def _value_label(text: str = "") -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # shows case text: never markup
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(True)
     return label
+
+
+_shown, _kept = editable, edited  # marks shown in edit fields; an unchanged field saves the stored value
 
 
 def _fixed_field() -> QLineEdit:
@@ -141,33 +146,44 @@ class ItemDetails(QWidget):
         self.item = item
         self._sources = sources
         self.source.clear()
-        self.source.addItems([""] + sources)
+        self.source.addItems([""] + [_shown(name) for name in sources])  # chosen: mapped back in fields()
         if item is not None:
-            self.name.setText(item.name)
+            # hidden characters are shown marked even where the value is edited; an unchanged
+            # field saves the stored value (see fields()), so marking never rewrites a record
+            self.name.setText(_shown(item.name))
             self.kind.setCurrentIndex(max(0, self.kind.findData(item.kind)))
-            self.description.setPlainText(item.description)
-            self.source.setEditText(item.source_name)
-            self.acquired_from.setText(item.acquired_from)
-            self.method.setText(item.acquisition_method)
-            self.media_type.setText(item.media_type)
+            self.description.setPlainText(_shown(item.description, multiline=True))
+            self.source.setEditText(_shown(item.source_name))
+            self.acquired_from.setText(_shown(item.acquired_from))
+            self.method.setText(_shown(item.acquisition_method))
+            self.media_type.setText(_shown(item.media_type))
             self.sha.setText(item.sha256)
             self.size.setText(format_bytes_exact(item.size))
-            self.acquired.setText(f"{utc_short(item.acquired_at)} by {item.acquired_by}")
-            self.original.setText(item.original_path or "—")
+            self.acquired.setText(f"{utc_short(item.acquired_at)} by {line(item.acquired_by)}")
+            self.original.setText(line(item.original_path) or "—")
             for edit in (self.name, self.acquired_from, self.method, self.media_type, self.original):
                 edit.setCursorPosition(0)  # show the start of long values, not their tail
-            self.original.setToolTip(item.original_path)
+            self.original.setToolTip(tip(item.original_path))
             self.sha.setCursorPosition(0)
-            self.derived.setText(f"item {item.derived_from}: {item.derivation_reason}" if item.derived_from else "—")
+            self.derived.setText(f"item {item.derived_from}: {block(item.derivation_reason)}"
+                                 if item.derived_from else "—")
         self.reason.clear()
         self._loading = False
         self._set_dirty(False)
 
     def fields(self) -> dict[str, Any]:
-        return {"original_name": self.name.text().strip(), "kind": self.kind.currentData(),
-                "description": self.description.toPlainText(), "source": self.source.currentText().strip(),
-                "acquired_from": self.acquired_from.text(), "acquisition_method": self.method.text(),
-                "media_type": self.media_type.text().strip()}
+        fields = {"original_name": self.name.text().strip(), "kind": self.kind.currentData(),
+                  "description": self.description.toPlainText(), "source": self.source.currentText().strip(),
+                  "acquired_from": self.acquired_from.text(), "acquisition_method": self.method.text(),
+                  "media_type": self.media_type.text().strip()}
+        if self.item is None:
+            return fields
+        old = self.original_fields()
+        kept = {key: value if key == "kind" else _kept(value, old[key], multiline=key == "description")
+                for key, value in fields.items()}
+        listed = {_shown(name): name for name in self._sources}  # a source picked from the list, as stored
+        kept["source"] = listed.get(kept["source"], kept["source"])
+        return kept
 
     def original_fields(self) -> dict[str, Any]:
         item = self.item
@@ -287,19 +303,19 @@ class EventDetails(QWidget):
 
     def show_event(self, event: Event, statements: list[Any]) -> None:
         t = event.time
-        self.title.setText(event.title)
-        self.when.setText(t.display() if t.known else "unknown: only the raw text below is kept")
+        self.title.setText(line(event.title))
+        self.when.setText(line(t.display()) if t.known else "unknown: only the raw text below is kept")
         self.when.setToolTip(event_time_tooltip(event))
-        self.raw.setText(f"“{t.raw}”" if t.raw else "—")
-        self.interval.setText(f"{t.start} – {t.end} ({t.tz})" if t.known else "—")
-        self.precision.setText(t.precision + (f"  ⚠ {t.note}" if t.note else ""))
-        self.normalised_by.setText(event.normalised_by or "—")
-        self.place.setText(event.place or "—")
-        self.notes.setText(event.notes or "—")
+        self.raw.setText(f"“{line(t.raw)}”" if t.raw else "—")
+        self.interval.setText(f"{t.start} – {t.end} ({line(t.tz)})" if t.known else "—")
+        self.precision.setText(t.precision + (f"  ⚠ {line(t.note)}" if t.note else ""))
+        self.normalised_by.setText(line(event.normalised_by) or "—")
+        self.place.setText(block(event.place) or "—")
+        self.notes.setText(block(event.notes) or "—")
         self.statements.clear()
         for s in statements:
             grade = f" [{s.grade}]" if s.grade else ""
-            entry = QListWidgetItem(f"{s.speaker} ({s.medium}){grade}: {s.text[:160]}")
+            entry = QListWidgetItem(f"{line(s.speaker)} ({line(s.medium)}){grade}: {line(s.text[:160])}")
             entry.setData(Qt.ItemDataRole.UserRole, s)
             entry.setToolTip("Double-click to read the whole statement and its grades")
             self.statements.addItem(entry)
@@ -333,6 +349,7 @@ class Inspector(QWidget):
                                        "border-radius: 4px; padding: 4px; }")
         self.review_line.hide()
         self.header = QLabel("Select an event or an item")
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # names the record shown: case text
         self.header.setWordWrap(True)
         font = self.header.font()
         font.setBold(True)
@@ -354,7 +371,7 @@ class Inspector(QWidget):
                                                "the item's hash at the time and the chain hashes.")
         self.custody_view.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.custody_detail.setPlainText(
-                self.custody.descriptions[current.row()].as_text() if current.isValid() else ""))
+                block(self.custody.descriptions[current.row()].as_text()) if current.isValid() else ""))
         self.grades = QTableWidget(0, 5)
         self.grades.setHorizontalHeaderLabels(["Grade", "Of", "Rationale", "By", "When"])
         self.grades.verticalHeader().hide()
@@ -466,7 +483,7 @@ class Inspector(QWidget):
     def _show_failures(self) -> None:
         found = self.failures.get(self.item.id, []) if self.item is not None else []
         self.verify_warning.setText("⚠ The last verification found this item altered or inconsistent:\n"
-                                    + "\n".join(f"• {message}" for message in found) if found else "")
+                                    + "\n".join(f"• {line(message)}" for message in found) if found else "")
         self.verify_warning.setVisible(bool(found))
 
     @Slot(object)
@@ -523,7 +540,7 @@ class Inspector(QWidget):
         same = self.item is not None and self.item.id == item.id
         self.item = item
         self.statement = self.claim = None
-        self.header.setText(f"{item.name}  ·  {item.kind}  ·  {item.short_hash}")
+        self.header.setText(f"{line(item.name)}  ·  {item.kind}  ·  {item.short_hash}")
         self.header.setToolTip(item.sha256)
         if not (same and self.details.dirty):
             self.details.show_item(item, [s.name for s in self.case.sources.list()])
@@ -543,7 +560,7 @@ class Inspector(QWidget):
         self.item = self.claim = None
         self.statement = statement
         self.preview.clear()
-        self.header.setText(f"Statement  ·  {statement.speaker}  ·  {statement.medium}")
+        self.header.setText(f"Statement  ·  {line(statement.speaker)}  ·  {line(statement.medium)}")
         self.header.setToolTip("")
         self.statement_details.show_statement(self.case, statement)
         self.show_review_line()
@@ -578,7 +595,7 @@ class Inspector(QWidget):
         linked = self.case.events.of_item(item.id)
         self.events.clear()
         for event in linked:
-            entry = QListWidgetItem(f"{event.time.display()} — {event.title}")
+            entry = QListWidgetItem(f"{line(event.time.display())} — {line(event.title)}")
             entry.setData(Qt.ItemDataRole.UserRole, event.id)
             entry.setToolTip(event_time_tooltip(event))
             self.events.addItem(entry)
@@ -586,7 +603,7 @@ class Inspector(QWidget):
         self.attach_choice.clear()
         for event in self.case.events.list(limit=ATTACH_CHOICES):
             if event.id not in linked_ids:
-                self.attach_choice.addItem(f"{event.title} — {event.time.display()}", event.id)
+                self.attach_choice.addItem(f"{line(event.title)} — {line(event.time.display())}", event.id)
                 self.attach_choice.setItemData(self.attach_choice.count() - 1, event_time_tooltip(event),
                                                Qt.ItemDataRole.ToolTipRole)
         self._update_link_buttons()
@@ -615,13 +632,13 @@ class Inspector(QWidget):
         assert self.case is not None
         rows = [(g, "this item (credibility)") for g in self.case.grades.list("item", item.id)]
         if item.source_id is not None:
-            rows += [(g, f"source {item.source_name} (reliability)") for g in self.case.grades.list("source", item.source_id)]
+            rows += [(g, f"source {line(item.source_name)} (reliability)") for g in self.case.grades.list("source", item.source_id)]
         self.grades.setRowCount(len(rows))
         for r, (g, of) in enumerate(rows):
             for c, text in enumerate((notation(g.reliability, g.credibility), of, g.rationale, g.graded_by,
                                       utc_short(g.graded_at))):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell = QTableWidgetItem(line(text))
+                cell.setToolTip(tip(text))
                 self.grades.setItem(r, c, cell)
         self.grades.resizeColumnToContents(0)
         self.grades.resizeColumnToContents(1)

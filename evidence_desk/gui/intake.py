@@ -29,6 +29,7 @@ from ..core.records import Event, ImportFailure, Item
 from ..core.sizes import format_bytes
 from .checked_dialog import CheckedDialog
 from .icons import kind_icon
+from .plain import editable, line, plain_message, tip
 
 MAX_LISTED = 200
 
@@ -75,9 +76,9 @@ class IntakeDialog(CheckedDialog):
         for path in self.files[:MAX_LISTED]:
             kind = _detect(path)
             detected.add(kind)
-            listing.addItem(f"{path.name}   ({kind})")
+            listing.addItem(f"{line(path.name)}   ({kind})")
             listing.item(listing.count() - 1).setIcon(kind_icon(kind))
-            listing.item(listing.count() - 1).setToolTip(str(path))
+            listing.item(listing.count() - 1).setToolTip(tip(str(path)))
         if len(self.files) > MAX_LISTED:
             listing.addItem(f"… and {len(self.files) - MAX_LISTED} more")
 
@@ -88,7 +89,8 @@ class IntakeDialog(CheckedDialog):
             self.kind.addItem(kind_icon(kind), kind, kind)
         self.source = QComboBox()
         self.source.setEditable(True)
-        self.source.addItems([""] + sources)
+        self.source.addItems([""] + [editable(name) for name in sources])  # marked; mapped back on reading
+        self._sources = {editable(name): name for name in sources}
         self.source.lineEdit().setPlaceholderText("person, organisation or outlet it came from")
         self.acquired_from = QLineEdit()
         self.acquired_from.setPlaceholderText("who handed it over (name, role)")
@@ -101,7 +103,7 @@ class IntakeDialog(CheckedDialog):
         self.event = QComboBox()
         self.event.addItem("(no event)", None)
         for event in events:
-            self.event.addItem(f"{event.time.display()} — {event.title}", event.id)
+            self.event.addItem(f"{line(event.time.display())} — {line(event.title)}", event.id)
         if event_id is not None:
             found = self.event.findData(event_id)
             self.event.setCurrentIndex(found if found >= 0 else 0)
@@ -127,7 +129,8 @@ class IntakeDialog(CheckedDialog):
 
     def request(self) -> IntakeRequest:
         return IntakeRequest(paths=tuple(self.files), kind=self.kind.currentData(),
-                             source=self.source.currentText().strip(),
+                             source=self._sources.get(self.source.currentText().strip(),
+                                                      self.source.currentText().strip()),
                              acquired_from=self.acquired_from.text().strip(), method=self.method.text().strip(),
                              description=self.description.toPlainText().strip(),
                              purpose=self.purpose.text().strip() or "intake", event_id=self.event.currentData())
@@ -151,6 +154,7 @@ def show_intake_result(parent: QWidget, result: IntakeResult) -> QMessageBox | N
                 "nothing of them was kept:")
     box.setInformativeText("\n".join(f"• {Path(f.path).name}: {f.reason}" for f in result.failures[:20]))
     box.setDetailedText("\n".join(f"{f.path}\t{f.reason}" for f in result.failures))
+    plain_message(box)  # quotes file names as found on disk
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setObjectName("intake_failures")
     box.open()

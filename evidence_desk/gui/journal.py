@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.records import JournalNote
 from .models import utc_short
+from .plain import block, line, tip
 
 
 class JournalPane(QWidget):
@@ -88,11 +89,11 @@ class JournalPane(QWidget):
         for note in reversed(notes):  # newest first: the running log
             link = ""
             if note.event_id is not None:
-                link = f" · event: {labels.get(note.event_id, note.event_id)}"
+                link = f" · event: {line(str(labels.get(note.event_id, note.event_id)), 500)}"
             if note.item_id is not None:
                 link += f" · item {note.item_id}"
-            entry = QListWidgetItem(f"{utc_short(note.at)} · {note.author}{link}\n{note.text}")
-            entry.setToolTip(note.text + "\n\n(double-click to show what the note is about)"
-                             if note.event_id is not None or note.item_id is not None else note.text)
+            entry = QListWidgetItem(f"{utc_short(note.at)} · {line(note.author)}{link}\n{block(note.text)}")
+            entry.setToolTip(tip(note.text, "(double-click to show what the note is about)")
+                             if note.event_id is not None or note.item_id is not None else tip(note.text))
             entry.setData(Qt.ItemDataRole.UserRole, note)
             self.notes.addItem(entry)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..core.records import Claim, Item, Statement
 from .checked_dialog import CheckedDialog
+from .plain import tip
 
 VERDICTS = ("accepted", "disputed", "needs_info")
 VERDICT_LABELS = {"accepted": "&Accepted", "disputed": "&Disputed", "needs_info": "&Needs more information"}
@@ -140,7 +141,7 @@ def mark_claims(tree: QTreeWidget, marks: JudgementMarks, role: int) -> None:
         row.setText(0, f"{status}  ·  {mark.badge}" if status and not status.startswith(("✓", "✗", "?"))
                     else mark.badge)
         row.setForeground(0, QBrush(QColor(mark.colour)))
-        row.setToolTip(0, marks.tooltip("claim", claim.id))
+        row.setToolTip(0, tip(marks.tooltip("claim", claim.id)))
 
 
 def mark_statements(table: QTableWidget, statements: list[Statement], marks: JudgementMarks,
@@ -153,7 +154,7 @@ def mark_statements(table: QTableWidget, statements: list[Statement], marks: Jud
             continue
         cell.setText(f"{s.grade or '—'}\n{mark.badge}")
         cell.setForeground(QBrush(QColor(mark.colour)))
-        cell.setToolTip(marks.tooltip("statement", s.id))
+        cell.setToolTip(tip(marks.tooltip("statement", s.id)))
     table.resizeRowsToContents()
 
 

@@ -53,6 +53,7 @@ from .journal import JournalPane
 from .judgements import JudgementDialog, JudgementMarks, mark_claims, mark_statements, targets_of
 from .models import ITEM_COLUMNS, EventRole, EventsModel, ItemsModel
 from .operations import CaseOps
+from .plain import esc, inline, line, markup, plain_message, tip
 from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
         #: the examiner key of this session (signs checkpoints and packets), once unlocked
         self.keys = KeySession()
         self.examiner_key_dialog: Any = None
+        self.reviewer_key_dialog: Any = None
+        self.reviewer_passphrase_dialog: Any = None
         self._session_head: tuple[int, str] | None = None  # the custody head when the case was opened
         #: the reviewer's judgements shown beside records (own ones in review mode, received ones otherwise)
         self.marks = JudgementMarks()
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
             "detach_event": self.detach_from_event, "examiner_key": self.show_examiner_key,
             "judge": self.judge_selected, "import_notes": self.choose_notes_to_import,
             "user_guide": self.show_user_guide,
+            "create_reviewer_key": self.show_reviewer_key, "reviewer_key": self.show_reviewer_key,
         })
         self._build_menus()
         # every view subscribes to what operations change; none is refreshed by hand
@@ -288,6 +292,7 @@ class MainWindow(QMainWindow):
         self.status_examiner = QLabel()
         self.status_verify = QLabel()
         for label in (self.status_case, self.status_items, self.status_examiner, self.status_verify):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a case path, an examiner's name: case text
             label.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(label)
         # a long case path or examiner name is cut, not allowed to hold the window wider than the screen
@@ -336,6 +341,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["user_guide"])
         help_menu.addSeparator()
         help_menu.addAction(a["examiner_key"])
+        help_menu.addAction(a["create_reviewer_key"])
+        help_menu.addAction(a["reviewer_key"])
         help_menu.addAction(a["about"])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
@@ -493,6 +500,12 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # the case stays as it is; the entries are reported as unsigned
             self.errors("Signing the session's custody entries", exc)
 
+    def show_reviewer_key(self) -> None:
+        from .reviewer_key import ReviewerKeyDialog
+
+        self.reviewer_key_dialog = ReviewerKeyDialog(self)
+        self.reviewer_key_dialog.open()
+
     def show_examiner_key(self) -> None:
         from .examiner_key import ExaminerKeyDialog
 
@@ -504,7 +517,7 @@ class MainWindow(QMainWindow):
         assert case is not None
         info = case.info()
         mode = " [review]" if self.review is not None else " [read-only]" if self.read_only else ""
-        self.setWindowTitle(f"{info.title} — Evidence Desk{mode}")
+        self.setWindowTitle(f"{line(info.title, 200)} — Evidence Desk{mode}")
         if self.review is not None:
             from .review import banner_text
 
@@ -512,7 +525,7 @@ class MainWindow(QMainWindow):
             self.banner.show()
         elif self.lock_holder is not None:
             self.banner.setText(f"<b>Read-only:</b> this case is open for writing by "
-                                f"{self.lock_holder.describe()}. You can read and verify it; to change it, "
+                                f"{esc(self.lock_holder.describe())}. You can read and verify it; to change it, "
                                 "close it there and open it again here.")
             self.banner.show()
         elif self.read_only:
@@ -583,14 +596,14 @@ class MainWindow(QMainWindow):
         if case is None:
             return
         if self.review is not None:
-            self.status_case.setText(f"Review packet: {self.review.packet}")
+            self.status_case.setText(f"Review packet: {line(str(self.review.packet))}")
         else:
-            self.status_case.setText(f"Case: {case.path}")
+            self.status_case.setText(f"Case: {line(str(case.path))}")
         self.status_items.setText(f"{case.items.count():,} items")
-        self.status_examiner.setText(f"Examiner: {case.examiner}" + (" (read-only)" if self.read_only else ""))
+        self.status_examiner.setText(f"Examiner: {line(case.examiner)}" + (" (read-only)" if self.read_only else ""))
         if self.review is not None:  # the packet was verified on opening: say so, as the banner does
             self.status_verify.setText(self.review_verification)
-            self.status_verify.setToolTip(self.review.report.summary())
+            self.status_verify.setToolTip(tip(self.review.report.summary()))
             return
         last = settings.settings().value(f"verify/{case.id}", "")
         self.status_verify.setText(f"Last verification: {last}" if last else "Not verified on this computer")
@@ -657,7 +670,7 @@ class MainWindow(QMainWindow):
     def _show_items_title(self) -> None:
         """The list's heading: the selected event's title as it is now, and how many items are listed."""
         event = self.selected_event
-        scope = f"Items of “{event.title}”" if event else "All items of the case"
+        scope = markup("Items of “{}”", line(event.title, 500)) if event else "All items of the case"
         filtered = " (filtered)" if self.search.text().strip() or self.kind_filter.currentData() else ""
         self.items_title.setText(f"<b>{scope}</b> — {self.items_model.total:,}{filtered}")
 
@@ -731,7 +744,7 @@ class MainWindow(QMainWindow):
         item = self.inspector.item or self.selected_item()
         if item is not None:
             QGuiApplication.clipboard().setText(item.sha256)
-            self.statusBar().showMessage(f"Copied SHA-256 of {item.name}", 4000)
+            self.statusBar().showMessage(f"Copied SHA-256 of {inline(line(item.name, 200))}", 4000)
 
     def _item_menu(self, pos: Any) -> None:
         menu = QMenu(self)
@@ -772,7 +785,7 @@ class MainWindow(QMainWindow):
         self.ops.run(label, op, self._item_changed)
 
     def _item_changed(self, item: Item) -> None:
-        self.statusBar().showMessage(f"Saved {item.name}; the change is in its custody history", 5000)
+        self.statusBar().showMessage(f"Saved {inline(line(item.name, 200))}; the change is in its custody history", 5000)
 
     def _log_view(self, item_id: int) -> None:
         self._run_op("Recording the view", lambda writer: ops.record_view(writer, item_id))
@@ -877,7 +890,7 @@ class MainWindow(QMainWindow):
         self.ops.run(label, op, self._event_changed)
 
     def _event_changed(self, event: Event) -> None:
-        self.statusBar().showMessage(f"Saved event “{event.title}”; each change is in the chain of custody", 5000)
+        self.statusBar().showMessage(f"Saved event “{inline(line(event.title, 200))}”; each change is in the chain of custody", 5000)
 
     def attach_to_event(self) -> None:
         item = self.inspector.item or self.selected_item()
@@ -918,7 +931,7 @@ class MainWindow(QMainWindow):
             title = self.case.events.get(event_id).title
             what = f"{len(item_ids)} items" if len(item_ids) > 1 else "the item"
             self.statusBar().showMessage(f"{'Attached' if link else 'Detached'} {what} "
-                                         f"{'to' if link else 'from'} “{title}” (custody-logged)", 5000)
+                                         f"{'to' if link else 'from'} “{inline(line(title, 200))}” (custody-logged)", 5000)
 
     # --- cases from the menu ----------------------------------------------------
 
@@ -955,7 +968,7 @@ class MainWindow(QMainWindow):
     def choose_packet(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Open a review packet (a .zip, or the bagit.txt of an unpacked packet)", "",
-            "Review packets (*.zip bagit.txt);;All files (*)")
+            "Review packets (*.zip *.age bagit.txt);;All files (*)")
         if chosen:
             from .review import packet_path_from_choice
 
@@ -966,11 +979,32 @@ class MainWindow(QMainWindow):
         from ..core.packet.review import open_for_review
         from .review import review_cache_dir
 
+        if not self._reviewer_key_ready(packet, lambda: self.open_packet(packet)):
+            return
         reviewer = settings.examiner() or None
         self.runner.read(f"Verifying the review packet {packet.name}: signature, every hash, the custody chain",
                          lambda task: open_for_review(packet, review_cache_dir(), task.progress, task.should_cancel,
                                                       reviewer=reviewer), self._review_opened,
                          on_error=lambda exc: self.errors(f"Opening the review packet {packet.name}", exc))
+
+    def _reviewer_key_ready(self, packet: Path, retry: Callable[[], None]) -> bool:
+        """True unless ``packet`` is encrypted and the reviewer key still has to be unlocked: then the
+        passphrase is asked (``retry`` runs once it opens the key) or the user told to make a key."""
+        from ..core.packet.archive import is_encrypted
+
+        if not (packet.is_file() and is_encrypted(packet)):
+            return True
+        from . import reviewer_key
+
+        if reviewer_key.stored_key() is None:
+            QMessageBox.information(self, "Encrypted packet", f"{packet.name} is encrypted for a reviewer, "
+                                    "and you have no reviewer key yet (Help ▸ Create Reviewer Key Pair…).")
+            return False
+        if reviewer_key.is_unlocked() or reviewer_key.unlock_from_environment():
+            return True
+        self.reviewer_passphrase_dialog = reviewer_key.ReviewerPassphraseDialog(self, packet.name, retry)
+        self.reviewer_passphrase_dialog.open()
+        return False
 
     def _review_opened(self, session: Any) -> None:
         from datetime import datetime
@@ -999,7 +1033,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self.errors("Exporting the review notes", exc)
             return None
-        self.statusBar().showMessage(f"Signed review notes written to {out}", 8000)
+        self.statusBar().showMessage(f"Signed review notes written to {line(str(out))}", 8000)
         return out
 
     def choose_case(self) -> None:
@@ -1161,7 +1195,7 @@ class MainWindow(QMainWindow):
             verdict = "intact" if report.ok else f"{len(report.failures)} problem(s)"
             self.review_verification = f"Packet verified again: {verdict} ({stamp})"
             self._update_status()
-            self.status_verify.setToolTip(report.summary())
+            self.status_verify.setToolTip(tip(report.summary()))
             self.packet_check_dialog = PacketCheckDialog(self, report, f"Packet check: {packet.name}")
             self.packet_check_dialog.open()
 
@@ -1286,7 +1320,8 @@ class MainWindow(QMainWindow):
         from .record_details import grade_axis_text
 
         grades = "; ".join(grade_axis_text(g) for g in written)
-        self.statusBar().showMessage(f"Graded the {target.label}: {grades}; recorded in custody", 6000)
+        self.statusBar().showMessage(f"Graded the {line(target.label, 200)}: {line(grades, 200)}; recorded in custody",
+                                     6000)
 
     # --- reviewer judgements and feedback --------------------------------------------------
 
@@ -1420,6 +1455,7 @@ class MainWindow(QMainWindow):
             f"Case signing key fingerprint: {fingerprint}\n"
             + ("The export is recorded in the case's custody log." if result.logged
                else "The case is read-only: the export is not logged in it."))
+        plain_message(box)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.export_message = box
         box.open()
@@ -1439,9 +1475,10 @@ class MainWindow(QMainWindow):
         case = self.writer if not self.read_only else self.case
         assert case is not None
         out, zipped = request.out, request.out.suffix.lower() == ".zip"
+        encrypt_to = getattr(request, "encrypt_to", ())  # then one file, NAME.edpacket.age (not NAME.zip)
         self.ops.run(f"Sealing the review packet {out.name}: copying and hashing the evidence",
                      lambda work: ops.export_packet(case, out, zip=zipped, event_id=request.event_id, work=work,
-                                                    examiner_key=self.keys.key),
+                                                    examiner_key=self.keys.key, encrypt_to=encrypt_to),
                      self._packet_exported, progress=True,
                      on_cancelled=lambda: self.statusBar().showMessage(
                               "Packet export cancelled: nothing was written", 6000))
@@ -1460,6 +1497,7 @@ class MainWindow(QMainWindow):
             "fingerprints by another channel so they can tell the packet is yours."
             + ("\nThe export and the seal are recorded in the case's custody log." if case and not self.read_only
                else ""))
+        plain_message(box)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         verify_button = box.addButton("Verify the packet now", QMessageBox.ButtonRole.ActionRole)
         verify_button.clicked.connect(lambda: self.verify_packet_file(packet))
@@ -1493,6 +1531,9 @@ class MainWindow(QMainWindow):
                             expect_fingerprint: str = "") -> None:
         from .case_dialogs import ask_examiner
 
+        if not self._reviewer_key_ready(packet, lambda: self.start_packet_import(packet, case_dir, released_by,
+                                                                                  expect_fingerprint)):
+            return
         examiner = settings.examiner() or ask_examiner(self)
         if not examiner:
             return
@@ -1526,7 +1567,7 @@ class MainWindow(QMainWindow):
         self._session_head = None  # receiving the packet is this session's work: signed when the case closes
         self.statusBar().showMessage(
             f"Received {result.items} item(s) from case key {result.source_fingerprint}: released by "
-            f"{result.released_by}, received by {result.received_by}", 10000)
+            f"{line(result.released_by, 200)}, received by {line(result.received_by, 200)}", 10000)
 
     # --- misc ----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from ..core.custody_text import EntryDescription, describe_entry
 from ..core.items import keyset_after
 from ..core.records import Event, Item
 from .icons import kind_icon
+from .plain import esc, line, tip
 
 PAGE = 200
 #: the colour of an item a verification found altered
@@ -118,7 +119,7 @@ class EventsModel(QAbstractListModel):
             return None
         event = self._events[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return event.title
+            return line(event.title)
         if role == EventRole:
             return event
         if role == ItemCountRole:
@@ -126,7 +127,7 @@ class EventsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return event_time_tooltip(event)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{event.time.display()}: {event.title}"
+            return f"{line(event.time.display())}: {line(event.title)}"
         return None
 
     def item_count(self, event_id: int) -> int:
@@ -160,24 +161,25 @@ class EventsModel(QAbstractListModel):
 
 
 def event_time_tooltip(event: Event) -> str:
+    """Rich text: every case string in it escaped (and clipped: a tooltip is not a reader)."""
     t = event.time
-    lines = [f"<b>{event.title}</b>"]
+    lines = [f"<b>{_esc(event.title)}</b>"]
     if t.raw:
         lines.append(f"Source said: <tt>{_esc(t.raw)}</tt>")
     if t.known:
-        lines.append(f"Read as: {t.start} to {t.end} ({t.tz})")
+        lines.append(f"Read as: {t.start} to {t.end} ({_esc(t.tz)})")
         lines.append(f"Precision: {t.precision}")
     else:
         lines.append("Time unknown: only the raw text is kept; it is listed after the dated events.")
     if t.note:
         lines.append(f"Note: {_esc(t.note)}")
     if event.normalised_by:
-        lines.append(f"Normalised by {event.normalised_by}")
+        lines.append(f"Normalised by {_esc(event.normalised_by)}")
     return "<br>".join(lines)
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return esc(line(text, 500))
 
 
 ITEM_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -291,7 +293,7 @@ class ItemsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DecorationRole and key == "name":
                 return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
             if role == Qt.ItemDataRole.ToolTipRole and key == "name":
-                return "Verification failed: " + "; ".join(failed)
+                return tip("Verification failed: " + "; ".join(failed))
             if role == Qt.ItemDataRole.AccessibleDescriptionRole:
                 return "verification failed"
         if key == "review":
@@ -306,20 +308,22 @@ class ItemsModel(QAbstractTableModel):
                 return self.marks.tooltip("item", item.id)
             return item if role == ItemRole else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return {"kind": "", "name": item.name, "source": item.source_name or "—",
+            return {"kind": "", "name": line(item.name), "source": line(item.source_name) or "—",
                     "grade": item.grade or "—", "acquired_at": item.acquired_at.replace("T", " ")[:16],
-                    "acquired_by": item.acquired_by, "sha256": item.short_hash}[key]
+                    "acquired_by": line(item.acquired_by), "sha256": item.short_hash}[key]
         if role == Qt.ItemDataRole.DecorationRole and key == "kind":
             return kind_icon(item.kind)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "kind":
                 return f"{item.kind} ({item.media_type})"
             if key == "acquired_at":
-                return f"{utc_short(item.acquired_at)} by {item.acquired_by}"
+                return tip(f"{utc_short(item.acquired_at)} by {item.acquired_by}")
             if key == "sha256":
                 return f"SHA-256 {item.sha256}"
             if key == "name":
-                return item.description or item.name
+                return tip(item.description or item.name)
+            if key in ("source", "acquired_by"):
+                return tip(item.source_name if key == "source" else item.acquired_by)
             if key == "grade" and item.grade:
                 return (f"Source reliability {item.reliability or 'not graded'}, "
                         f"information credibility {item.credibility or 'not graded'}")
@@ -329,6 +333,8 @@ class ItemsModel(QAbstractTableModel):
             return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         if role == Qt.ItemDataRole.AccessibleTextRole and key == "kind":
             return item.kind
+        if role == Qt.ItemDataRole.AccessibleTextRole and key == "name":
+            return line(item.name)
         if role == ItemRole:
             return item
         return None
@@ -413,9 +419,9 @@ class CustodyModel(QAbstractTableModel):
         entry, text = self.entries[index.row()], self.descriptions[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == CUSTODY_LOG_COLUMN:
-                return text.headline + (f"\n{text.summary}" if text.summary else "")
-            return [str(entry.seq), entry.at_utc.replace("T", " ")[:19], text.action, entry.examiner,
-                    text.summary, entry.location, (entry.item_sha256 or "")[:12]][index.column()]
+                return line(text.headline) + (f"\n{line(text.summary)}" if text.summary else "")
+            return line([str(entry.seq), entry.at_utc.replace("T", " ")[:19], text.action, entry.examiner,
+                         text.summary, entry.location, (entry.item_sha256 or "")[:12]][index.column()])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text.as_text()
+            return tip(text.as_text())
         return None

@@ -9,7 +9,6 @@ same dialog shows the result of checking a packet just sealed.
 from __future__ import annotations
 
 import zipfile
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -26,6 +25,7 @@ from ..core.packet import format as packet_format
 from ..core.packet.verify import PacketReport
 from ..core.sizes import format_bytes
 from .checked_dialog import CheckedDialog
+from .plain import esc, line
 from .verify_dialog import VerificationDialog, heading
 
 BAG_INFO_LIMIT = 64 * 1024
@@ -127,19 +127,21 @@ class ImportPacketDialog(CheckedDialog):
         if sender and not self.released_by.text().strip():
             self.released_by.setText(sender)
         if info:
-            self.sealed_by.setText(f"Says it was sealed by {sender or 'an unnamed sender'}"
-                                   + (f", key {info[packet_format.KEY_FINGERPRINT]}"
+            self.sealed_by.setText(f"Says it was sealed by {line(sender) or 'an unnamed sender'}"
+                                   + (f", key {line(info[packet_format.KEY_FINGERPRINT])}"
                                       if info.get(packet_format.KEY_FINGERPRINT) else "")
                                    + " (checked when imported)")
         if not self.case_dir.text().strip():
             stem = packet.name[:-4] if packet.name.lower().endswith(".zip") else packet.name
+            if stem.lower().endswith(".edpacket.age"):  # an encrypted packet (docs/encrypted-packets.md)
+                stem = stem[:-len(".edpacket.age")]
             self.case_dir.setText(str(packet.parent / f"{stem} (received)"))
 
     def problems(self) -> list[str]:
         packet = Path(self.packet.text().strip()).expanduser()
         case_dir = Path(self.case_dir.text().strip()).expanduser()
         if not self.packet.text().strip() or not packet.exists():
-            return ["Choose the packet: a .zip file or an unpacked packet folder."]
+            return ["Choose the packet: a .zip file, an encrypted .age packet or an unpacked packet folder."]
         if not self.case_dir.text().strip():
             return ["Name a new folder for the received case."]
         if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
@@ -154,11 +156,11 @@ class PacketCheckDialog(VerificationDialog):
 
     def __init__(self, parent: QWidget | None, report: PacketReport, title: str, refused: bool = False) -> None:
         if report.ok:
-            body = (f"Signature valid, signed by the case key <tt>{escape(report.fingerprint)}</tt>. "
+            body = (f"Signature valid, signed by the case key <tt>{esc(report.fingerprint)}</tt>. "
                     f"{report.files_hashed} files ({format_bytes(report.bytes_hashed)}) rehashed; "
                     f"{report.items} items match their catalogue; {report.custody_entries} custody "
                     "entries chained. Compare the fingerprint with the report cover or a value you trust.")
         else:
             lead = "The packet was refused; nothing was imported." if refused else "The packet does not verify."
-            body = f"{lead} Each row names what does not hold in <i>{escape(report.packet)}</i>."
+            body = f"{lead} Each row names what does not hold in <i>{esc(report.packet)}</i>."
         super().__init__(parent, report, title, heading(report, "The packet is intact") + body)

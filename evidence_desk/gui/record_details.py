@@ -22,6 +22,7 @@ from ..core.custody_text import describe_entry
 from ..core.records import Claim, Grade, Statement
 from .claims import STANCE_TITLES, credibility_text, evidence_counts
 from .models import utc_short
+from .plain import block, line, markup, tip
 from .statements import time_text
 
 
@@ -66,9 +67,9 @@ def fill_grades(history: GradeHistory, rows: list[tuple[Grade, str]]) -> None:
             current[(of, "c")] = g.id
     for g, of in rows:
         is_current = g.id in (current.get((of, "r")), current.get((of, "c")))
-        entry = QListWidgetItem(f"{grade_axis_text(g)} — {of}{'  [current]' if is_current else ''}\n"
-                                f"{g.rationale}\n{g.graded_by}, {utc_short(g.graded_at)}")
-        entry.setToolTip(g.rationale)
+        entry = QListWidgetItem(f"{grade_axis_text(g)} — {line(of)}{'  [current]' if is_current else ''}\n"
+                                f"{block(g.rationale)}\n{line(g.graded_by)}, {utc_short(g.graded_at)}")
+        entry.setToolTip(tip(g.rationale))
         history.addItem(entry)
     if not rows:
         history.addItem("Not graded yet.")
@@ -76,6 +77,7 @@ def fill_grades(history: GradeHistory, rows: list[tuple[Grade, str]]) -> None:
 
 def _label() -> QLabel:
     label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)  # shows case text: never markup
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -91,6 +93,7 @@ class StatementDetails(QWidget):
         self.statement: Statement | None = None
         self.speaker, self.medium, self.when, self.source, self.grade = (_label() for _ in range(5))
         self.from_item = QLabel()
+        self.from_item.setTextFormat(Qt.TextFormat.RichText)  # a link of ours around an escaped name
         self.from_item.linkActivated.connect(lambda href: self.item_requested.emit(int(href)))
         self.claims = _label()
         self.text = QPlainTextEdit()
@@ -118,24 +121,24 @@ class StatementDetails(QWidget):
 
     def show_statement(self, case: Case, s: Statement) -> None:
         self.statement = s
-        self.speaker.setText(s.speaker + (f" — {s.affiliation}" if s.affiliation else ""))
-        self.medium.setText(s.medium)
-        self.when.setText(time_text(s.time) + (f"\nprecision: {s.time.precision}" if s.time.known else ""))
-        self.source.setText(s.source_name or "—")
+        self.speaker.setText(line(s.speaker) + (f" — {line(s.affiliation)}" if s.affiliation else ""))
+        self.medium.setText(line(s.medium))
+        self.when.setText(line(time_text(s.time)) + (f"\nprecision: {s.time.precision}" if s.time.known else ""))
+        self.source.setText(line(s.source_name) or "—")
         self.grade.setText(f"{s.grade or 'not graded'}  (source reliability {s.reliability or '—'}, "
                            f"credibility {credibility_text(s.credibility)})")
         if s.item_id is not None:
             name = case.items.get(s.item_id).name
-            self.from_item.setText(f"<a href='{s.item_id}'>{name}</a> (item {s.item_id})")
+            self.from_item.setText(markup(f"<a href='{s.item_id}'>{{}}</a> (item {s.item_id})", line(name, 500)))
         else:
             self.from_item.setText("—")
-        linked = [f"{STANCE_TITLES[link.stance].lower()}: {c.text}" for c in case.claims.list()
+        linked = [f"{STANCE_TITLES[link.stance].lower()}: {line(c.text, 2000)}" for c in case.claims.list()
                   for link in c.links if link.statement_id == s.id]
         self.claims.setText("\n".join(linked) or "—")
-        self.text.setPlainText(s.text)
+        self.text.setPlainText(block(s.text, 10_000_000))
         rows = [(g, "this statement") for g in case.grades.list("statement", s.id)]
         if s.source_id is not None:
-            rows += [(g, f"source {s.source_name}") for g in case.grades.list("source", s.source_id)]
+            rows += [(g, f"source {line(s.source_name)}") for g in case.grades.list("source", s.source_id)]
         rows.sort(key=lambda row: row[0].id)
         fill_grades(self.grades, rows)
         fill_custody(self.history, case.history.entries(target_type="statement", target_id=s.id))
@@ -154,7 +157,7 @@ def fill_custody(box: QListWidget, entries: list[CustodyEntry]) -> None:
     box.clear()
     for entry in entries:
         described = describe_entry(entry)
-        box.addItem(f"{described.headline}\n{described.summary}")
+        box.addItem(f"{line(described.headline)}\n{line(described.summary)}")
 
 
 class ClaimDetails(QWidget):
@@ -168,6 +171,7 @@ class ClaimDetails(QWidget):
         font.setBold(True)
         self.text.setFont(font)
         self.status, self.grade, self.evidence, self.created = (_label() for _ in range(4))
+        self.status.setTextFormat(Qt.TextFormat.RichText)  # our words only: "CONTESTED" in red
         self.grades = grades_table()
         form = QFormLayout()
         form.addRow(self.text)
@@ -186,11 +190,11 @@ class ClaimDetails(QWidget):
 
     def show_claim(self, case: Case, claim: Claim) -> None:
         self.claim = claim
-        self.text.setText(f"“{claim.text}”")
+        self.text.setText(f"“{block(claim.text)}”")
         self.status.setText("<b style='color:#b00020'>CONTESTED</b>: evidence supports it and evidence "
                             "contradicts it" if claim.contested else "not contested")
         self.grade.setText(credibility_text(claim.credibility))
         self.evidence.setText(evidence_counts(claim))
-        self.created.setText(f"{utc_short(claim.created_at)} by {claim.created_by}")
+        self.created.setText(f"{utc_short(claim.created_at)} by {line(claim.created_by)}")
         fill_grades(self.grades, [(g, "this claim") for g in case.grades.list("claim", claim.id)])
         fill_custody(self.history, case.history.entries(target_type="claim", target_id=claim.id))

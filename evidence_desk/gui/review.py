@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core.packet import format as packet_format
 from ..core.records import JournalNote
+from .plain import esc
 
 
 def review_cache_dir() -> Path:
@@ -38,7 +39,7 @@ def notes_for_pane(session) -> list[JournalNote]:  # noqa: ANN001 - ReviewSessio
 
 def banner_text(session) -> str:  # noqa: ANN001
     r = session.report
-    return (f"<b>Review mode:</b> packet <i>{session.packet.name}</i> verified — signature valid "
-            f"(case key {r.fingerprint}), {r.files_hashed} files rehashed, {r.custody_entries} custody entries "
+    return (f"<b>Review mode:</b> packet <i>{esc(session.packet.name)}</i> verified — signature valid "
+            f"(case key {esc(r.fingerprint)}), {r.files_hashed} files rehashed, {r.custody_entries} custody entries "
             f"chained. Nothing in it can be changed; your notes are kept beside the packet "
-            f"({session.notes_path.name}) and can be exported signed (File ▸ Export Review Notes).")
+            f"({esc(session.notes_path.name)}) and can be exported signed (File ▸ Export Review Notes).")

@@ -29,6 +29,7 @@ from ..core.records import Request, Statement
 from ..core.uncertain_time import UncertainTime
 from .claims import excerpt
 from .models import STATEMENT_IDS_MIME, statement_ids_mime
+from .plain import block, line, tip
 
 RecordRole = Qt.ItemDataRole.UserRole + 20
 
@@ -37,7 +38,7 @@ def time_text(t: UncertainTime, gap: str = "  ") -> str:
     """How it was read, and the source's own words when they differ."""
     shown = t.display() if t.known else "unknown"
     if t.raw and t.raw not in shown:
-        return f"{shown}{gap}(“{t.raw}”)"
+        return f"{shown}{gap}(“{line(t.raw, 500)}”)"
     return shown
 
 
@@ -70,8 +71,8 @@ def _table(headers: list[str], stretch: int, cls: type[QTableWidget] = QTableWid
 
 def _fill_row(table: QTableWidget, row: int, texts: list[str], record: object, tips: dict[int, str]) -> None:
     for col, text in enumerate(texts):
-        cell = QTableWidgetItem(text)
-        cell.setToolTip(tips.get(col, text))
+        cell = QTableWidgetItem(block(text, 2000))  # case text: controls marked (a cell is plain already)
+        cell.setToolTip(tip(tips.get(col, text)))
         if col == 0:
             cell.setData(RecordRole, record)
         table.setItem(row, col, cell)
@@ -237,4 +238,5 @@ class RequestsPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if rows and rows[0].row() < len(self.requests):
             r = self.requests[rows[0].row()]
-            self.description.setPlainText(f"{r.title}\nTo: {r.addressed_to or '—'}\n\n{r.description}")
+            self.description.setPlainText(block(f"{r.title}\nTo: {r.addressed_to or '—'}\n\n{r.description}",
+                                                10_000_000))

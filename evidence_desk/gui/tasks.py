@@ -19,10 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QWidget
 
 from ..core.errors import Cancelled, EvidenceDeskError
 from ..core.sizes import format_bytes
+from .plain import line, plain_message
 
 log = logging.getLogger("evidence_desk.gui.tasks")
 
@@ -86,6 +87,10 @@ class ProgressDialog(QProgressDialog):
     def __init__(self, task: Task, parent: QWidget | None) -> None:
         super().__init__(task.label, "Cancel", 0, 0, parent)
         self.setWindowTitle("Evidence Desk")
+        shown = QLabel()  # the task's label names files and packets: plain text, controls marked
+        shown.setTextFormat(Qt.TextFormat.PlainText)
+        self.setLabel(shown)
+        self.setLabelText(line(task.label))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumDuration(0)
         self.setAutoClose(False)
@@ -96,7 +101,7 @@ class ProgressDialog(QProgressDialog):
         self.done = 0
         self.label_text = task.label
         self.canceled.connect(task.cancel)
-        self.canceled.connect(lambda: self.setLabelText(f"{self.label_text}\nCancelling…"))
+        self.canceled.connect(lambda: self.setLabelText(f"{line(self.label_text)}\nCancelling…"))
         task.progressed.connect(self._advance)
         task.totalled.connect(self._set_total)
         task.stage_changed.connect(self._stage)
@@ -130,9 +135,9 @@ class ProgressDialog(QProgressDialog):
     def _refresh(self) -> None:
         if self.total:
             self.setValue(min(1000, int(self.done * 1000 / self.total)))
-            self.setLabelText(f"{self.label_text}\n{format_bytes(self.done)} of {format_bytes(self.total)}")
+            self.setLabelText(f"{line(self.label_text)}\n{format_bytes(self.done)} of {format_bytes(self.total)}")
         else:
-            self.setLabelText(self.label_text)
+            self.setLabelText(line(self.label_text))
 
     def finish(self) -> None:
         self._timer.stop()
@@ -232,6 +237,7 @@ class ErrorPresenter(QObject):
             box = QMessageBox(QMessageBox.Icon.Warning, "Evidence Desk", f"{what} did not complete.",
                               QMessageBox.StandardButton.Ok, self.parent_widget)
             box.setInformativeText(text)
+            plain_message(box)  # the message quotes paths and names: plain text, controls marked
             box.open()
         else:
             self.crash_report(exc)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 
 from ..core.records import Event
 from .models import ITEM_IDS_MIME, EventRole, ItemCountRole, item_ids_from_mime
+from .plain import line
 
 EXACT = ("second", "minute")
 WARN = QColor("#c26a00")
@@ -81,15 +82,15 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         painter.setPen(text_color)
         painter.drawText(QRect(x, y + line_h, width, line_h), Qt.AlignmentFlag.AlignLeft,
-                         option.fontMetrics.elidedText(event.title, Qt.TextElideMode.ElideRight, width))
+                         option.fontMetrics.elidedText(line(event.title, 2000), Qt.TextElideMode.ElideRight, width))
         count = index.data(ItemCountRole) or 0
         details = [f"{count} item{'s' if count != 1 else ''}"]
         if event.place:
-            details.append(event.place)
+            details.append(line(event.place, 2000))
         if t.raw and (not t.known or t.note or t.raw.strip() not in when):
-            details.append(f"source: “{t.raw}”")
+            details.append(f"source: “{line(t.raw, 2000)}”")
         if t.note:
-            details.append("⚠ " + t.note)
+            details.append("⚠ " + line(t.note, 2000))
         painter.setPen(dim)
         painter.drawText(QRect(x, y + 2 * line_h, width, line_h), Qt.AlignmentFlag.AlignLeft,
                          option.fontMetrics.elidedText("  ·  ".join(details), Qt.TextElideMode.ElideRight, width))

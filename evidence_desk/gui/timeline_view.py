@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import timeline_layout as tl
+from ..core.display import visible
 from ..core.timeline_svg import COLOURS, tooltip
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ def write_png(lay: tl.TimelineLayout, out: Path, scale: float = 2.0) -> None:
 
 def tooltip_html(mark: tl.Mark) -> str:
     """The mark's tooltip as rich text with every case string escaped."""
-    return "<qt>" + "<br>".join(html.escape(line) for line in tooltip(mark).split("\n")) + "</qt>"
+    return "<qt>" + "<br>".join(html.escape(visible(line)) for line in tooltip(mark).split("\n")) + "</qt>"
 
 
 class TimelineCanvas(QWidget):

@@ -9,11 +9,11 @@ with the same fields as the command line's ``--json``.
 from __future__ import annotations
 
 import csv
-import html
 from dataclasses import fields
 from io import StringIO
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..core.fsutil import atomic_write_text
 from ..core.sizes import format_bytes
 from ..core.verify import Verification, VerifyReport
+from .plain import esc, line, plain_message, tip
 
 
 def heading(report: Verification, intact: str) -> str:
@@ -47,10 +48,11 @@ class VerificationDialog(QDialog):
     def __init__(self, parent: QWidget | None, report: Verification, title: str, headline: str) -> None:
         super().__init__(parent)
         self.report = report
-        self.setWindowTitle(title)
+        self.setWindowTitle(line(title, 200))
         self.resize(900, 420 if report.failures else 220)
         layout = QVBoxLayout(self)
         label = QLabel(headline)
+        label.setTextFormat(Qt.TextFormat.RichText)  # our markup; every case string in it is escaped
         label.setWordWrap(True)
         layout.addWidget(label)
         columns = ("What", "Item", report.WHERE, "Custody entry", "Problem")
@@ -62,8 +64,8 @@ class VerificationDialog(QDialog):
         for row, f in enumerate(report.failures):
             for col, text in enumerate((f.what, "" if f.item_id is None else str(f.item_id), f.where,
                                         "" if f.seq is None else f"#{f.seq}", f.message)):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell = QTableWidgetItem(line(text))
+                cell.setToolTip(tip(text))
                 self.table.setItem(row, col, cell)
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(len(columns) - 1, 480)
@@ -98,7 +100,8 @@ class VerificationDialog(QDialog):
         try:
             atomic_write_text(path, out.getvalue())
         except OSError as exc:
-            QMessageBox.warning(self, "Export list", f"Could not write {path}: {exc.strerror or exc}")
+            plain_message(QMessageBox(QMessageBox.Icon.Warning, "Export list",
+                                      f"Could not write {path}: {exc.strerror or exc}", parent=self)).exec()
             return None
         return path
 
@@ -114,6 +117,6 @@ class VerifyResultDialog(VerificationDialog):
             body = (f"Checked {counts} and {report.custody_entries} custody entries. Each row names what does "
                     "not hold: the evidence or record in it can no longer be shown to be what was catalogued.")
         if report.warnings:  # plain text from the chain (a hand-over's reason): escaped
-            body += "<p><b>Warnings</b><br>" + "<br>".join(html.escape(w) for w in report.warnings) + "</p>"
+            body += "<p><b>Warnings</b><br>" + "<br>".join(esc(w) for w in report.warnings) + "</p>"
         super().__init__(parent, report, "Verification result", heading(report, "The case is intact") + body)
 

@@ -145,7 +145,8 @@ def test_grading_a_statement_shows_in_the_statements_panel_and_inspector(qtbot, 
 def test_editing_an_event_title_shows_on_the_timeline_list_header_and_journal(qtbot, window: MainWindow) -> None:
     win = window
     event_id = _select_event(win, "Dispatch order relayed")
-    assert "Items of “Dispatch order relayed”" in win.items_title.text()
+    # the title is isolated (FSI … PDI) so a right-to-left title cannot reorder the header
+    assert "Items of “\u2068Dispatch order relayed\u2069”" in win.items_title.text()
     notes = win.journal.notes
     assert "event: Dispatch order relayed" in notes.item(0).text()
 
@@ -163,7 +164,7 @@ def test_editing_an_event_title_shows_on_the_timeline_list_header_and_journal(qt
     assert win.events_model.index(row).data() == "Stand-down order relayed"
     assert win.selected_event is not None and win.selected_event.id == event_id
     assert win.timeline.currentIndex().row() == row
-    assert "Items of “Stand-down order relayed”" in win.items_title.text()
+    assert "Items of “\u2068Stand-down order relayed\u2069”" in win.items_title.text()
     assert "Dispatch order relayed" not in win.items_title.text()
     assert win.items_model.total == 2  # still the event's items
     assert "event: Stand-down order relayed" in notes.item(0).text()

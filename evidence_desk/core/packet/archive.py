@@ -7,18 +7,26 @@ checked: no absolute paths or drive letters, no ``..``, no symlinks or other
 special files, no two names that collide once case-folded or NFC-normalised.
 Extraction then goes into a fresh folder, counting real bytes as they come
 out (declared sizes can lie), so nothing is ever written outside it.
+
+An encrypted packet (an age file, sealed by :mod:`.encrypted`) is decrypted
+with the unlocked reviewer keys (:mod:`..reviewer_keys`) as a stream into the
+same kind of private folder, its tar entries held to the same checks.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import struct
+import tarfile
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from ..errors import Cancelled, EvidenceDeskError, user_error
 from ..fsutil import owned_name, remove_dead_temporaries
@@ -31,6 +39,16 @@ UNPACKING = ".unpacking"  # a zipped packet unpacked for reading
 
 class PacketRefused(EvidenceDeskError):
     """The packet is unsafe or malformed and was not opened."""
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether ``path`` is an age-encrypted packet (:mod:`.encrypted`), by its first bytes."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return head.startswith(b"age-encryption.org/v1\n") or head.startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")
 
 
 @dataclass(frozen=True)
@@ -195,6 +213,153 @@ def bag_root(folder: Path) -> Path:
     raise PacketRefused(f"no {BAGIT} at the top of the packet: it is not a BagIt packet")
 
 
+# --- an encrypted packet (sealed by :mod:`.encrypted`) ---------------------------------------
+
+class NotForYou(EvidenceDeskError):
+    """The packet is encrypted, but for none of the unlocked reviewer keys (exit 2)."""
+
+    exit_code = 2
+
+
+class CiphertextDamaged(PacketRefused):
+    """The encrypted packet was altered or cut short: a verification problem (exit 1)."""
+
+    exit_code = 1
+
+
+class NoReviewerKey(EvidenceDeskError):
+    """The packet is encrypted and no reviewer key is unlocked to open it (exit 2)."""
+
+    exit_code = 2
+
+
+def _identities() -> list[Any]:
+    from .. import reviewer_keys
+
+    keys = reviewer_keys.unlocked()
+    if not keys:
+        stored = reviewer_keys.load_public()
+        raise NoReviewerKey("this packet is encrypted; unlock your reviewer key to open it"
+                            if stored is not None else
+                            "this packet is encrypted and you have no reviewer key; "
+                            "`evidence-desk reviewer-key create` makes one")
+    return keys
+
+
+def _decrypt_problem(exc: BaseException, path: Path, mine: list[str]) -> EvidenceDeskError:
+    text = str(exc)
+    if "no matching keys" in text.lower():
+        yours = ", ".join(mine)
+        return NotForYou(f"this packet is encrypted for another recipient (not for your key {yours}): {path.name}")
+    return CiphertextDamaged(f"{path.name}: the encrypted packet was altered or cut short ({text}); "
+                             "nothing in it can be trusted")
+
+
+def _broken_pipe(exc: BaseException) -> bool:
+    """Whether the decrypting thread stopped only because the reader had (the reader's error counts)."""
+    import errno
+
+    return isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE \
+        or "broken pipe" in str(exc).lower()
+
+
+def open_encrypted(path: Path, into: Path, limits: PacketLimits | None = None, progress: Progress | None = None,
+                   should_cancel: ShouldCancel | None = None) -> Path:
+    """Decrypt the packet ``path`` with the unlocked reviewer keys into the empty private folder ``into``;
+    return the bag's root. Raises :class:`NotForYou`, :class:`CiphertextDamaged` or :class:`PacketRefused`."""
+    import pyrage
+
+    limits = limits or PacketLimits()
+    keys = _identities()
+    identities = [k.age_identity() for k in keys]
+    read_fd, write_fd = os.pipe()
+    failure: list[BaseException] = []
+
+    def decrypt() -> None:
+        try:
+            with open(path, "rb") as source, os.fdopen(write_fd, "wb", buffering=CHUNK) as pipe:
+                pyrage.decrypt_io(source, pipe, identities)
+        except BrokenPipeError:
+            pass  # the reading side stopped: its error is the one reported
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=decrypt, name="packet-decrypt", daemon=True)
+    reader = os.fdopen(read_fd, "rb", buffering=CHUNK)
+    worker.start()
+    own: BaseException | None = None
+    try:
+        _untar(reader, into, limits, progress, should_cancel)
+        while reader.read(CHUNK):  # the end of the stream: age authenticates its last chunk there
+            pass
+    except BaseException as exc:  # noqa: BLE001 - decided below, once the decryption has ended
+        own = exc
+    finally:
+        reader.close()
+        worker.join()
+    if failure and not (own is not None and _broken_pipe(failure[0])):
+        # what age said comes first: a tar error after it is only its consequence
+        exc = failure[0]
+        if isinstance(exc, (pyrage.DecryptError, OSError)):
+            raise _decrypt_problem(exc, path, [k.public_key for k in keys]) from None
+        raise exc
+    if own is not None:
+        raise own
+    return bag_root(into)
+
+
+def _untar(stream: IO[bytes], into: Path, limits: PacketLimits, progress: Progress | None,
+           should_cancel: ShouldCancel | None) -> None:
+    root = into.resolve()
+    seen: dict[str, str] = {}
+    count = written = 0
+    try:
+        tar = tarfile.open(fileobj=stream, mode="r|", bufsize=CHUNK)
+    except tarfile.TarError as exc:
+        raise PacketRefused(f"the decrypted packet is not a tar archive ({exc})") from None
+    with tar:
+        try:
+            for member in tar:
+                name = member.name.rstrip("/")
+                problem = check_member_name(name, limits)
+                if problem:
+                    raise PacketRefused(f"entry {member.name!r} of the encrypted packet is refused: {problem}")
+                if not (member.isfile() or member.isdir()):
+                    raise PacketRefused(f"entry {member.name!r} of the encrypted packet is refused: it is a link "
+                                        "or a special file")
+                key = collision_key(name)
+                if key in seen:
+                    raise PacketRefused(f"entries {seen[key]!r} and {name!r} of the encrypted packet collide")
+                seen[key] = name
+                count += 1
+                if count > limits.max_files:
+                    raise PacketRefused(f"the encrypted packet holds more than {limits.max_files:,} entries")
+                target = (root / name).resolve()
+                if root != target and root not in target.parents:
+                    raise PacketRefused(f"entry {name!r} would land outside the destination")
+                if member.isdir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = tar.extractfile(member)
+                assert source is not None
+                with open(target, "xb") as out:
+                    while chunk := source.read(CHUNK):
+                        written += len(chunk)
+                        if written > limits.max_total_bytes:
+                            raise PacketRefused(f"the encrypted packet unpacks to more than "
+                                                f"{limits.max_total_bytes:,} bytes")
+                        out.write(chunk)
+                        if progress is not None:
+                            progress(len(chunk))
+                        if should_cancel is not None and should_cancel():
+                            raise Cancelled("opening the packet was cancelled")
+        except (tarfile.TarError, EOFError) as exc:
+            raise PacketRefused(f"the decrypted packet is not a complete tar archive ({exc})") from None
+        except FileExistsError:
+            raise PacketRefused("two entries of the encrypted packet land on the same file") from None
+
+
 class OpenedPacket:
     """A packet ready to read: the folder itself, or a zip unpacked into a temporary folder."""
 
@@ -202,13 +367,14 @@ class OpenedPacket:
                  should_cancel: ShouldCancel | None = None, scratch: Path | None = None) -> None:
         self.packet = Path(packet)
         self._tmp: Path | None = None
+        self.encrypted = False  # an age-encrypted packet (:mod:`.encrypted`), opened with a reviewer key
         if not self.packet.exists():
             raise PacketRefused(f"no packet at {self.packet}")
         if self.packet.is_symlink():
             raise PacketRefused(f"{self.packet} is a symbolic link; open the packet itself")
         if self.packet.is_dir():
             self.root = bag_root(self.packet)
-        elif zipfile.is_zipfile(self.packet):
+        elif is_encrypted(self.packet) or zipfile.is_zipfile(self.packet):
             folder = Path(scratch) if scratch is not None else Path(tempfile.gettempdir())
             remove_dead_temporaries(folder, (UNPACKING,))  # what a killed reader left there
             self._tmp = folder / owned_name(self.packet.name, UNPACKING)
@@ -218,12 +384,16 @@ class OpenedPacket:
                 self._tmp = None
                 raise (user_error(exc, folder) or exc) from exc
             try:
-                self.root = extract_zip(self.packet, self._tmp, limits, progress, should_cancel)
+                if is_encrypted(self.packet):  # sealed for a reviewer: decrypted into the private folder
+                    self.encrypted = True
+                    self.root = open_encrypted(self.packet, self._tmp, limits, progress, should_cancel)
+                else:
+                    self.root = extract_zip(self.packet, self._tmp, limits, progress, should_cancel)
             except BaseException:
                 self.close()
                 raise
         else:
-            raise PacketRefused(f"{self.packet} is neither a packet folder nor a zip file")
+            raise PacketRefused(f"{self.packet} is neither a packet folder, a zip file nor an encrypted packet")
 
     @property
     def is_zip(self) -> bool:

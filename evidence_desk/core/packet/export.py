@@ -17,7 +17,7 @@ import queue
 import shutil
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ log = logging.getLogger("evidence_desk.packet")
 CHUNK = 4 * 1024 * 1024
 PARTIAL = ".partial"  # the bag being built beside its destination
 ZIP_PARTIAL = ".zip.partial"  # the zip being written beside its destination
+ENC_PARTIAL = ".age.partial"  # the encrypted packet being written beside its destination
 
 
 class PacketError(EvidenceDeskError):
@@ -56,7 +57,8 @@ class PacketNotSealed(PacketError, VerificationFailed):
 def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: int | None = None,
                   progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
                   on_total: Callable[[int], None] | None = None, organisation: str = "",
-                  contact: str = "", description: str = "", examiner_key: Any = None) -> Path:
+                  contact: str = "", description: str = "", examiner_key: Any = None,
+                  encrypt_to: Sequence[str] = ()) -> Path:
     """Seal a review packet of ``case`` (or of one event) at ``out``; return its path.
 
     ``progress`` receives byte increments of evidence copied; ``on_total`` the
@@ -64,21 +66,28 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
     seal are logged in the case's custody chain unless the case is read-only.
     With ``examiner_key`` (an unlocked :class:`~evidence_desk.core.examiner_keys.ExaminerKey`)
     the examiner seals the packet too (:mod:`.examiner_seal`).
+    With ``encrypt_to`` (age ``age1…`` recipients) the packet is one encrypted file
+    only those reviewers open (:mod:`.encrypted`); ``out`` then ends in ``.age``.
     """
     out = Path(out)
+    if encrypt_to:
+        from . import encrypted
+
+        zip, out = False, encrypted.encrypted_name(out)
     if out.exists() or out.is_symlink():
         raise PacketError(f"{out} already exists; choose a new name for the packet")
     if not out.parent.is_dir():
         raise PacketError(f"the folder {out.parent} does not exist")
     if event_id is not None:
         case.events.get(event_id)  # unknown event: fail before writing anything
-    remove_dead_temporaries(out.parent, (PARTIAL, ZIP_PARTIAL))  # what a killed export left here
+    remove_dead_temporaries(out.parent, (PARTIAL, ZIP_PARTIAL, ENC_PARTIAL))  # what a killed export left here
     work = out.parent / owned_name(out.name, PARTIAL)
     try:
-        work.mkdir()
+        work.mkdir(mode=0o700 if encrypt_to else 0o777)  # the clear bag of an encrypted packet: owner only
     except OSError as exc:
         raise (user_error(exc, out.parent) or exc) from exc
     zip_tmp = out.with_name(owned_name(out.name, ZIP_PARTIAL))
+    enc_tmp = out.with_name(owned_name(out.name, ENC_PARTIAL))
     try:
         if zip:
             # Evidence goes straight from the vault into the zip (one read that
@@ -91,6 +100,14 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
             _fsync_file(zip_tmp)
             os.replace(zip_tmp, out)
             shutil.rmtree(work)
+        elif encrypt_to:
+            from . import encrypted
+
+            sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
+                            description, out.name, examiner_key=examiner_key)
+            encrypted.seal_folder(work, encrypted.bag_name(out), enc_tmp, encrypt_to, should_cancel)
+            os.replace(enc_tmp, out)
+            shutil.rmtree(work)
         else:
             sealed = _build(case, work, event_id, progress, should_cancel, on_total, organisation, contact,
                             description, out.name, examiner_key=examiner_key)
@@ -99,6 +116,7 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
     except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)
         zip_tmp.unlink(missing_ok=True)
+        enc_tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and (refused := user_error(exc, out)) is not None:
             raise refused from exc  # "disk full: <the packet>", not a bare "No space left on device"
         raise
@@ -111,7 +129,8 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
                     "packet": out.name, "tagmanifest_sha256": sealed["tagmanifest_sha256"],
                     "fingerprint": sealed["fingerprint"], "examiner_fingerprint": sealed["examiner_fingerprint"],
                     "custody_head": sealed["custody_head"],
-                    "items": len(sealed["item_ids"]), "event_id": event_id})
+                    "items": len(sealed["item_ids"]), "event_id": event_id,
+                    **({"encrypted_for": list(encrypt_to)} if encrypt_to else {})})
         except BaseException:  # no packet leaves the case unrecorded
             if out.is_dir():
                 shutil.rmtree(out, ignore_errors=True)

@@ -40,6 +40,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..display import visible
 from . import fonts, pdftext, textruns
 from .fonts import MONO, MONO_BOLD, SANS, SANS_BOLD, SANS_BOLD_ITALIC, SANS_ITALIC
 from .model import (
@@ -111,7 +112,7 @@ HASH_SIZE = 7.0
 
 def _esc(text: Any) -> str:
     """Escape for ReportLab paragraph markup; keep line breaks."""
-    return escape(str(text)).replace("\n", "<br/>")
+    return escape(visible(str(text), multiline=True)).replace("\n", "<br/>")
 
 
 def _p(text: Any, style: ParagraphStyle = CELL) -> Flowable:
@@ -127,7 +128,7 @@ def _wrap(text: str, width: float, font: str = SANS, size: float = CELL_SIZE) ->
     room = width - 2 * PAD - 0.5
     width_of = functools.partial(textruns.width, primary=font, size=size)
     out: list[str] = []
-    for raw in text.split("\n"):
+    for raw in visible(text, multiline=True).split("\n"):  # controls as marks: drawn, never obeyed
         # A whole line is measured at once only when that is cheap; text that needs shaping
         # is measured word by word (a 50,000-character statement is one line of the custody log).
         if (len(raw) < 400 or textruns.is_simple(raw, font)) and width_of(raw) <= room:
@@ -273,7 +274,7 @@ def _decorator(model: ReportModel, digest: str):
 
 def _clip(text: str, font: str, size: float, width: float) -> str:
     # No glyph is narrower than a fifth of an em (marks aside), so nothing past this can show.
-    text = text.replace("\n", " ")[:int(width / (size * 0.2)) + 2]
+    text = visible(text.replace("\n", " "))[:int(width / (size * 0.2)) + 2]
     if textruns.width(text, font, size) <= width:
         return text
     while text and textruns.width(text + "…", font, size) > width:

@@ -7,6 +7,7 @@ one face. A paragraph holding such text is broken into lines here, on the
 logical text, and each line is then put in visual order; ReportLab is handed
 lines that already fit, so it never re-breaks (and so never re-orders) them.
 Paragraphs whose first strong character is right to left are right-aligned.
+Hidden and bidi control characters are drawn as marks (:func:`..display.visible`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
+from ..display import visible
 from . import fonts, textruns
 
 # A run of a paragraph: its text, the primary face it is set in, and a colour ("#rrggbb") or None.
@@ -32,6 +34,7 @@ def span_width(text: str, font: str, size: float) -> float:
 
 def draw_string(canvas: Any, x: float, y: float, text: str, font: str, size: float) -> float:
     """Draw one line of ``text`` from ``x`` (left) and return its width."""
+    text = visible(text)
     if textruns.is_simple(text, font):
         canvas.setFont(font, size)
         canvas.drawString(x, y, text)
@@ -47,6 +50,7 @@ def draw_string(canvas: Any, x: float, y: float, text: str, font: str, size: flo
 
 def text_line(textobject: Any, line: str, font: str, size: float, leading: float) -> None:
     """Add ``line`` to a ReportLab text object and move to the next line, in face ``font``."""
+    line = visible(line)
     if textruns.is_simple(line, font):
         textobject.textLine(line)
         return
@@ -58,7 +62,10 @@ def text_line(textobject: Any, line: str, font: str, size: float, leading: float
 
 
 def paragraph(spans: Sequence[Span], style: ParagraphStyle) -> Flowable:
-    """A paragraph of ``spans`` (case text: never parsed as markup; ``\\n`` breaks the line)."""
+    """A paragraph of ``spans`` (case text: never parsed as markup; ``\\n`` breaks the line).
+
+    Hidden and bidi controls are drawn as their marks (``⟨RLO⟩``), never obeyed or shown as boxes."""
+    spans = [(visible(t, multiline=True), f, c) for t, f, c in spans]
     if all(textruns.is_simple(t.replace("\n", " "), f) for t, f, _ in spans if t):
         return Paragraph(_markup_simple(spans, style), style)
     return ScriptParagraph(spans, style)

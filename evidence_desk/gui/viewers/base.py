@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from evidence_desk.core.admiralty import describe
 from evidence_desk.core.records import Item
 from evidence_desk.core.sizes import format_bytes_exact
+from evidence_desk.gui.plain import block
 
 from .context import ViewerContext
 
@@ -53,7 +54,7 @@ def plain_label(text: str = "", *, selectable: bool = False, object_name: str = 
     """A label that never interprets evidence-derived text as HTML."""
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
+    label.setText(block(text))  # hidden and bidi controls marked (gui/plain.py)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if object_name:
@@ -166,6 +167,7 @@ class ProblemBanner(QLabel):
     def report(self, text: str) -> None:
         # Several problems can pile up (unplayable, then truncated): keep them all.
         previous = "" if self.isHidden() else self.text()
+        text = block(text)
         if text in previous:
             return
         self.setText(f"{previous}\n{text}" if previous else text)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLay
 
 from evidence_desk.core.records import Item
 from evidence_desk.core.vault import hash_file
+from evidence_desk.gui.plain import block
 
 from .base import EvidenceViewer, monospace_font, plain_label
 from .context import ViewerContext
@@ -119,5 +120,5 @@ class FallbackViewer(EvidenceViewer):
         if not self._open_externally(target):
             self.report_problem(f"No program on this computer opened {target.name}; the copy is at {target}.")
         else:
-            self.open_note.setText(f"Opened a read-only copy at {target} (recorded as an export).")
+            self.open_note.setText(block(f"Opened a read-only copy at {target} (recorded as an export)."))
         return target

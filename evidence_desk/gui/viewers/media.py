@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_desk.core.records import Annotation
+from evidence_desk.gui.plain import line, tip
 
 from .base import EvidenceViewer, monospace_font, plain_label, section_title
 from .context import ViewerContext
@@ -94,8 +95,8 @@ class SegmentModel(QAbstractTableModel):
             if column == 2:
                 return clock((segment.end_s or 0) * 1000)
             if column == 3:
-                return segment.speaker
-            return segment.text
+                return line(segment.speaker)
+            return line(segment.text) if role == Qt.ItemDataRole.DisplayRole else tip(segment.text)
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current:
             return QColor(255, 214, 102, 110)
         if role == Qt.ItemDataRole.FontRole and index.row() == self.current:

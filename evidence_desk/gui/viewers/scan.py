@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from evidence_desk.core.records import Annotation
+from evidence_desk.gui.plain import block, line, tip
 
 from .base import EvidenceViewer, monospace_font, plain_label, roomy, section_title
 from .context import ViewerContext
@@ -86,7 +87,7 @@ class RegionItem(QGraphicsRectItem):
         self.annotation = annotation
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(annotation.text)
+        self.setToolTip(tip(annotation.text))
         self.setZValue(1)
         self.label = QGraphicsSimpleTextItem(f" R{number} ", self)  # plain text, never HTML
         self.label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
@@ -387,7 +388,7 @@ class ScanViewer(EvidenceViewer):
         self.region_annotations = annotations
         for number, annotation in enumerate(annotations, start=1):
             where = f"page {annotation.page or 1}"
-            entry = QListWidgetItem(f"R{number} · {where}\n{annotation.text or '(no note)'}")
+            entry = QListWidgetItem(f"R{number} · {where}\n{block(annotation.text, 2000) or '(no note)'}")
             px, py, pw, ph = pixel_box(annotation, self.page_size)
             box = f"; x {px}, y {py}, {pw} × {ph} px" if width else ""
             entry.setToolTip(f"x {annotation.x}, y {annotation.y}, w {annotation.w}, h {annotation.h} "
@@ -427,8 +428,8 @@ class ScanViewer(EvidenceViewer):
             else:
                 text = f"[item {record.id} is {record.media_type}, not text; open it on its own]"
             edit.setPlainText(text)
-            edit.setToolTip(f"Item {record.id} · {record.name} · {record.derivation_reason}")
-            self.transcriptions.addTab(edit, f"{record.name} (item {record.id})")
+            edit.setToolTip(tip(f"Item {record.id} · {record.name} · {record.derivation_reason}"))
+            self.transcriptions.addTab(edit, f"{line(record.name, 60)} (item {record.id})")
             self.transcription_edits.append(edit)
 
     # --- marking regions -------------------------------------------------------------

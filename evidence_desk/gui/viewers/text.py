@@ -42,6 +42,7 @@ from evidence_desk.core import operations as ops
 from evidence_desk.core import store
 from evidence_desk.core.records import Annotation
 from evidence_desk.core.sizes import format_bytes
+from evidence_desk.gui.plain import block, line
 
 from .base import EvidenceViewer, plain_label, roomy, section_title
 from .context import ViewerContext
@@ -263,8 +264,8 @@ class TextViewer(EvidenceViewer):
             if end > len(self.text):
                 label += " (beyond the text shown: click to show it)" if self.has_more else \
                     " (beyond the text shown)"
-            summary = quoted if len(quoted) <= 160 else quoted[:157] + "…"
-            note = f"\nNote: {passage.text}" if passage.text and passage.text != quoted else ""
+            summary = line(quoted if len(quoted) <= 160 else quoted[:157] + "…")
+            note = f"\nNote: {block(passage.text, 2000)}" if passage.text and passage.text != quoted else ""
             entry = self.passage_list.item(row)
             if entry is not None:
                 entry.setText(f"{label}\n{summary}{note}")

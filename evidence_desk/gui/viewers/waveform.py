@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 #: Peaks are kept per 10 ms of audio: fine enough to zoom a little, small for hours.
 BUCKET_MS = 10
+#: Samples a second the envelope is computed from (a faster recording is looked at in strides).
 _DECODE_RATE = 8000
 
 _TYPECODES = {QAudioFormat.SampleFormat.Int16: ("h", 32768.0, 0.0),
@@ -45,12 +46,10 @@ class PeakReader(QObject):
         self._frames = 0
         self._rate = _DECODE_RATE
         self._done = False
+        # Decoded as the file is, not resampled: resampling costs the decoder time that grows with the
+        # rate the header declares (a flipped bit saying 67 MHz made closing the viewer wait 6 s for
+        # it). The envelope looks at about _DECODE_RATE samples a second whatever the rate.
         self._decoder = QAudioDecoder(self)
-        wanted = QAudioFormat()
-        wanted.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        wanted.setChannelCount(1)
-        wanted.setSampleRate(_DECODE_RATE)
-        self._decoder.setAudioFormat(wanted)
         self._decoder.bufferReady.connect(self._take_buffer)
         self._decoder.finished.connect(self._finish)
         self._decoder.error.connect(self._fail)
@@ -61,7 +60,8 @@ class PeakReader(QObject):
 
     def stop(self) -> None:
         self._done = True
-        self._decoder.stop()
+        if self._decoder.isDecoding():
+            self._decoder.stop()
 
     @property
     def peaks(self) -> list[float]:
@@ -89,9 +89,10 @@ class PeakReader(QObject):
         # The envelope takes the largest magnitude over interleaved channels;
         # slicing the raw array keeps the work in C even for hours of audio.
         per_bucket = max(1, self._rate * BUCKET_MS // 1000) * self._channels
+        stride = max(1, self._rate * self._channels // _DECODE_RATE)
         whole = len(self._pending) // per_bucket * per_bucket
         for start in range(0, whole, per_bucket):
-            self._peaks.append(self._level(self._pending[start:start + per_bucket]))
+            self._peaks.append(self._level(self._pending[start:start + per_bucket:stride]))
         del self._pending[:whole]
 
     def _level(self, chunk: array) -> float:
