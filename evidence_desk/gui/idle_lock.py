@@ -86,6 +86,7 @@ class LockScreen(QWidget):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("Passphrase")
+        self.passphrase.setMinimumWidth(300)
         self.passphrase.setMaximumWidth(360)
         self.unlock = QPushButton("&Unlock")
         self.problem = QLabel("")

@@ -83,7 +83,8 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
     remove_dead_temporaries(out.parent, (PARTIAL, ZIP_PARTIAL, ENC_PARTIAL))  # what a killed export left here
     work = out.parent / owned_name(out.name, PARTIAL)
     try:
-        work.mkdir(mode=0o700 if encrypt_to else 0o777)  # the clear bag of an encrypted packet: owner only
+        # the clear bag of an encrypted packet, or of an encrypted case: owner only
+        work.mkdir(mode=0o700 if encrypt_to or case.key is not None else 0o777)
     except OSError as exc:
         raise (user_error(exc, out.parent) or exc) from exc
     zip_tmp = out.with_name(owned_name(out.name, ZIP_PARTIAL))
