@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .admiralty import CREDIBILITY_CODES, RELIABILITY_CODES
-from .errors import CaseTooNew
+from .errors import CaseTooNew, db_errors
 
 if TYPE_CHECKING:  # sqlite_utils pulls in pandas and numpy when present: ~0.5 s the CLI's
     import sqlite_utils  # --help and --version must not pay; connect() imports it.
@@ -456,15 +456,6 @@ def open_connection(path: Path, *, read_only: bool = False, key: bytes | None = 
 
             raise WrongPassphrase(f"wrong passphrase for {path.parent}") from None
     return conn
-
-
-def db_errors() -> tuple[type[BaseException], ...]:
-    """The database errors of both drivers (SQLCipher's do not derive from sqlite3's)."""
-    try:
-        import sqlcipher3.dbapi2 as cipher  # type: ignore[import-not-found]
-    except ImportError:
-        return (sqlite3.Error,)
-    return (sqlite3.Error, cipher.Error)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
