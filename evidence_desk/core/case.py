@@ -54,6 +54,8 @@ log = logging.getLogger("evidence_desk.case")
 
 DB_FILE = "case.sqlite"
 VAULT_DIR = "vault"
+#: tables whose ids are never given twice: their rows can be withdrawn (Undo of their creation)
+NEVER_REUSED_IDS = frozenset({"statement", "claim", "request"})
 
 #: Tables :meth:`Case.table_rows` hands out, with their natural order.
 EXPORTABLE_TABLES = {"source": "id", "event": "id", "object": "sha256", "item": "id",
@@ -352,6 +354,12 @@ class Case:
     def insert(self, table: str, row: dict[str, Any]) -> Any:
         """Insert one row (inside :meth:`change`); return its id (or its key, for tables keyed otherwise)."""
         change = self._writing()
+        if table in NEVER_REUSED_IDS and "id" not in row:
+            # a withdrawn statement, claim or request keeps its number: the chain still speaks of it
+            used = self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0
+            logged = self.db.execute("SELECT max(target_id) FROM custody WHERE target_type = ?",
+                                     [table]).fetchone()[0] or 0
+            row = {"id": max(used, logged) + 1, **row}
         pk = self.db[table].insert(row).last_pk
         columns = replay.TABLE_KEYS[table]
         key = (pk,) if columns == ("id",) else tuple(row[c] for c in columns)

@@ -76,6 +76,10 @@ def entry_detail(entry: CustodyEntry) -> str:
             parts.append("same content as item(s) " + ", ".join(f"#{i}" for i in d["identical_content_items"]))
         return "; ".join(parts)
     if action.endswith("_changed"):
+        if d.get("withdrawn"):
+            old = d.get("old") or {}
+            held = old.get("text") or old.get("title") or old.get("speaker") or ""
+            return f"withdrawn (its creation undone): {held}".strip()
         if "field" in d:
             return f"{d['field']}: {d.get('old')!r} → {d.get('new')!r}"
         if "resulting_item" in d:

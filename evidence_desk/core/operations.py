@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from . import replay
 from .custody import CustodyEntry
 from .errors import BadInput, ImportFailed
 from .items import expand_paths
@@ -424,6 +425,54 @@ def edit_request(case: Case, request_id: int, reason: str, **fields: Any) -> OpR
     """Change a request (title, addressed_to, description, asked/due/tz, status, and the exact
     ``item_ids`` it produced) with a reason; each change is custody-logged with its old value."""
     return _run(case, lambda: case.requests.edit(request_id, reason, **fields))
+
+
+#: what a record just made is withdrawn with: its table, the custody action that logs the
+#: removal (the schema's own ``*_changed``), the rows that belong to it alone, and the rows of
+#: other records that would refer to it (any one of them and it is not withdrawn)
+_WITHDRAWABLE: dict[str, tuple[str, str, tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]] = {
+    "statement": ("statement", "statement_changed", (("statement_event", "statement_id"),),
+                  (("claim_link", "statement_id", "a claim links it"),
+                   ("grade", "target_type = 'statement' AND target_id", "it has been graded"),
+                   ("review_judgement", "target_type = 'statement' AND target_id", "a reviewer has judged it"))),
+    "claim": ("claim", "claim_changed", (),
+              (("claim_link", "claim_id", "evidence is linked to it"),
+               ("grade", "target_type = 'claim' AND target_id", "it has been graded"),
+               ("review_judgement", "target_type = 'claim' AND target_id", "a reviewer has judged it"))),
+    "request": ("request", "request_changed", (),
+                (("request_item", "request_id", "items are listed as its result"),)),
+}
+
+
+def withdraw_record(case: Case, kind: str, record_id: int, reason: str) -> OpResult[None]:
+    """Withdraw a statement, claim or request just made (Undo of its creation) while nothing
+    else refers to it: its row goes, and one custody entry (``withdrawn``) keeps all it held,
+    as taking a link off a claim does. The entry that created it stays in the chain."""
+    if kind not in _WITHDRAWABLE:
+        raise BadInput(f"only a statement, a claim or a request can be withdrawn, not {kind!r}")
+    if not reason.strip():
+        raise BadInput(f"withdrawing a {kind} needs a reason")
+    table, action, own, refs = _WITHDRAWABLE[kind]
+
+    def body() -> None:
+        rows = case.rows(f"SELECT * FROM [{table}] WHERE id = ?", [record_id])
+        if not rows:
+            raise BadInput(f"no {kind} with id {record_id}")
+        for other, column, why in refs:
+            if case.columns(other) and case.scalar(
+                    f"SELECT count(*) FROM [{other}] WHERE {column} = ?", record_id):
+                raise BadInput(f"the {kind} #{record_id} is kept: {why}; change it instead")
+        old = {k: v for k, v in rows[0].items() if k != "id"}
+        with case.change():
+            for other, column in own:
+                for row in case.rows(f"SELECT * FROM [{other}] WHERE {column} = ?", [record_id]):
+                    old.setdefault(other, []).append({k: v for k, v in row.items() if k != column})
+                    case.delete(other, replay.key_of(other, row))
+            case.delete(table, record_id)
+            case.log(action, target_type=kind, target_id=record_id, purpose=reason.strip(),
+                     details={"withdrawn": True, "old": old})
+
+    return _run(case, body)
 
 
 def record_view(case: Case, item_id: int, purpose: str = "viewed in Evidence Desk") -> OpResult[CustodyEntry]:

@@ -93,8 +93,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("unlink_claim", "&Take Off Claim…", "Ctrl+Shift+Del",
                "Take the selected evidence off its claim, with a reason (custody-logged; undoable)",
                changes_case=True),
-    ActionSpec("request_status", "Change Request &Status…", "Ctrl+Shift+U",
-               "Set the selected request's status (fulfilled, refused…) and the items it produced, with a reason",
+    ActionSpec("request_status", "Edit Request or &Status…", "Ctrl+Shift+U",
+               "Change the selected request's wording and times, its status (fulfilled, refused…) and the items "
+               "it produced, with a reason (undoable)",
                changes_case=True),
     ActionSpec("judge", "Review &Judgement…", "Ctrl+Shift+J",
                "In review mode: mark the selected item, one of its grades, a statement or a claim as accepted, "

@@ -5,8 +5,9 @@ and working on several selected items at once.
 :mod:`.analysis_dialogs`, runs each change as one :mod:`core.operations` call on the writer
 thread (custody-logged, with its reason), and pushes every edit onto the window's undo stack as
 an :class:`~.undo.OperationCommand` whose undo is a new logged edit back to the old values.
-Creations (a statement, a claim, a request) are not undone: the record stays in the chain; its
-fields can be edited. A link is undone by taking it off the claim, again with a custody entry.
+A creation (a statement, a claim, a request) is undone by withdrawing the record while nothing
+refers to it yet: its row goes, one custody entry keeps what it held, the entry that made it stays.
+A link is undone by taking it off the claim, again with a custody entry.
 """
 
 from __future__ import annotations
@@ -92,6 +93,33 @@ class AnalysisDesk(QObject):
         dialog.accepted.connect(accepted)
         dialog.open()
 
+    def _push_creation(self, kind: str, text: str, record_type: type, shown: Callable[[Any], None],
+                       add: Callable[[], ops.OpResult[Any]]) -> None:
+        """Make a record as an undoable step: Undo withdraws it (refused, with the reason said,
+        once something refers to it); Redo makes it again, as a new record."""
+        writer = self._writer()
+        made: list[int] = []
+
+        def do(_why: str) -> ops.OpResult[Any]:
+            if made:  # the undo was refused (something refers to it): the record is still there
+                return ops.OpResult(None, ops.Changes())
+            result = add()
+            made[:] = [result.value.id]  # on the writer thread, before any undo of it can run
+            return result
+
+        def withdraw() -> ops.OpResult[Any]:
+            if not made:
+                return ops.OpResult(None, ops.Changes())
+            result = ops.withdraw_record(writer, kind, made[0], "undo")  # raises, and keeps it, if refused
+            made.clear()
+            return result
+
+        def run(label: str, op: Callable[[ops.Work], ops.OpResult[Any]]) -> None:
+            self.window.ops.run(label, op, lambda value: shown(value) if isinstance(value, record_type)
+                                else self._say(f"{label}: done, recorded in custody"))
+
+        self.window.undo_stack.push(OperationCommand(text, run, do, withdraw))
+
     # --- statements ----------------------------------------------------------------------
 
     def new_statement(self) -> None:
@@ -114,8 +142,8 @@ class AnalysisDesk(QObject):
             self.window.statements_panel.select_statement(statement.id)
             self._say(f"Added the statement by {statement.speaker}; recorded in custody")
 
-        self.window.ops.run("Adding a statement", lambda _work: ops.add_statement(
-            writer, v["speaker"], v["medium"], v["text"], **options), shown)
+        self._push_creation("statement", f"add the statement by {v['speaker']}", Statement, shown,
+                            lambda: ops.add_statement(writer, v["speaker"], v["medium"], v["text"], **options))
 
     def edit_statement(self, statement: Statement | None = None) -> None:
         w = self.window
@@ -158,7 +186,7 @@ class AnalysisDesk(QObject):
             self.window.claims_panel.select_claim(claim.id)
             self._say("Added the claim; recorded in custody. Drag items or statements onto it to link them")
 
-        self.window.ops.run("Adding a claim", lambda _work: ops.add_claim(writer, text), shown)
+        self._push_creation("claim", "add a claim", Claim, shown, lambda: ops.add_claim(writer, text))
 
     def edit_claim(self) -> None:
         w = self.window
@@ -315,8 +343,8 @@ class AnalysisDesk(QObject):
             self.window.requests_panel.select_request(request.id)
             self._say(f"Added the request “{request.title}”; recorded in custody")
 
-        self.window.ops.run("Adding an evidence request",
-                            lambda _work: ops.add_request(writer, title, **options), shown)
+        self._push_creation("request", f"add the request “{title}”", Request, shown,
+                            lambda: ops.add_request(writer, title, **options))
 
     def change_request_status(self) -> None:
         w = self.window
@@ -333,11 +361,16 @@ class AnalysisDesk(QObject):
         writer = self._writer()
         if writer is None or not new:
             return
-        old: dict[str, Any] = {"status": request.status, "item_ids": list(request.item_ids)}
+        old: dict[str, Any] = {"status": request.status, "item_ids": list(request.item_ids), "title": request.title,
+                               "addressed_to": request.addressed_to, "description": request.description,
+                               "asked": request.asked.raw, "due": request.due.raw, "tz": request.asked.tz}
         old = {k: v for k, v in old.items() if k in new}
+        if "tz" in old or "asked" in old or "due" in old:  # the times are read back in their old zone
+            old.update(asked=request.asked.raw, due=request.due.raw, tz=request.asked.tz)
         rid = request.id
+        what = "the status" if set(new) <= {"status", "item_ids"} else ", ".join(sorted(new))
         self.window.undo_stack.push(OperationCommand(
-            f"change the status of request “{request.title}”", self.run,
+            f"change {what} of request “{request.title}”", self.run,
             lambda why: ops.edit_request(writer, rid, why, **new),
             lambda: ops.edit_request(writer, rid, "undo", **old), reason))
 

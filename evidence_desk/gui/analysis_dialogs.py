@@ -446,13 +446,33 @@ class RequestDialog(CheckedDialog):
 
 
 class RequestStatusDialog(CheckedDialog):
-    """A request's status and the items it produced, with a reason."""
+    """A request's wording and times as written, its status and the items it produced, with a reason."""
 
     def __init__(self, parent: QWidget | None, case: Case, request: Request,
                  selected_items: Sequence[int] = ()) -> None:
-        super().__init__(parent, "Request status", ok=QDialogButtonBox.StandardButton.Save, min_width=560)
+        super().__init__(parent, "Edit request", ok=QDialogButtonBox.StandardButton.Save, min_width=560)
         self.original = request
         self.add_above(plain_label(f"{request.title}\nTo: {request.addressed_to or '—'} · now {request.status}"))
+        self.title = QLineEdit(request.title)
+        self.addressed_to = QLineEdit(request.addressed_to)
+        self.asked = QLineEdit(request.asked.raw)
+        self.due = QLineEdit(request.due.raw)
+        self.tz = zone_box(request.asked.tz or case.info().default_tz)
+        self.reading = plain_label()
+        self.description = QPlainTextEdit(request.description)
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(60)
+        self.form.addRow("&Title", self.title)
+        self.form.addRow("&Addressed to", self.addressed_to)
+        self.form.addRow("As&ked", self.asked)
+        self.form.addRow("&Due", self.due)
+        self.form.addRow("Time &zone", self.tz)
+        self.form.addRow("", self.reading)
+        self.form.addRow("D&escription", self.description)
+        for field in (self.asked, self.due):
+            field.textChanged.connect(self._preview)
+        self.tz.currentTextChanged.connect(self._preview)
+        self._preview_ready = False
         self.status = QComboBox()
         self.status.addItems(list(store.REQUEST_STATUSES))
         self.status.setCurrentText(request.status if not selected_items or request.status != "open"
@@ -470,11 +490,32 @@ class RequestStatusDialog(CheckedDialog):
         self.form.addRow("&Items it produced", self.filter)
         self.form.addRow("", self.items)
         self.form.addRow("&Reason", self.reason)
-        self.watch(self.status, self.reason)
+        self.description.textChanged.connect(self.check)
+        self._preview_ready = True
+        self._preview()
+        self.watch(self.title, self.addressed_to, self.tz, self.status, self.reason)
+
+    def _preview(self) -> None:
+        if self._preview_ready:
+            RequestDialog._preview(self)  # type: ignore[arg-type]  # the same fields, read the same way
+            self.check()
 
     def changes(self) -> dict[str, Any]:
-        """``edit_request`` keywords: the status if changed, the whole set of items if changed."""
+        """``edit_request`` keywords: the wording and times changed, the status if changed, the
+        whole set of items if changed."""
+        r = self.original
         changed: dict[str, Any] = {}
+        for name, now in (("title", self.title.text().strip()), ("addressed_to", self.addressed_to.text().strip()),
+                          ("description", self.description.toPlainText())):
+            if now != getattr(r, name):
+                changed[name] = now
+        for name in ("asked", "due"):
+            raw = getattr(self, name).text().strip()
+            if raw != getattr(r, name).raw:
+                changed[name] = raw
+        tz = self.tz.currentText().strip()
+        if tz and tz != (r.asked.tz or tz):
+            changed["tz"] = tz
         if self.status.currentText() != self.original.status:
             changed["status"] = self.status.currentText()
         if tuple(checked_ids(self.items)) != tuple(sorted(self.original.item_ids)):
@@ -482,10 +523,15 @@ class RequestStatusDialog(CheckedDialog):
         return changed
 
     def problems(self) -> list[str]:
+        if not self.title.text().strip():
+            return ["A request needs a title."]
+        problem = zone_problem(self.tz.currentText())
+        if problem:
+            return [problem]
         if not self.changes():
             return ["Nothing changed."]
         if not self.reason.text().strip():
-            return ["Say why the request's status changes: the reason goes into the chain of custody."]
+            return ["Say why the request changes: the reason goes into the chain of custody."]
         return []
 
 

@@ -9,6 +9,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
@@ -58,7 +59,7 @@ from .statements import RequestsPanel, StatementsPanel
 from .tasks import ErrorPresenter, TaskRunner
 from .timeline import TimelineView
 from .timeline_view import TimelineChart
-from .undo import EditEventCommand, EditItemCommand, TextUndoKeys
+from .undo import EditEventCommand, EditItemCommand, OperationCommand, TextUndoKeys
 from .verify_dialog import VerifyResultDialog
 
 log = logging.getLogger("evidence_desk.gui.window")
@@ -555,7 +556,7 @@ class MainWindow(QMainWindow):
         self.items_view.sortByColumn(4, Qt.SortOrder.AscendingOrder)
         self.items_view.selectionModel().selectionChanged.connect(self._item_selected)
         self.inspector.set_case(case, read_only=self.read_only)
-        self.inspector.preview.annotate = None if self.read_only else self._run_op  # viewers' annotations
+        self.inspector.preview.annotate = None if self.read_only else self._annotate  # viewers' annotations
         self.claims_panel.set_case(case)
         self.statements_panel.set_case(case)
         self.requests_panel.set_case(case)
@@ -767,6 +768,29 @@ class MainWindow(QMainWindow):
 
     # --- writing ---------------------------------------------------------------
 
+    def _annotate(self, label: str, op: Callable[..., ops.OpResult[Any]], on_done: Callable[[Any], None] | None = None,
+                  *, undo: Callable[[Case], ops.OpResult[Any]] | None = None, reason: str = "", text: str = "") -> None:
+        """How viewers write annotations; with ``undo``, the change goes on the undo stack
+        (``op(writer, reason)``), and an undo or redo of it re-reads the viewer shown then."""
+        writer = self._writable()
+        if undo is None or writer is None:
+            self._run_op(label, op, on_done)
+            return
+        first = [True]
+
+        def run(what: str, work: Callable[[ops.Work], ops.OpResult[Any]]) -> None:
+            done = on_done if first[0] else (lambda _value: self._reload_viewer_annotations())
+            first[0] = False
+            self.ops.run(what, work, done)
+
+        self.undo_stack.push(OperationCommand(text or label, run, lambda why: op(writer, why),
+                                              lambda: undo(writer), reason))
+
+    def _reload_viewer_annotations(self) -> None:
+        viewer = self.inspector.preview.viewer
+        if viewer is not None and shiboken6.isValid(viewer) and hasattr(viewer, "reload_annotations"):
+            viewer.reload_annotations()
+
     def _run_op(self, label: str, op: Callable[[Case], ops.OpResult[Any]],
                 on_done: Callable[[Any], None] | None = None) -> None:
         """Run ``op(writer)`` on the writer thread; every panel hears what it changed."""
@@ -942,6 +966,13 @@ class MainWindow(QMainWindow):
         if dialog.exec() != NewCaseDialog.DialogCode.Accepted:
             return
         examiner = settings.examiner() or (self.case.examiner if self.case else "")
+        if not examiner:  # the first case on this computer: ask once, as importing a packet does
+            from .case_dialogs import ask_examiner
+
+            examiner = ask_examiner(self) or ""
+            if not examiner:
+                return
+            settings.remember_examiner(examiner)
         passphrase = dialog.chosen_passphrase()
         try:
             created = Case.create(dialog.case_dir(), dialog.title.text(), examiner,

@@ -176,3 +176,38 @@ def test_packets_of_an_edited_analysis_verify_whole_and_by_event(case: Case, tmp
         packet = export_packet(case, tmp_path / name, event_id=event_id)
         report = verify_packet(packet)
         assert report.ok, (name, [str(f) for f in report.failures])
+
+
+def test_a_record_just_made_is_withdrawn_while_nothing_refers_to_it(case: Case) -> None:
+    """Undo of a creation: the row (and its event links) go, one entry keeps what it held, the
+    chain still replays; once something refers to the record it is kept, with the reason said."""
+    from evidence_desk.core.custody_text import entry_detail
+
+    s = ops.add_statement(case, "Sgt. Ruiz", "radio", "Clear everybody out.", event_ids=[1, 2]).value
+    claim = ops.add_claim(case, "The order came from the chief").value
+    request = ops.add_request(case, "OEMC audio").value
+    head = case.history.head_seq()
+    result = ops.withdraw_record(case, "statement", s.id, "undo")
+    assert result.changes.statements and case.statements.list() == []
+    assert case.rows("SELECT * FROM statement_event") == []
+    [(action, purpose, details)] = [(a, p, d) for a, p, d in actions_after(case, head)]
+    assert (action, purpose, details["withdrawn"]) == ("statement_changed", "undo", True)
+    assert details["old"]["text"] == "Clear everybody out." and len(details["old"]["statement_event"]) == 2
+    assert entry_detail(case.history.entries_after(head)[0]) == "withdrawn (its creation undone): Clear everybody out."
+    ops.withdraw_record(case, "request", request.id, "undo")
+    assert case.requests.list() == []
+    # the numbers of withdrawn records are not given again: the chain still speaks of them
+    assert ops.add_statement(case, "Sgt. Ruiz", "radio", "again").value.id == s.id + 1
+    assert ops.add_request(case, "OEMC audio").value.id == request.id + 1
+
+    ops.link_claim_evidence(case, claim.id, "supports", item_ids=[1])
+    with pytest.raises(BadInput, match="evidence is linked to it"):
+        ops.withdraw_record(case, "claim", claim.id, "undo")
+    graded = case.statements.list()[-1]
+    ops.grade(case, [ops.Grading("statement", graded.id, credibility="3")], "one voice")
+    with pytest.raises(BadInput, match="graded"):
+        ops.withdraw_record(case, "statement", graded.id, "undo")
+    with pytest.raises(BadInput):
+        ops.withdraw_record(case, "item", 1, "undo")
+    assert [c.id for c in case.claims.list()] == [claim.id]
+    assert verify(case.path).ok

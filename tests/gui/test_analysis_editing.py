@@ -376,3 +376,87 @@ def test_a_link_edited_then_taken_off_and_both_undone(qtbot, win) -> None:
                        ("claim_changed", "undo"), ("claim_changed", "linked to the wrong claim"),
                        ("claim_linked", "")]
     assert verify(case.path).ok
+
+
+def test_ctrl_z_withdraws_a_statement_claim_or_request_just_made(qtbot, win) -> None:
+    """Undo of a creation withdraws the record as a logged change; Redo makes it again."""
+    case = win.writer
+    statement_id = add_statement_by_dialog(qtbot, win)
+    assert win.actions["undo"].text() == "&Undo add the statement by Sgt. A. Ruiz"
+    key(qtbot, win, win.statements_panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    assert case.statements.list() == [] and win.statements_panel.table.rowCount() == 0
+    *_, entry = case.history.entries(target_type="statement", target_id=statement_id)
+    assert (entry.action, entry.purpose, entry.details_dict["withdrawn"]) == ("statement_changed", "undo", True)
+    assert entry.details_dict["old"]["speaker"] == "Sgt. A. Ruiz"
+    win.undo_stack.redo()  # made again, a new statement: the withdrawn one keeps its number
+    wait_idle(qtbot, win)
+    [again] = case.statements.list()
+    assert again.id != statement_id and again.text == "Per chief of patrol: clear everybody out."
+
+    key(qtbot, win, win, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(win.analysis.dialog.text, "The order came from the chief")
+    press_ok(qtbot, win, win.analysis.dialog)
+    assert win.claims_panel.claim_list.topLevelItemCount() == 1
+    key(qtbot, win, win.claims_panel.claim_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    assert case.claims.list() == [] and win.claims_panel.claim_list.topLevelItemCount() == 0
+
+    key(qtbot, win, win, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClicks(win.analysis.dialog.title, "OEMC dispatch audio")
+    press_ok(qtbot, win, win.analysis.dialog)
+    assert len(case.requests.list()) == 1
+    key(qtbot, win, win.requests_panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    assert case.requests.list() == []
+    assert verify(case.path).ok
+
+
+def test_a_statement_linked_to_a_claim_is_kept_when_its_creation_is_undone(qtbot, win) -> None:
+    case = win.writer
+    statement_id = add_statement_by_dialog(qtbot, win)
+    claim = case.claims.add("Made elsewhere")  # the command line links it behind the window's back
+    case.claims.link(claim.id, "supports", statement_id=statement_id)
+    win.undo_stack.undo()
+    wait_idle(qtbot, win)
+    assert [s.id for s in case.statements.list()] == [statement_id]
+    assert win.errors.shown[-1] == f"the statement #{statement_id} is kept: a claim links it; change it instead"
+    win.undo_stack.redo()  # nothing made twice
+    wait_idle(qtbot, win)
+    assert [s.id for s in case.statements.list()] == [statement_id]
+    assert verify(case.path).ok
+
+
+def test_a_requests_wording_and_times_edited_by_dialog_then_undone(qtbot, win) -> None:
+    case = win.writer
+    request = case.requests.add("OEMC audio", addressed_to="OEMC", asked="2025-10-06")
+    win.requests_panel.reload()
+    win.reveal_tab(win.requests_panel)
+    win.requests_panel.select_request(request.id)
+    key(qtbot, win, win.requests_panel.table, Qt.Key.Key_U,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = win.analysis.dialog
+    assert dialog.windowTitle() == "Edit request" and dialog.title.text() == "OEMC audio"
+    assert dialog.asked.text() == "2025-10-06" and dialog.problem.text() == "Nothing changed."
+    dialog.title.selectAll()
+    qtbot.keyClicks(dialog.title, "OEMC dispatch audio 12:00-14:00")
+    qtbot.keyClicks(dialog.addressed_to, " records clerk")
+    dialog.asked.selectAll()
+    qtbot.keyClicks(dialog.asked, "about 3 pm on 6 October 2025")
+    qtbot.keyClicks(dialog.due, "2025-10-20")
+    assert "Due: Read as" in dialog.reading.text()
+    qtbot.keyClicks(dialog.reason, "as the letter words it")
+    press_ok(qtbot, win, dialog)
+    edited = case.requests.get(request.id)
+    assert (edited.title, edited.addressed_to, edited.asked.raw, edited.due.raw, edited.status) == (
+        "OEMC dispatch audio 12:00-14:00", "OEMC records clerk", "about 3 pm on 6 October 2025", "2025-10-20", "open")
+    assert table_texts(win.requests_panel.table)[0][:2] == ["OEMC dispatch audio 12:00-14:00", "OEMC records clerk"]
+    changed = [e.details_dict["field"] for e in case.history.entries(target_type="request", target_id=request.id)
+               if e.action == "request_changed"]
+    assert sorted(changed) == ["addressed_to", "asked", "due", "title"]
+
+    key(qtbot, win, win.requests_panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    back = case.requests.get(request.id)
+    assert (back.title, back.addressed_to, back.asked.raw, back.due.raw) == ("OEMC audio", "OEMC", "2025-10-06", "")
+    assert verify(case.path).ok

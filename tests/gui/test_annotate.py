@@ -466,3 +466,78 @@ def test_a_read_only_case_shows_annotations_but_offers_no_marking(qtbot, annot_d
     wait_idle(qtbot, window)
     assert rows(annot_dir, "SELECT count(*) FROM custody") == before
     window.close()
+
+
+# --- Ctrl+Z on annotation edits -------------------------------------------------------
+
+def ctrl_z(qtbot, win: MainWindow, widget, redo: bool = False) -> None:
+    activate(qtbot, win)
+    widget.setFocus()
+    modifiers = Qt.KeyboardModifier.ControlModifier | (Qt.KeyboardModifier.ShiftModifier if redo else
+                                                       Qt.KeyboardModifier.NoModifier)
+    qtbot.keyClick(widget, Qt.Key.Key_Z, modifiers)
+    wait_idle(qtbot, win)
+
+
+def test_a_corrected_or_removed_line_and_region_come_back_with_ctrl_z(qtbot, win: MainWindow,
+                                                                       annot_dir: Path) -> None:
+    viewer = open_item(qtbot, win, "call.wav")
+    mark_line(qtbot, viewer, 200, 1000, "Dispatcher", "stand down")
+    wait_idle(qtbot, win)
+    table = viewer.segment_table
+    # correct it (F8, new text, Enter), then Ctrl+Z: the old words come back, as one more logged edit
+    table.setFocus()
+    table.setCurrentIndex(viewer.segment_model.index(0, 0))
+    press(qtbot, Qt.Key.Key_F8)
+    focused().selectAll()
+    qtbot.keyClicks(focused(), "stand down now")
+    press(qtbot, Qt.Key.Key_Return)
+    wait_idle(qtbot, win)
+    assert rows(annot_dir, "SELECT text FROM annotation") == [("stand down now",)]
+    assert win.actions["undo"].text() == "&Undo correct a transcript line"
+    ctrl_z(qtbot, win, table)
+    assert rows(annot_dir, "SELECT text FROM annotation") == [("stand down",)]
+    assert viewer.segment_model.index(0, 4).data() == "stand down"
+    # remove it with Delete, then Ctrl+Z: the line is made again, with what it held; Ctrl+Shift+Z removes it again
+    table.setCurrentIndex(viewer.segment_model.index(0, 0))
+    table.setFocus()
+    accept_next_message_box(qtbot, "Remove")
+    press(qtbot, Qt.Key.Key_Delete)
+    wait_idle(qtbot, win)
+    assert rows(annot_dir, "SELECT count(*) FROM annotation") == [(0,)]
+    ctrl_z(qtbot, win, table)
+    assert rows(annot_dir, "SELECT start_s, end_s, speaker, text FROM annotation") == [
+        (0.2, 1.0, "Dispatcher", "stand down")]
+    assert viewer.segment_model.rowCount() == 1
+    win.undo_stack.redo()
+    wait_idle(qtbot, win)
+    assert rows(annot_dir, "SELECT count(*) FROM annotation") == [(0,)] and viewer.segment_model.rowCount() == 0
+    purposes = [p for (p,) in rows(annot_dir, "SELECT purpose FROM custody WHERE action = 'annotated' ORDER BY seq")]
+    assert purposes == ["transcribed segment", "corrected segment", "undo", "removed segment", "undo",
+                        "redo: removed segment"]
+
+    scan = open_item(qtbot, win, "memo.png")
+    qtbot.waitUntil(lambda: scan.page_loaded)
+    drag(qtbot, scan.view, (200, 150), (500, 300))
+    qtbot.keyClicks(scan.region_editor.note, "CAD remark")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, win)
+    before = pixel_rows(annot_dir)
+    scan.region_list.setCurrentRow(0)
+    qtbot.mouseClick(scan.region_editor.edit_button, Qt.MouseButton.LeftButton)
+    scan.region_editor.note.selectAll()
+    qtbot.keyClicks(scan.region_editor.note, "CAD remark: NO UNITS")
+    qtbot.mouseClick(scan.region_editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, win)
+    assert pixel_rows(annot_dir)[0][4] == "CAD remark: NO UNITS"
+    ctrl_z(qtbot, win, scan.region_list)
+    assert pixel_rows(annot_dir) == before and scan.region_list.item(0).text().endswith("CAD remark")
+    scan.region_list.setCurrentRow(0)
+    scan.region_list.setFocus()
+    accept_next_message_box(qtbot, "Remove")
+    qtbot.keyClick(scan.region_list, Qt.Key.Key_Delete)
+    wait_idle(qtbot, win)
+    assert pixel_rows(annot_dir) == []
+    ctrl_z(qtbot, win, scan.region_list)
+    assert pixel_rows(annot_dir) == before and scan.region_list.count() == 1
+    chain_agrees(annot_dir)

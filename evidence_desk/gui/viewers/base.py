@@ -241,9 +241,13 @@ class EvidenceViewer(QWidget):
                 total = sum(splitter.sizes()) or 1
                 splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
-    def run_annotation(self, label: str, op: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
+    def run_annotation(self, label: str, op: Callable[..., Any], on_done: Callable[[Any], None], *,
+                       undo: Callable[[Any], Any] | None = None, reason: str = "", text: str = "") -> None:
         """Hand an annotation's operation to the caller's writer; ``on_done(value)`` runs only if this
-        viewer still exists when the write is done (the item may have been closed meanwhile)."""
+        viewer still exists when the write is done (the item may have been closed meanwhile).
+
+        With ``undo(writer)``, the change goes on the window's undo stack (when its writer offers
+        one): ``op(writer, reason)`` then takes the reason, "redo: …" when it is made again."""
         annotate = self.context.annotate
         if annotate is None:
             return
@@ -251,7 +255,15 @@ class EvidenceViewer(QWidget):
         def done(value: Any) -> None:
             if shiboken6.isValid(self):
                 on_done(value)
-        annotate(label, op, done)
+        if undo is not None and _takes_undo(annotate):
+            annotate(label, op, done, undo=undo, reason=reason, text=text)
+        elif undo is not None:
+            annotate(label, lambda writer: op(writer, reason), done)
+        else:
+            annotate(label, op, done)
+
+    def reload_annotations(self) -> None:
+        """Re-read the item's annotations (after an undo changed them behind the viewer's back)."""
 
     @property
     def problem(self) -> str:
@@ -281,3 +293,19 @@ class EvidenceViewer(QWidget):
             self._view_reported = True
             if self.context.on_viewed is not None:
                 self.context.on_viewed(self.item.id)
+
+
+def annotation_anchor(annotation: Any) -> dict[str, Any]:
+    """Where ``annotation`` sits (times, speaker, box, span): what re-makes it, or sets it back."""
+    from ...core.annotations import ANCHOR_FIELDS
+
+    return {k: getattr(annotation, k) for k in sorted(ANCHOR_FIELDS) if getattr(annotation, k) is not None}
+
+
+def _takes_undo(annotate: Callable[..., Any]) -> bool:
+    import inspect
+
+    try:
+        return "undo" in inspect.signature(annotate).parameters
+    except (TypeError, ValueError):
+        return False

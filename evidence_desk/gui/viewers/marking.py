@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,7 +35,7 @@ from evidence_desk.core import subtitles
 from evidence_desk.core.errors import BadInput
 from evidence_desk.core.records import Annotation
 
-from .base import monospace_font, plain_label
+from .base import annotation_anchor, monospace_font, plain_label
 
 if TYPE_CHECKING:
     from .media import MediaViewer
@@ -217,11 +217,14 @@ class SegmentMarker(QWidget):
                 self._saved)
         else:
             reason = self.reason.text().strip() or EDIT_REASON
+            old = {"start_s": editing.start_s, "end_s": editing.end_s, "speaker": editing.speaker,
+                   "text": editing.text}
             self.viewer.run_annotation(
                 "Saving the corrected transcript line",
-                lambda writer: ops.edit_annotation(writer, editing.id, reason, start_s=start_s, end_s=end_s,
-                                                   speaker=speaker, text=text),
-                self._saved)
+                lambda writer, why: ops.edit_annotation(writer, editing.id, why, start_s=start_s, end_s=end_s,
+                                                        speaker=speaker, text=text),
+                self._saved, undo=lambda writer: ops.edit_annotation(writer, editing.id, "undo", **old),
+                reason=reason, text="correct a transcript line")
 
     def _saved(self, annotation: Annotation) -> None:
         was_edit = self.editing is not None
@@ -273,8 +276,17 @@ class SegmentMarker(QWidget):
             return
         if self.editing is not None and self.editing.id == segment.id:
             self.cancel()
+        current = [segment.id]  # an undo makes the line again, with a new id: a redo removes that one
+
+        def remake(writer: Any) -> Any:
+            result = ops.add_annotation(writer, segment.item_id, segment.kind, segment.text, reason="undo",
+                                        **annotation_anchor(segment))
+            current[0] = result.value.id
+            return result
+
         self.viewer.run_annotation("Removing the transcript line",
-                                   lambda writer: ops.delete_annotation(writer, segment.id, reason), self._deleted)
+                                   lambda writer, why: ops.delete_annotation(writer, current[0], why), self._deleted,
+                                   undo=remake, reason=reason, text="remove a transcript line")
 
     def _deleted(self, annotation: Annotation) -> None:
         self.reason.clear()

@@ -300,6 +300,9 @@ class MediaViewer(EvidenceViewer):
     def segment_row(self, annotation_id: int) -> int:
         return next((row for row, s in enumerate(self.segment_model.segments) if s.id == annotation_id), -1)
 
+    def reload_annotations(self) -> None:
+        self.reload_segments()
+
     def reload_segments(self, select_id: int | None = None) -> None:
         """Re-read the recording's lines (after a line was saved, corrected, removed or imported)."""
         segments = [a for a in self.reader.annotations.list(self.item.id) if a.kind == "audio_segment"]

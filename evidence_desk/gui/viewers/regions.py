@@ -9,7 +9,7 @@ always have been, so it lands on the same words at any size. Every write is a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from evidence_desk.core import operations as ops
 from evidence_desk.core.records import Annotation
 
-from .base import plain_label
+from .base import annotation_anchor, plain_label
 
 if TYPE_CHECKING:
     from .scan import ScanViewer
@@ -147,10 +147,12 @@ class RegionEditor(QWidget):
                 self._saved)
         else:
             reason = self.reason.text().strip() or EDIT_REASON
+            old = {"text": editing.text, **{k: v for k, v in annotation_anchor(editing).items() if k in anchor}}
             self.viewer.run_annotation(
                 "Saving the corrected region",
-                lambda writer: ops.edit_annotation(writer, editing.id, reason, text=text, **anchor),
-                self._saved)
+                lambda writer, why: ops.edit_annotation(writer, editing.id, why, text=text, **anchor),
+                self._saved, undo=lambda writer: ops.edit_annotation(writer, editing.id, "undo", **old),
+                reason=reason, text="correct a region")
 
     def _saved(self, annotation: Annotation) -> None:
         was_edit = self.editing is not None
@@ -194,8 +196,17 @@ class RegionEditor(QWidget):
         if box.clickedButton() is not remove:
             return
         self.cancel()
+        current = [annotation.id]  # an undo makes the region again, with a new id: a redo removes that one
+
+        def remake(writer: Any) -> Any:
+            result = ops.add_annotation(writer, annotation.item_id, annotation.kind, annotation.text,
+                                        reason="undo", **annotation_anchor(annotation))
+            current[0] = result.value.id
+            return result
+
         self.viewer.run_annotation("Removing the region",
-                                   lambda writer: ops.delete_annotation(writer, annotation.id, reason), self._deleted)
+                                   lambda writer, why: ops.delete_annotation(writer, current[0], why), self._deleted,
+                                   undo=remake, reason=reason, text="remove a region")
 
     def _deleted(self, _annotation: Annotation) -> None:
         self.reason.clear()

@@ -460,6 +460,9 @@ class ScanViewer(EvidenceViewer):
     def region_number(self, annotation_id: int) -> int:
         return next((n for n, a in enumerate(self.region_annotations, start=1) if a.id == annotation_id), 0)
 
+    def reload_annotations(self) -> None:
+        self.reload_regions()
+
     def reload_regions(self, select_id: int | None = None) -> None:
         """Re-read the scan's regions (after one was saved, corrected or removed)."""
         for region in self.regions:
