@@ -302,10 +302,12 @@ def acting_examiner(args: argparse.Namespace) -> str:
 
 def open_case(args: argparse.Namespace, read_only: bool = False) -> Case:
     """The command's case; who acts is --examiner, else $EVIDENCE_DESK_EXAMINER, else the case's examiner."""
-    from ..core.case import Case
+    from ..core.case import Case, unlock_case
 
-    return Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None),
-                     passphrase=case_passphrase(args))
+    key = getattr(args, "case_key", None)
+    if key is None:  # unlocked once per command (the checkpoint after it opens the case again)
+        key = args.case_key = unlock_case(Path(args.case_dir), case_passphrase(args))
+    return Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None), key=key)
 
 
 def case_passphrase(args: argparse.Namespace, *, confirm: bool = False, force: bool = False) -> str | None:

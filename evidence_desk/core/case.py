@@ -191,14 +191,16 @@ class Case:
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool = False, examiner: str | None = None,
-             passphrase: str | None = None) -> Case:
+             passphrase: str | None = None, key: sealing.CaseKey | None = None) -> Case:
         """Open the case at ``path``; an encrypted one needs its ``passphrase``
-        (:class:`~.sealing.PassphraseNeeded` without, :class:`~.sealing.WrongPassphrase` when wrong)."""
+        (:class:`~.sealing.PassphraseNeeded` without, :class:`~.sealing.WrongPassphrase` when wrong)
+        or its ``key`` already unlocked (:func:`unlock_case`: Argon2id runs once, not per open)."""
         path = Path(path)
         db_path = path / DB_FILE
         if not db_path.is_file():
             raise CaseNotFound(f"no case at {path} (missing {DB_FILE})")
-        key = unlock_case(path, passphrase)
+        if key is None:
+            key = unlock_case(path, passphrase)
         try:
             return cls._open(path, db_path, read_only=read_only, examiner=examiner, key=key)
         except (OSError, *store.db_errors()) as exc:  # a busy, damaged or read-only case: say so, naming it

@@ -377,17 +377,19 @@ class MainWindow(QMainWindow):
         asks for its passphrase (again, while it is wrong)."""
         from ..core import sealing
 
-        if passphrase is None and sealing.is_encrypted(path):
+        key: sealing.CaseKey | None = None
+        if sealing.is_encrypted(path):
             problem = ""
             while True:
-                passphrase = self._case_passphrase(path, problem)
                 if passphrase is None:
-                    return False
+                    passphrase = self._case_passphrase(path, problem)
+                    if passphrase is None:
+                        return False
                 try:
-                    sealing.unlock(path, passphrase)
+                    key = sealing.unlock(path, passphrase)  # once: both connections share the key
                     break
                 except sealing.WrongPassphrase as exc:
-                    problem = str(exc)
+                    problem, passphrase = str(exc), None
         holder: case_lock.LockHolder | None = None
         lock: case_lock.CaseLock | None = None
         if not read_only:
@@ -400,8 +402,8 @@ class MainWindow(QMainWindow):
         try:
             examiner = settings.examiner() or None
             if not read_only:
-                writer = Case.open(path, examiner=examiner, passphrase=passphrase)
-            case = Case.open(path, read_only=True, examiner=examiner, passphrase=passphrase)
+                writer = Case.open(path, examiner=examiner, key=key)
+            case = Case.open(path, read_only=True, examiner=examiner, key=key)
         except Exception as exc:
             if writer is not None:
                 writer.close()
