@@ -109,6 +109,20 @@ def test_viewers_of_an_encrypted_case_leave_no_plaintext(qtbot, tmp_path: Path) 
         assert scan.page_item.pixmap().size().toTuple() == (400, 200)
         for viewer in (text, audio, scan):
             viewer.close()
+        # a file only the desktop can show: no plaintext copy is handed to another program
+        from evidence_desk.gui.inspector import Preview
+        from evidence_desk.gui.viewers import FallbackViewer
+
+        blob = tmp_path / "blob.xyz"
+        blob.write_bytes(b"\x00\x01" + MARKER.encode() + bytes(range(256)))
+        item = case.items.import_file(blob)
+        blob.unlink()
+        preview = Preview()
+        qtbot.addWidget(preview)
+        preview.show_content(case, item)
+        assert isinstance(preview.viewer, FallbackViewer)
+        assert not preview.viewer.open_button.isEnabled()
+        preview.release()
     finally:
         case.close()
     hits = marker_hits(folder, *app_folders(tmp_path))
