@@ -1,20 +1,24 @@
-"""Intake and verify throughput against the floor the machine sets.
+"""Intake throughput against the floor the machine sets, as a user runs it.
 
 Generates one file of ``--size`` bytes and measures, in the same run and on
 the same filesystem:
 
-- ``cp FILE COPY`` then ``sync COPY`` (the copy alone made durable: the floor
-  for an intake that must also hash);
-- ``sha256sum FILE``;
-- Evidence Desk intake of FILE through the core API, in a child process so its
-  peak RSS is its own;
-- ``verify`` of the resulting case against hashing the vault's objects with
-  ``hashlib.file_digest``.
+- ``cp FILE COPY`` then ``sync COPY`` (the copy made durable);
+- ``hashlib`` SHA-256 of FILE (``hashlib.file_digest``, in this process);
+- ``evidence-desk add CASE FILE``: the whole command as a separate process,
+  start-up, case opening, custody entry and all; its peak RSS comes from
+  ``resource.getrusage(RUSAGE_CHILDREN)`` in a wrapper that runs nothing else;
+- with ``--verify``, also ``verify`` of the case against hashing its objects.
 
-Before each timed step the files it reads are dropped from the page cache
-(``posix_fadvise(DONTNEED)`` after an fsync), so every step reads from disk.
-Prints throughput, ratios and peak RSS; no assertion: the figures are the
-result. Usage: ``python bench/intake.py --size 1G [--dir DIR] [--repeat N]``.
+The floor is the slower of ``cp`` + ``sync`` and hashing: an intake has to do
+both. Each is measured *warm* (FILE read once untimed, so it is in the page
+cache) and *cold* (FILE dropped from the cache first: ``drop_caches`` when
+permitted, else ``posix_fadvise(DONTNEED)``). The machine may be shared, so
+every step runs ``--repeat`` times, order alternating, and the best run of
+each counts. Also prints the start-up time of ``evidence-desk list`` on the
+demo case against ``python -c pass``. No assertion: the figures are the result.
+
+Usage: ``python bench/intake.py --size 1G [--dir DIR] [--repeat N] [--sparse] [--verify]``.
 """
 
 from __future__ import annotations
@@ -23,9 +27,7 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
+ENV = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           EVIDENCE_DESK_EXAMINER="bench")
+ENV.pop("EVIDENCE_DESK_KEY_PASSPHRASE", None)
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed program has its bytecode compiled
+CLI = [sys.executable, "-m", "evidence_desk"]
 
 
 def parse_size(text: str) -> int:
@@ -44,18 +51,46 @@ def parse_size(text: str) -> int:
     return int(text)
 
 
+def drop_caches_allowed() -> bool:
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
+DROP_CACHES = drop_caches_allowed()
+
+
 def evict(path: Path) -> None:
     """Drop ``path`` from the page cache so the next read comes from disk."""
+    os.sync()
+    if DROP_CACHES:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
     finally:
         os.close(fd)
 
 
-def generate(path: Path, size: int) -> None:
-    """Incompressible content, different in every block (nothing can dedup it)."""
+def warm(path: Path) -> None:
+    with open(path, "rb", buffering=0) as f:
+        buf = bytearray(MiB)
+        while f.readinto(buf):
+            pass
+
+
+def generate(path: Path, size: int, sparse: bool) -> None:
+    """Incompressible content, different in every block (nothing can dedup it);
+    or, with ``sparse``, a hole that reads as zeros (quick to make, for RSS)."""
+    if sparse:
+        with open(path, "wb") as out:
+            out.truncate(size)
+        return
     block = bytearray(os.urandom(16 * MiB))
     written = 0
     with open(path, "wb", buffering=0) as out:
@@ -69,168 +104,161 @@ def generate(path: Path, size: int) -> None:
         os.fsync(out.fileno())
 
 
-def timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-CP_CPU: list[float] = []
+def prepare(path: Path, cold: bool) -> None:
+    evict(path) if cold else warm(path)
 
 
 def cp_sync(src: Path, dst: Path) -> float:
-    evict(src)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(["cp", str(src), str(dst)], check=True)
     subprocess.run(["sync", str(dst)], check=True)  # fsync of the copy, as intake fsyncs its object
     elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    CP_CPU.append(after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime)
     dst.unlink()
     return elapsed
 
 
-def sha256sum(src: Path) -> float:
-    evict(src)
-    return timed(["sha256sum", str(src)])
+def sha256_hashlib(src: Path) -> float:
+    start = time.perf_counter()
+    with open(src, "rb") as f:
+        hashlib.file_digest(f, "sha256")
+    return time.perf_counter() - start
 
 
-CHILD_INTAKE = """
-import json, resource, sys, time
-from evidence_desk.core.case import Case
-case = Case.create(sys.argv[1], "intake benchmark", "bench")
-usage = resource.getrusage(resource.RUSAGE_SELF)
-before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+# Runs one command and nothing else, so RUSAGE_CHILDREN's peak is that command's.
+WRAPPER = """
+import json, resource, subprocess, sys, time
 start = time.perf_counter()
-item = case.items.import_file(sys.argv[2])
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 elapsed = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_SELF)
-case.close()
-print(json.dumps({"seconds": elapsed, "rss_before_kib": before, "rss_peak_kib": usage.ru_maxrss,
-                  "cpu": usage.ru_utime + usage.ru_stime - cpu, "sha256": item.sha256}))
-"""
-
-CHILD_VERIFY = """
-import json, resource, sys, time
-from evidence_desk.core.verify import verify
-start = time.perf_counter()
-report = verify(sys.argv[1])
-elapsed = time.perf_counter() - start
-print(json.dumps({"seconds": elapsed, "ok": report.ok, "bytes": report.bytes_hashed,
-                  "rss_peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": elapsed, "rc": done.returncode, "rss_peak_kib": peak,
+                  "stdout": done.stdout.decode(errors="replace")}))
 """
 
 
-def child(code: str, *args: str) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               EVIDENCE_DESK_EXAMINER="bench")
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True,
-                         env=env)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def intake(src: Path, case_dir: Path) -> dict:
-    evict(src)
-    result = child(CHILD_INTAKE, str(case_dir), str(src))
+def run_measured(cmd: list[str]) -> dict:
+    out = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], check=True, capture_output=True, text=True,
+                         env=ENV)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {result['rc']}")
     return result
 
 
-def settle(path: Path) -> None:
-    """Read ``path`` once untimed just before a timed pair. On this virtual disk a
-    file read recently is 3x faster than one pushed out of the host's cache by
-    other reads, even with the guest's page cache dropped; without this, whichever
-    of a pair runs first pays for the other."""
-    evict(path)
-    with open(path, "rb") as f:
-        while f.read(MiB):
-            pass
+def intake(src: Path, case_dir: Path) -> dict:
+    """``evidence-desk add`` into a fresh case (made untimed beforehand)."""
+    shutil.rmtree(case_dir, ignore_errors=True)
+    subprocess.run([*CLI, "init", str(case_dir), "--title", "intake benchmark"], check=True, env=ENV,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = run_measured([*CLI, "add", str(case_dir), str(src)])
+    result["sha256"] = result["stdout"].split("\t")[1]
+    return result
 
 
-def vault_objects(case_dir: Path) -> list[Path]:
-    return sorted(p for p in (case_dir / "vault" / "objects").rglob("*") if p.is_file())
+def startup(work: Path, repeat: int) -> tuple[float, float]:
+    demo = work / "demo"
+    subprocess.run([*CLI, "demo", str(demo)], check=True, env=ENV, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    listing, bare = [], []
+    for _ in range(max(repeat, 5)):
+        listing.append(run_measured([*CLI, "list", str(demo), "items"])["seconds"])
+        bare.append(run_measured([sys.executable, "-c", "pass"])["seconds"])
+    shutil.rmtree(demo, ignore_errors=True)
+    return min(listing), min(bare)
 
 
-def file_digest_all(case_dir: Path) -> float:
-    objects = vault_objects(case_dir)
+def verify_pair(case_dir: Path) -> tuple[float, float]:
+    objects = sorted(p for p in (case_dir / "vault" / "objects").rglob("*") if p.is_file())
     for p in objects:
-        evict(p)
+        warm(p)
     start = time.perf_counter()
     for p in objects:
         with open(p, "rb") as f:
             hashlib.file_digest(f, "sha256")
-    return time.perf_counter() - start
-
-
-def verify_case(case_dir: Path) -> dict:
-    for p in vault_objects(case_dir):
-        evict(p)
-    return child(CHILD_VERIFY, str(case_dir))
+    digest = time.perf_counter() - start
+    checked = run_measured([*CLI, "verify", str(case_dir)])["seconds"]
+    return checked, digest
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="1G", help="file size, e.g. 256M, 1G, 4G (default 1G)")
     parser.add_argument("--dir", default=None, help="where to work (default: a temp dir); one filesystem for all")
-    parser.add_argument("--repeat", type=int, default=4,
-                        help="runs of each step, order alternating; medians are reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each step; the best counts (default 3)")
+    parser.add_argument("--sparse", action="store_true", help="a sparse test file (zeros; quick, for RSS)")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold-cache runs")
+    parser.add_argument("--verify", action="store_true", help="also time verify against hashing the objects")
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     work = Path(tempfile.mkdtemp(prefix="evidence-desk-bench-", dir=args.dir))
     try:
         src = work / "evidence.bin"
         free = shutil.disk_usage(work).free
-        if free < 3.2 * size:
-            print(f"not enough space in {work}: need {3.2 * size / MiB:.0f} MiB, have {free / MiB:.0f}")
+        need = (1 if args.sparse else 2) * size + size + 512 * MiB  # source, one copy at a time, slack
+        if free < need:
+            print(f"not enough space in {work}: need {need / MiB:.0f} MiB, have {free / MiB:.0f}")
             return 2
-        print(f"# {size / MiB:.0f} MiB file in {work} ({_filesystem(work)}); page cache dropped before each step (files read once untimed first); "
-              f"median of {args.repeat}")
-        generate(src, size)
-        cps, sums, intakes, verifies, digests, rss, cpu = [], [], [], [], [], [], []
-        load_before = os.getloadavg()[0]
+        generate(src, size, args.sparse)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "evidence_desk")], check=True,
+                       stdout=subprocess.DEVNULL)
+        expected = None
+        states = ["warm"] if args.no_cold else ["warm", "cold"]
+        print(f"# {size / MiB:.0f} MiB {'sparse' if args.sparse else 'random'} file in {work} "
+              f"({_filesystem(work)}); best of {args.repeat} runs each; cold = "
+              f"{'drop_caches' if DROP_CACHES else 'posix_fadvise(DONTNEED) on the file'}; "
+              f"load average {os.getloadavg()[0]:.2f}")
+        best: dict[tuple[str, str], float] = {}
+        runs: dict[tuple[str, str], list[float]] = {}
+        peak_kib = 0
         for i in range(args.repeat):
-            # Pairs run back to back so each ratio compares the disk in one state, and
-            # swap order every run: the first read after a write is often slower here
-            # (the virtual disk's host cache), which would otherwise favour one side.
-            case_dir = work / f"case{i}"
-            settle(src)
-            if i % 2 == 0:
-                cps.append(cp_sync(src, work / "copy.bin"))
-            result = intake(src, case_dir)
-            if i % 2 == 1:
-                cps.append(cp_sync(src, work / "copy.bin"))
-            intakes.append(result["seconds"])
-            cpu.append(result["cpu"])
-            rss.append((result["rss_before_kib"], result["rss_peak_kib"]))
-            sums.append(sha256sum(src))
-            for obj in vault_objects(case_dir):
-                settle(obj)
-            if i % 2 == 0:
-                digests.append(file_digest_all(case_dir))
-            checked = verify_case(case_dir)
-            if i % 2 == 1:
-                digests.append(file_digest_all(case_dir))
-            assert checked["ok"] and checked["bytes"] == size, checked
-            verifies.append(checked["seconds"])
-            shutil.rmtree(case_dir, ignore_errors=True)
-        med = statistics.median
-        cp_s, sum_s, in_s, ver_s, dig_s = med(cps), med(sums), med(intakes), med(verifies), med(digests)
+            for state in states:
+                cold = state == "cold"
+                steps = ["cp", "hash", "add"]
+                if i % 2:  # alternate the order, so no step always follows a particular other
+                    steps.reverse()
+                for step in steps:
+                    prepare(src, cold)
+                    if step == "cp":
+                        seconds = cp_sync(src, work / "copy.bin")
+                    elif step == "hash":
+                        seconds = sha256_hashlib(src)
+                    else:
+                        result = intake(src, work / "case")
+                        seconds = result["seconds"]
+                        peak_kib = max(peak_kib, result["rss_peak_kib"])
+                        if expected is None:
+                            with open(src, "rb") as f:
+                                expected = hashlib.file_digest(f, "sha256").hexdigest()
+                        assert result["sha256"] == expected, "intake recorded a different hash"
+                        if args.verify and state == "warm":
+                            ver, dig = verify_pair(work / "case")
+                            runs.setdefault(("verify", state), []).append(ver)
+                            runs.setdefault(("digest", state), []).append(dig)
+                        shutil.rmtree(work / "case", ignore_errors=True)
+                    runs.setdefault((step, state), []).append(seconds)
+        best = {key: min(values) for key, values in runs.items()}
         mbs = lambda seconds: size / MiB / seconds  # noqa: E731
-        runs = lambda values: ", ".join(f"{mbs(v):.0f}" for v in values)  # noqa: E731
-        before, peak = max(r[0] for r in rss), max(r[1] for r in rss)
-        print(f"cp + sync           {cp_s:7.2f} s  {mbs(cp_s):6.0f} MiB/s   (runs: {runs(cps)})")
-        print(f"sha256sum           {sum_s:7.2f} s  {mbs(sum_s):6.0f} MiB/s   (runs: {runs(sums)})")
-        print(f"intake              {in_s:7.2f} s  {mbs(in_s):6.0f} MiB/s   (runs: {runs(intakes)})")
-        print(f"intake / (cp+sync) throughput: {med([c / t for c, t in zip(cps, intakes, strict=True)]):.2f} "
-              "(median of paired runs; goal >= 0.80)")
-        print(f"intake / sha256sum throughput: {med([s / t for s, t in zip(sums, intakes, strict=True)]):.2f}")
-        print(f"CPU time: intake {med(cpu):.2f} s, cp+sync {med(CP_CPU):.2f} s (2 cores; load average "
-              f"{load_before:.2f} before the runs, {os.getloadavg()[0]:.2f} after: other work shares the machine)")
-        print(f"intake peak RSS: {peak / 1024:.0f} MiB (the process before the import: {before / 1024:.0f} MiB; "
-              "goal < 150 MB)")
-        print(f"hashlib.file_digest {dig_s:7.2f} s  {mbs(dig_s):6.0f} MiB/s   (vault objects; runs: {runs(digests)})")
-        print(f"verify              {ver_s:7.2f} s  {mbs(ver_s):6.0f} MiB/s   (runs: {runs(verifies)})")
-        print(f"verify / file_digest throughput: {med([d / v for d, v in zip(digests, verifies, strict=True)]):.2f}")
+        for state in states:
+            cp_s, hash_s, add_s = best[("cp", state)], best[("hash", state)], best[("add", state)]
+            floor = max(cp_s, hash_s)
+            for label, key in (("cp + sync", "cp"), ("hashlib SHA-256", "hash"), ("evidence-desk add", "add")):
+                values = ", ".join(f"{v:.2f}" for v in runs[(key, state)])
+                print(f"{state} {label:18s} {best[(key, state)]:6.2f} s {mbs(best[(key, state)]):6.0f} MiB/s"
+                      f"   (runs: {values} s)")
+            print(f"{state} intake / (cp+sync) throughput: {cp_s / add_s:.2f}")
+            print(f"{state} intake / hashlib throughput:   {hash_s / add_s:.2f}")
+            print(f"{state} intake / floor (slower of the two): {floor / add_s:.2f}   (goal >= 0.80)")
+        if args.sparse:
+            print("# sparse file: cp keeps the holes, so the ratios above say nothing; this run is for RSS")
+        print(f"intake peak RSS (RUSAGE_CHILDREN of the add process): {peak_kib / 1024:.0f} MiB (goal < 150 MB)")
+        if args.verify:
+            ver_s, dig_s = best[("verify", "warm")], best[("digest", "warm")]
+            print(f"warm verify (whole process) {ver_s:.2f} s; hashlib.file_digest of the objects {dig_s:.2f} s; "
+                  f"ratio {dig_s / ver_s:.2f}")
+        listing, bare = startup(work, args.repeat)
+        print(f"start-up: `evidence-desk list DEMO items` {listing:.3f} s; `python -c pass` {bare:.3f} s; "
+              f"difference {listing - bare:.3f} s")
+        print(f"# load average after the runs: {os.getloadavg()[0]:.2f} (2 cores shared with other work)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

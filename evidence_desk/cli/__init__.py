@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import analysis, cases, events, evidence, gui, keys, packets, report, reviewer, segments, timeline
+from . import analysis, backup, cases, events, evidence, gui, keys, packets, report, reviewer, segments, timeline
 from .common import EXIT_BROKEN_PIPE, EXIT_USAGE, broken_pipe, run
 
 __all__ = ["build_parser", "main"]
@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "Without a command, opens the desktop application.")
     parser.add_argument("--version", action="version", version=f"evidence-desk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (cases, events, evidence, analysis, segments, gui, report, timeline, packets, keys, reviewer):
+    for group in (cases, events, evidence, analysis, segments, gui, report, timeline, packets, keys, reviewer,
+                  backup):
         group.register(sub)
     return parser
 

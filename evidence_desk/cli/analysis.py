@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..core import store  # light: sqlite-utils is imported only when a case is opened
+from ..core import store  # light: plain sqlite3, nothing heavy
 from ..core.display import escaped
 from .common import EXIT_OK, add_command, add_group, open_case
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core import store  # light: sqlite-utils is imported only when a case is opened
+from ..core import store  # light: plain sqlite3, nothing heavy
 from ..core.display import escaped
 from .common import EXIT_OK, EXIT_USAGE, add_command, error, open_case
 

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from . import custody, replay, sealing, store
 from . import uncertain_time as utime
 from .annotations import Annotations
@@ -99,7 +97,7 @@ class Change:
 class Case:
     """An open case folder."""
 
-    def __init__(self, path: Path, db: sqlite_utils.Database, *, read_only: bool,
+    def __init__(self, path: Path, db: store.Database, *, read_only: bool,
                  examiner: str | None, key: sealing.CaseKey | None = None) -> None:
         self.path = path
         self.db = db

@@ -21,11 +21,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .fsutil import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from .store import Database
 
 HASHED_FIELDS = (
     "seq", "at_utc", "local_offset", "examiner", "action", "target_type", "target_id",
@@ -125,7 +126,7 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def append(db: sqlite_utils.Database, case_id: str, new: NewEntry) -> CustodyEntry:
+def append(db: Database, case_id: str, new: NewEntry) -> CustodyEntry:
     """Append one entry. Call inside the transaction of the change it records."""
     assert db.conn.in_transaction, "custody.append must run inside the change's transaction"
     last = db.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
@@ -154,7 +155,7 @@ def append(db: sqlite_utils.Database, case_id: str, new: NewEntry) -> CustodyEnt
     return CustodyEntry(**row)
 
 
-def entries(db: sqlite_utils.Database, where: str = "", params: Iterable[Any] = ()) -> list[CustodyEntry]:
+def entries(db: Database, where: str = "", params: Iterable[Any] = ()) -> list[CustodyEntry]:
     sql = "SELECT * FROM custody" + (f" WHERE {where}" if where else "") + " ORDER BY seq"
     cursor = db.execute(sql, list(params))
     names = [d[0] for d in cursor.description]

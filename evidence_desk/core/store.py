@@ -12,19 +12,20 @@ itself. A case newer than this program is refused rather than guessed at.
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import json
 import logging
 import shutil
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .admiralty import CREDIBILITY_CODES, RELIABILITY_CODES
 from .errors import CaseTooNew, db_errors
-
-if TYPE_CHECKING:  # sqlite_utils pulls in pandas and numpy when present: ~0.5 s the CLI's
-    import sqlite_utils  # --help and --version must not pay; connect() imports it.
 
 log = logging.getLogger("evidence_desk.store")
 
@@ -424,17 +425,80 @@ REPLAY_SCHEMA = 3
 BUSY_TIMEOUT_S = 10.0
 
 
-def connect(path: Path, *, read_only: bool = False, key: bytes | None = None) -> sqlite_utils.Database:
+class Database:
+    """A case's SQLite connection with the little the program needs beyond sqlite3:
+    ``db.execute(sql, params)``, ``db[table].insert(row).last_pk``, ``db[table].rows``.
+
+    This used to be ``Database``, of which nothing else was used;
+    importing sqlite-utils cost every command 0.3 s, and 0.7 s wherever pandas is
+    installed (sqlite-utils imports pandas and numpy whenever it can), so a
+    1 GiB intake spent a third of its time starting up. ``conn`` is any DB-API
+    connection in the default transaction mode (sqlite3, or sqlcipher3 for an
+    encrypted case)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils set it
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, () if params is None else params)
+
+    def __getitem__(self, name: str) -> Table:
+        return Table(self, name)
+
+
+class Table:
+    def __init__(self, db: Database, name: str) -> None:
+        self.db = db
+        self.name = name
+        self.last_pk: Any = None
+
+    def insert(self, row: dict[str, Any]) -> Table:
+        """Insert one row; ``last_pk`` is then its rowid (the ``id`` of tables keyed by one)."""
+        columns = ", ".join(_quoted(c) for c in row)
+        marks = ", ".join("?" for _ in row)
+        cursor = self.db.execute(f"INSERT INTO {_quoted(self.name)} ({columns}) VALUES ({marks})",
+                                 [_sql_value(v) for v in row.values()])
+        self.last_pk = cursor.lastrowid
+        return self
+
+    @property
+    def rows(self) -> Iterator[dict[str, Any]]:
+        cursor = self.db.execute(f"SELECT * FROM {_quoted(self.name)}")
+        names = [d[0] for d in cursor.description]
+        return (dict(zip(names, r, strict=True)) for r in cursor)
+
+    def exists(self) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               [self.name]).fetchone() is not None
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_value(value: Any) -> Any:
+    """Values as sqlite-utils stored them: containers as JSON text, times as ISO text."""
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, default=repr, ensure_ascii=False)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta | uuid.UUID):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+def connect(path: Path, *, read_only: bool = False, key: bytes | None = None) -> Database:
     """Open ``path`` with WAL, foreign keys and a busy timeout; ``key``: an encrypted case's
     database, opened with SQLCipher and that raw key."""
-    import sqlite_utils
-
     conn = open_connection(path, read_only=read_only, key=key)
     if not read_only:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(conn)
+    return Database(conn)
 
 
 def open_connection(path: Path, *, read_only: bool = False, key: bytes | None = None) -> Any:
@@ -458,11 +522,11 @@ def open_connection(path: Path, *, read_only: bool = False, key: bytes | None = 
     return conn
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database, path: Path) -> int:
+def migrate(db: Database, path: Path) -> int:
     """Bring the case up to :data:`SCHEMA_VERSION`; return the version found.
 
     Backs up the file before touching an existing case. Each step runs in its
@@ -496,7 +560,7 @@ def migrate(db: sqlite_utils.Database, path: Path) -> int:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: Database) -> Iterator[Database]:
     """One atomic change: everything inside commits together or not at all."""
     conn = db.conn
     if conn.in_transaction:  # nested: the outer transaction owns the commit

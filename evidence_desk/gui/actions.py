@@ -45,6 +45,10 @@ SPECS: tuple[ActionSpec, ...] = (
                icon="document"),
     ActionSpec("export_packet", "Export Review Pac&ket…", "Ctrl+Shift+K",
                "Seal a signed review packet (folder or .zip) of the case or the selected event"),
+    ActionSpec("backup", "&Back Up…", "", "Copy the case into a backup folder (incremental, verified), "
+               "even while it is open here"),
+    ActionSpec("restore_backup", "Restore Bac&kup…", "",
+               "Verify a backup folder and bring it back as a new case folder"),
     ActionSpec("import", "&Import Files…", "Ctrl+I", "Copy files into the vault and catalogue them",
                changes_case=True, icon="document"),
     ActionSpec("import_folder", "Import &Folder…", "Ctrl+Shift+I",

@@ -40,6 +40,7 @@ from ..core.records import Event, Item
 from . import actions as action_registry
 from . import settings
 from .analysis import AnalysisDesk
+from .backup import BackupDesk
 from .case_dialogs import NewCaseDialog, NewEventDialog
 from .claims import ClaimRole, ClaimsPanel
 from .crash import CrashHandler
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.user_guide: Any = None
         self._build_widgets()
         self.analysis = AnalysisDesk(self)  # statements, claims, requests and bulk item actions
+        self.backups = BackupDesk(self)  # File > Back Up… and Restore Backup…
         self.inspector.marks = self.marks
         self.claims_panel.reloaded.connect(
             lambda: mark_claims(self.claims_panel.claim_list, self.marks, ClaimRole) if self.marks else None)
@@ -128,6 +130,7 @@ class MainWindow(QMainWindow):
             if self.marks else None)
         self.actions = action_registry.build(self, {
             **self.analysis.handlers(),
+            "backup": self.backups.choose_backup, "restore_backup": self.backups.choose_restore,
             "new_case": self.new_case, "open_case": self.choose_case, "open_packet": self.choose_packet,
             "export_review_notes": self.export_review_notes, "import": self.choose_files,
             "import_folder": self.choose_folder, "set_examiner": self.set_examiner, "close_window": self.close, "undo": self.undo_stack.undo,
@@ -316,6 +319,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a["export_report"])
         file_menu.addAction(a["export_packet"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["backup"])
+        file_menu.addAction(a["restore_backup"])
         file_menu.addSeparator()
         file_menu.addAction(a["import"])
         file_menu.addAction(a["import_folder"])
@@ -587,6 +593,7 @@ class MainWindow(QMainWindow):
             self.actions["undo"].setEnabled(self.undo_stack.canUndo())
             self.actions["redo"].setEnabled(self.undo_stack.canRedo())
         self.actions["verify"].setEnabled(self.case is not None)
+        self.actions["backup"].setEnabled(self.case is not None and self.review is None)
         self.actions["add_note"].setEnabled(writable or self.review is not None)
         self.actions["export_review_notes"].setEnabled(self.review is not None)
         self.actions["judge"].setEnabled(self.review is not None)

@@ -121,7 +121,7 @@ def test_excludes_keep_extras_and_unused_libraries_out_but_nothing_the_app_impor
     assert {"PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtQuick", "PySide6.QtQml",
             "PySide6.QtCharts"} <= excludes
     used = _imports_of_the_app()
-    assert {"PySide6.QtMultimedia", "PySide6.QtWidgets", "sqlite_utils"} <= used  # the scan sees the app's imports
+    assert {"PySide6.QtMultimedia", "PySide6.QtWidgets", "sqlite3"} <= used  # the scan sees the app's imports
     clashes = {u for u in used for x in excludes if u == x or u.startswith(x + ".")}
     assert clashes == set()
 

@@ -124,3 +124,36 @@ def test_content_records_refuse_change(tmp_path: Path) -> None:
 def _file(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_the_database_layer_inserts_rows_as_sqlite_utils_did(tmp_path: Path) -> None:
+    import datetime
+
+    db = store.connect(tmp_path / "t.sqlite")
+    db.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT, extra TEXT, at TEXT, \"odd name\" TEXT)")
+    table = db["note"].insert({"text": "first", "extra": {"b": [1, "ü"]},
+                               "at": datetime.date(2025, 10, 4), "odd name": None})
+    assert table.last_pk == 1
+    assert db["note"].insert({"text": "second"}).last_pk == 2
+    assert list(db["note"].rows) == [
+        {"id": 1, "text": "first", "extra": '{"b": [1, "ü"]}', "at": "2025-10-04", "odd name": None},
+        {"id": 2, "text": "second", "extra": None, "at": None, "odd name": None}]
+    assert db["note"].exists() and not db["missing"].exists()
+    assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert db.execute("PRAGMA recursive_triggers").fetchone() == (1,)
+    db.conn.close()
+
+
+def test_opening_and_listing_a_case_imports_neither_sqlite_utils_nor_pandas(case_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys\nfrom evidence_desk import cli\n"
+            f"code = cli.main(['list', {str(case_dir)!r}, 'items'])\n"
+            "heavy = ('sqlite_utils', 'pandas', 'numpy', 'PySide6')\n"
+            "print(code, sorted(m for m in heavy if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(root), EVIDENCE_DESK_EXAMINER="Ann Examiner")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr

@@ -292,3 +292,130 @@ def test_hash_file_reads_once_for_hash_size_and_progress_and_can_be_cancelled(tm
         vault.hash_file(path, should_cancel=lambda: True)
     with pytest.raises(FileNotFoundError):
         vault.hash_file(tmp_path / "missing.bin")
+
+
+# --- the copy path at intake speed: hashed bytes are the stored bytes -------------------------
+
+
+@pytest.fixture
+def small_io(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Chunks, write slices and write-behind much smaller than a file, so every
+    boundary of the copy path is crossed (and not on a multiple of another)."""
+    sizes = {"CHUNK": 96 * 1024, "IO_SLICE": 40 * 1024, "WRITEBACK": 200 * 1024}
+    for name, value in sizes.items():
+        monkeypatch.setattr(vault, name, value)
+    return sizes
+
+
+@pytest.mark.parametrize("extra", [0, 1, 40 * 1024 - 1, 96 * 1024 + 7])
+def test_the_stored_object_is_the_source_byte_for_byte_and_its_hash_is_hashlibs(
+        case: Case, tmp_path: Path, small_io: dict[str, int], extra: int) -> None:
+    data = os.urandom(13 * small_io["CHUNK"] + extra)
+    item = case.items.import_file(write(tmp_path / "recording.wav", data))
+    stored = case.items.object_path(item.id).read_bytes()
+    assert stored == data
+    assert item.sha256 == hashlib.sha256(stored).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert item.size == len(data)
+    assert vault_files(case)["tmp"] == [] and verify(case.path).ok
+
+
+def test_the_sink_asks_the_kernel_to_write_behind_and_the_bytes_stay_right(
+        case: Case, tmp_path: Path, small_io: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "posix_fadvise"):
+        pytest.skip("no posix_fadvise on this system")
+    real = os.posix_fadvise
+    advised: list[tuple[int, int, int]] = []
+
+    def record(fd: int, offset: int, length: int, advice: int) -> None:
+        if "/vault/tmp/" in os.readlink(f"/proc/self/fd/{fd}"):
+            advised.append((offset, length, advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(vault.os, "posix_fadvise", record)
+    data = os.urandom(10 * small_io["CHUNK"] + 5)
+    item = case.items.import_file(write(tmp_path / "cctv.mp4", data))
+    behind = [(o, n) for o, n, a in advised if a == os.POSIX_FADV_DONTNEED]
+    assert len(behind) >= 3, advised
+    # consecutive ranges from the start: every byte written is handed over once
+    assert [o for o, _ in behind] == [sum(n for _, n in behind[:i]) for i in range(len(behind))]
+    assert case.items.object_path(item.id).read_bytes() == data
+
+
+def test_the_writer_gets_the_very_buffer_that_was_hashed(case: Case, tmp_path: Path, small_io: dict[str, int],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """What is written is what went through the hash, slice for slice (no second read of the source)."""
+    hashed = hashlib.sha256()
+    real = vault.ObjectSink.write
+
+    def write_and_note(self: vault.ObjectSink, data: memoryview) -> None:
+        hashed.update(data)
+        real(self, data)
+
+    monkeypatch.setattr(vault.ObjectSink, "write", write_and_note)
+    data = os.urandom(7 * small_io["CHUNK"] + 3)
+    item = case.items.import_file(write(tmp_path / "radio.wav", data))
+    assert hashed.hexdigest() == item.sha256
+
+
+def test_a_full_disk_at_the_closing_fsync_leaves_nothing(case: Case, tmp_path: Path, small_io: dict[str, int],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write(tmp_path / "long.wav", os.urandom(6 * small_io["CHUNK"]))
+    before = (case.items.count(), len(case.history.entries()))
+    real_fsync = os.fsync
+
+    def full_at_fsync(fd: int) -> None:
+        if "/vault/tmp/" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(vault.os, "fsync", full_at_fsync)
+    with pytest.raises(DiskFull):
+        case.items.import_file(source)
+    monkeypatch.undo()
+    assert vault_files(case)["objects"] == []
+    assert_nothing_left(case, *before)
+
+
+def test_cancel_after_the_kernel_began_writing_leaves_no_partial_object(
+        case: Case, tmp_path: Path, small_io: dict[str, int]) -> None:
+    source = write(tmp_path / "bodycam.mp4", os.urandom(20 * small_io["CHUNK"]))
+    before = (case.items.count(), len(case.history.entries()))
+    done: list[int] = []
+    with pytest.raises(Cancelled):  # well past several write-behind ranges
+        case.items.import_file(source, progress=done.append, should_cancel=lambda: len(done) >= 12)
+    assert vault_files(case)["objects"] == [] and vault_files(case)["tmp"] == []
+    assert_nothing_left(case, *before)
+
+
+def test_a_source_truncated_mid_copy_is_refused(case: Case, tmp_path: Path, small_io: dict[str, int]) -> None:
+    source = write(tmp_path / "interview.wav", os.urandom(12 * small_io["CHUNK"]))
+    before = (case.items.count(), len(case.history.entries()))
+    calls: list[int] = []
+
+    def truncate(done: int) -> None:
+        calls.append(done)
+        if len(calls) == 3:
+            os.truncate(source, 4 * small_io["CHUNK"])
+
+    with pytest.raises(ImportFailed, match="changed"):
+        case.items.import_file(source, progress=truncate)
+    assert vault_files(case)["objects"] == []
+    assert_nothing_left(case, *before)
+
+
+def test_stored_bytes_go_through_the_sink_and_a_full_disk_leaves_no_temporary(
+        case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    v = vault.Vault(case.path / "vault")
+    staged = v.stage_bytes(b"derived text\n" * 1000)
+    assert staged.tmp_path.read_bytes() == b"derived text\n" * 1000
+    assert staged.sha256 == hashlib.sha256(b"derived text\n" * 1000).hexdigest()
+    v.discard(staged)
+
+    def full(fd: int, data) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(vault.os, "write", full)
+    with pytest.raises(OSError):
+        v.stage_bytes(b"x" * 10)
+    monkeypatch.undo()
+    assert vault_files(case)["tmp"] == []

@@ -83,7 +83,7 @@ class SegmentMarker(QWidget):
         self.reason.setPlaceholderText(f"Reason: {ADD_REASON}")
         self.reason.setToolTip("Why, for the item's custody history (left empty: the reason shown)")
         self.reason.setMinimumWidth(190)
-        self.reason.setMaximumWidth(260)
+        self.reason.setMaximumWidth(16777215)
         self.save_button = QPushButton("Save line ⏎")
         self.save_button.setObjectName("saveSegment")
         self.cancel_button = QPushButton("Cancel")
@@ -110,20 +110,24 @@ class SegmentMarker(QWidget):
         marks = QHBoxLayout()
         for widget in (self.in_button, self.in_label, self.out_button, self.out_label):
             marks.addWidget(widget)
-        marks.addWidget(self.speaker, 1)
-        marks.addStretch(0)
+        marks.addStretch(1)
         grid.addLayout(marks, 0, 0)
+        # Three short rows rather than two long ones: the audio preview must still fit beside
+        # the item list on a 1024-pixel laptop screen (tests/gui/test_small_screen.py).
         words = QHBoxLayout()
-        words.addWidget(self.text, 1)
-        words.addWidget(self.reason)
-        words.addWidget(self.save_button)
-        words.addWidget(self.cancel_button)
+        words.addWidget(self.speaker, 1)
+        words.addWidget(self.text, 3)
         grid.addLayout(words, 1, 0)
+        saving = QHBoxLayout()
+        saving.addWidget(self.reason, 1)
+        saving.addWidget(self.save_button)
+        saving.addWidget(self.cancel_button)
+        grid.addLayout(saving, 2, 0)
         lines = QHBoxLayout()
         lines.addWidget(self.status, 1)
         for widget in (self.edit_button, self.delete_button, self.import_button, self.export_button):
             lines.addWidget(widget)
-        grid.addLayout(lines, 2, 0)
+        grid.addLayout(lines, 3, 0)
 
         for widget in (self.in_button, self.out_button, self.speaker, self.text, self.reason, self.save_button,
                        self.cancel_button, self.edit_button, self.delete_button, self.import_button):
