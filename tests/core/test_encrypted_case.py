@@ -209,3 +209,11 @@ def test_crash_report_leaves_out_messages_while_an_encrypted_case_is_open(tmp_pa
     assert "RuntimeError" in text and "test_encrypted_case.py" in text
     assert marker_hits(tmp_path / "logs") == []
     assert not sealing.encrypted_case_open()
+
+
+def test_backup_refuses_an_encrypted_case_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case, _ = make_case(tmp_path)
+    case.close()
+    assert cli.main(["backup", str(tmp_path / "case"), str(tmp_path / "backup")]) == 2
+    assert "is an encrypted case: backup does not handle encrypted cases yet" in capsys.readouterr().err
+    assert not (tmp_path / "backup").exists()
