@@ -68,7 +68,7 @@ def main() -> int:
     os.environ.setdefault("EVIDENCE_DESK_HOME", str(work / "home"))
     try:
         source = work / "source.bin"
-        generate(source, size)
+        generate(source, size, sparse=False)
         times: dict[str, list[float]] = {"plain intake": [], "encrypted intake": [], "plain verify": [],
                                          "encrypted verify": []}
         for _ in range(args.repeat):
