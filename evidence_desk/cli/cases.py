@@ -8,17 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from ..core.display import escaped
-from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, open_case, print_json
+from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, case_passphrase, open_case, print_json
 
 LISTABLE = ("items", "events", "statements", "custody", "sources", "claims", "requests", "journal")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ..core.case import Case
+    from ..core.sealing import PassphraseNeeded
 
+    passphrase = None
+    if args.encrypt:
+        passphrase = case_passphrase(args, confirm=True, force=True)
+        if passphrase is None:
+            raise PassphraseNeeded("no passphrase for the new encrypted case: set EVIDENCE_DESK_CASE_PASSPHRASE, "
+                                   "pass --case-passphrase-file, or run in a terminal to be asked")
     with Case.create(args.case_dir, args.title, acting_examiner(args), description=args.description,
-                     tz=args.tz) as case:
-        print(f"created case {case.id} at {case.path}")
+                     tz=args.tz, passphrase=passphrase) as case:
+        print(f"created {'encrypted ' if passphrase else ''}case {case.id} at {case.path}")
         print(f"signing key fingerprint {case.info().fingerprint}")
     key = getattr(args, "examiner_key", None)
     if key is not None:
@@ -84,7 +91,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         with open_case(args) as case:
             report = ops.verify_case(case, checks=checks).value
     else:
-        report = verify(args.case_dir, checks=checks)
+        report = verify(args.case_dir, checks=checks, passphrase=case_passphrase(args))
     if args.json:
         print_json(report.to_json())
     else:
@@ -105,8 +112,45 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    from ..core import sealing
+    from ..core.errors import BadInput
+
+    if not sealing.is_encrypted(args.case_dir):
+        raise BadInput(f"{args.case_dir} is not an encrypted case")
+    old = case_passphrase(args)
+    if old is None:
+        raise sealing.PassphraseNeeded("no passphrase for the case: set EVIDENCE_DESK_CASE_PASSPHRASE, pass "
+                                       "--case-passphrase-file, or run in a terminal to be asked")
+    if args.new_passphrase_file:
+        lines = Path(args.new_passphrase_file).read_text("utf-8").splitlines()
+        new = lines[0] if lines else ""
+    elif os.environ.get(NEW_PASSPHRASE_ENV):
+        new = os.environ[NEW_PASSPHRASE_ENV]
+    elif sys.stdin.isatty():
+        new = getpass.getpass("New passphrase: ")
+        if getpass.getpass("Again, to be sure: ") != new:
+            raise BadInput("the two passphrases differ; the passphrase is unchanged")
+    else:
+        raise sealing.PassphraseNeeded(f"no new passphrase: set {NEW_PASSPHRASE_ENV} or pass --new-passphrase-file")
+    if not new:
+        raise BadInput("the new passphrase is empty")
+    sealing.change_passphrase(args.case_dir, old, new)
+    print(f"passphrase changed for {args.case_dir} (the data key was rewrapped; evidence files are untouched)")
+    return EXIT_OK
+
+
+NEW_PASSPHRASE_ENV = "EVIDENCE_DESK_NEW_CASE_PASSPHRASE"
+
+
 def register(sub: Any) -> None:
     p = add_command(sub, "init", cmd_init, "create a new case folder")
+    p.add_argument("--encrypt", action="store_true",
+                   help="encrypt the case (database and vault) under a passphrase (--case-passphrase-file, "
+                        "$EVIDENCE_DESK_CASE_PASSPHRASE, else asked)")
     p.add_argument("--title", required=True)
     p.add_argument("--description", default="")
     p.add_argument("--tz", default="UTC", help="default time zone for times read in this case")
@@ -128,6 +172,12 @@ def register(sub: Any) -> None:
                    help="fail (exit 1) if any custody entry comes after the last examiner checkpoint "
                         "(default: a warning)")
     p.add_argument("--no-witness-log", action="store_true", help="do not read this user's local witness log")
+
+    p = add_command(sub, "passphrase", cmd_passphrase, "change an encrypted case's passphrase (the data key is "
+                    "rewrapped; evidence is not rewritten)", examiner=False, writes=False)
+    p.add_argument("--new-passphrase-file", metavar="FILE",
+                   help=f"the new passphrase, from the first line of FILE (default: ${NEW_PASSPHRASE_ENV}, "
+                        "else asked)")
 
     add_command(sub, "demo", cmd_demo, "build the demo case (Chicago, 4 October 2025)", examiner=False,
                 writes=True)

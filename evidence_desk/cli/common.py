@@ -111,21 +111,31 @@ def crash_dir() -> Path:
 
 def write_crash_report(exc: BaseException, argv: list[str] | None = None) -> Path | None:
     """Append the traceback of ``exc`` and the command line to ``crash.log``; its path, or None."""
-    import traceback
     from datetime import UTC, datetime
 
     try:
         folder = crash_dir()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "crash.log"
-        text = "".join(traceback.format_exception(exc))
+        from ..core import sealing
+
+        text = sealing.crash_text(exc)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         command = " ".join(argv if argv is not None else sys.argv[1:])
+        if sealing.encrypted_case_open() or _names_encrypted_case(argv if argv is not None else sys.argv[1:]):
+            command = "(command line of an encrypted case left out)"
+            text = sealing.crash_text(exc) if sealing.encrypted_case_open() else type(exc).__qualname__ + "\n"
         with open(path, "a", encoding="utf-8", errors="backslashreplace") as f:
             f.write(f"--- {stamp} evidence-desk {command} ---\n{text}\n")
         return path
     except Exception:  # noqa: BLE001 - a crash report must never crash
         return None
+
+
+def _names_encrypted_case(argv: list[str]) -> bool:
+    from ..core import sealing
+
+    return any(not a.startswith("-") and sealing.is_encrypted(Path(a)) for a in argv if a and len(a) < 4096)
 
 
 def broken_pipe() -> int:
@@ -292,9 +302,46 @@ def acting_examiner(args: argparse.Namespace) -> str:
 
 def open_case(args: argparse.Namespace, read_only: bool = False) -> Case:
     """The command's case; who acts is --examiner, else $EVIDENCE_DESK_EXAMINER, else the case's examiner."""
-    from ..core.case import Case
+    from ..core.case import Case, unlock_case
 
-    return Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None))
+    key = getattr(args, "case_key", None)
+    if key is None:  # unlocked once per command (the checkpoint after it opens the case again)
+        key = args.case_key = unlock_case(Path(args.case_dir), case_passphrase(args))
+    return Case.open(args.case_dir, read_only=read_only, examiner=getattr(args, "examiner", None), key=key)
+
+
+def case_passphrase(args: argparse.Namespace, *, confirm: bool = False, force: bool = False) -> str | None:
+    """An encrypted case's passphrase: --case-passphrase-file, else $EVIDENCE_DESK_CASE_PASSPHRASE,
+    else a prompt when there is a terminal; None for a plain case (unless ``force``) or when none can
+    be had. Read once per command."""
+    import getpass
+
+    from ..core import sealing
+    from ..core.errors import BadInput
+
+    cached = getattr(args, "case_passphrase", None)
+    if cached is not None:
+        return cached
+    case_dir = getattr(args, "case_dir", None)
+    if not force and (case_dir is None or not sealing.is_encrypted(Path(case_dir))):
+        return None
+    value: str | None = None
+    file = getattr(args, "case_passphrase_file", None)
+    if file:
+        try:
+            value = Path(file).read_text("utf-8").splitlines()[0] if Path(file).stat().st_size else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read the passphrase file {file}: {exc}") from None
+        if not value:
+            raise BadInput(f"the passphrase file {file} is empty")
+    elif os.environ.get(sealing.PASSPHRASE_ENV):
+        value = os.environ[sealing.PASSPHRASE_ENV]
+    elif sys.stdin.isatty():
+        value = getpass.getpass(f"Passphrase for the case {case_dir}: ")
+        if confirm and getpass.getpass("Again, to be sure: ") != value:
+            raise BadInput("the two passphrases differ; nothing was created")
+    args.case_passphrase = value
+    return value
 
 
 def print_json(value: Any) -> None:
@@ -312,6 +359,9 @@ def add_command(sub: Any, name: str, func: Command, help: str, case: bool = True
     p = sub.add_parser(name, help=help, description=help)
     if case:
         p.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+        p.add_argument("--case-passphrase-file", metavar="FILE",
+                       help="an encrypted case's passphrase, from the first line of FILE (default: "
+                            "$EVIDENCE_DESK_CASE_PASSPHRASE, else ask when run in a terminal)")
     if examiner:
         p.add_argument("--examiner", help="who acts (default: $EVIDENCE_DESK_EXAMINER, else the case's examiner)")
     if writes is None:

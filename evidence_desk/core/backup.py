@@ -158,6 +158,11 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
     case_dir, dest = Path(case_dir).absolute(), Path(dest).absolute()
     stage = on_stage or (lambda _label: None)
     advance = progress or (lambda _n: None)
+    from .sealing import is_encrypted
+
+    if is_encrypted(case_dir):  # its database and objects need the case key to snapshot and verify
+        raise BadInput(f"{case_dir} is an encrypted case: backup does not handle encrypted cases yet; copy "
+                       "the case folder while it is closed (the copy stays encrypted)")
     _check_places(case_dir, dest)
     with _writing_at(dest):
         dest.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import custody, replay, store
+from . import custody, replay, sealing, store
 from . import uncertain_time as utime
 from .annotations import Annotations
 from .claims import Claims
@@ -65,6 +64,16 @@ EXPORTABLE_TABLES = {"source": "id", "event": "id", "object": "sha256", "item": 
                      "transfer_in": "id", "inherited_custody": "source_case_id, seq"}
 
 
+def unlock_case(path: Path, passphrase: str | None) -> sealing.CaseKey | None:
+    """The key of the case at ``path`` when it is encrypted, else None."""
+    if not sealing.is_encrypted(path):
+        return None
+    if passphrase is None:
+        raise sealing.PassphraseNeeded(f"{path} is an encrypted case: give its passphrase (set "
+                                       f"{sealing.PASSPHRASE_ENV} or pass --case-passphrase-file)")
+    return sealing.unlock(path, passphrase)
+
+
 def resolve_examiner(explicit: str | None, case_default: str | None = None) -> str:
     """Who acts: an explicit name, else $EVIDENCE_DESK_EXAMINER, else the case default."""
     for candidate in (explicit, os.environ.get("EVIDENCE_DESK_EXAMINER"), case_default):
@@ -89,11 +98,15 @@ class Case:
     """An open case folder."""
 
     def __init__(self, path: Path, db: store.Database, *, read_only: bool,
-                 examiner: str | None) -> None:
+                 examiner: str | None, key: sealing.CaseKey | None = None) -> None:
         self.path = path
         self.db = db
         self.read_only = read_only
-        self.vault = Vault(path / VAULT_DIR)
+        #: an encrypted case's unlocked key (None: a plain case)
+        self.key = key
+        self.vault = Vault(path / VAULT_DIR, key.sealer() if key is not None else None)
+        if key is not None:
+            sealing.note_open(+1)
         self.lock = threading.RLock()
         self._open_change: Change | None = None
         row = db.execute("SELECT * FROM case_info").fetchone()
@@ -119,8 +132,9 @@ class Case:
 
     @classmethod
     def create(cls, path: Path | str, title: str, examiner: str, description: str = "",
-               tz: str = "UTC") -> Case:
-        """Make a new case folder with its own Ed25519 signing key."""
+               tz: str = "UTC", passphrase: str | None = None) -> Case:
+        """Make a new case folder with its own Ed25519 signing key; with ``passphrase``, an
+        encrypted case (:mod:`sealing`): SQLCipher database, sealed vault objects."""
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -142,7 +156,8 @@ class Case:
                                                    serialization.PublicFormat.Raw)
         # Build in a temporary name and rename, so a half-made case never exists.
         tmp_db = path / f".{DB_FILE}.{uuid.uuid4().hex}.tmp"
-        db = store.connect(tmp_db)
+        case_key = sealing.create_key(path, passphrase) if passphrase is not None else None
+        db = store.connect(tmp_db, key=case_key.db_key if case_key else None)
         try:
             store.migrate(db, tmp_db)
             case_id = str(uuid.uuid4())
@@ -168,26 +183,34 @@ class Case:
             db.conn.close()
             for leftover in path.glob(f".{DB_FILE}.*"):
                 leftover.unlink(missing_ok=True)
+            sealing.key_path(path).unlink(missing_ok=True)
             raise
-        return cls.open(path, examiner=examiner)
+        return cls.open(path, examiner=examiner, passphrase=passphrase)
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False, examiner: str | None = None) -> Case:
+    def open(cls, path: Path | str, *, read_only: bool = False, examiner: str | None = None,
+             passphrase: str | None = None, key: sealing.CaseKey | None = None) -> Case:
+        """Open the case at ``path``; an encrypted one needs its ``passphrase``
+        (:class:`~.sealing.PassphraseNeeded` without, :class:`~.sealing.WrongPassphrase` when wrong)
+        or its ``key`` already unlocked (:func:`unlock_case`: Argon2id runs once, not per open)."""
         path = Path(path)
         db_path = path / DB_FILE
         if not db_path.is_file():
             raise CaseNotFound(f"no case at {path} (missing {DB_FILE})")
+        if key is None:
+            key = unlock_case(path, passphrase)
         try:
-            return cls._open(path, db_path, read_only=read_only, examiner=examiner)
-        except (OSError, sqlite3.Error) as exc:  # a busy, damaged or read-only case: say so, naming it
+            return cls._open(path, db_path, read_only=read_only, examiner=examiner, key=key)
+        except (OSError, *store.db_errors()) as exc:  # a busy, damaged or read-only case: say so, naming it
             refused = user_error(exc, path)
             if refused is None:
                 raise
             raise refused from exc
 
     @classmethod
-    def _open(cls, path: Path, db_path: Path, *, read_only: bool, examiner: str | None) -> Case:
-        db = store.connect(db_path)
+    def _open(cls, path: Path, db_path: Path, *, read_only: bool, examiner: str | None,
+              key: sealing.CaseKey | None = None) -> Case:
+        db = store.connect(db_path, key=key.db_key if key is not None else None)
         try:
             if read_only:
                 found = store.schema_version(db)
@@ -196,7 +219,7 @@ class Case:
                 db.execute("PRAGMA query_only = ON")
             else:
                 found = store.migrate(db, db_path)
-            case = cls(path, db, read_only=read_only, examiner=examiner)
+            case = cls(path, db, read_only=read_only, examiner=examiner, key=key)
         except BaseException:
             db.conn.close()
             raise
@@ -230,6 +253,10 @@ class Case:
     def close(self) -> None:
         with self.lock:
             self.db.conn.close()
+            self.vault.close()
+            if self.key is not None and not getattr(self, "_closed", False):
+                sealing.note_open(-1)
+            self._closed = True
 
     def __enter__(self) -> Case:
         return self
@@ -296,7 +323,7 @@ class Case:
             except BaseException as exc:
                 for placed in change.placed:
                     self.vault.unplace(placed)
-                refused = user_error(exc, self.path) if isinstance(exc, OSError | sqlite3.Error) else None
+                refused = user_error(exc, self.path) if isinstance(exc, (OSError, *store.db_errors())) else None
                 if refused is not None:  # a full disk, a busy database: nothing was recorded; say so
                     raise refused from exc
                 raise

@@ -174,9 +174,7 @@ def user_error(exc: BaseException, path: Path | str | None = None) -> EvidenceDe
         shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in shown)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         return BadInput(f'text that is not valid UTF-8 cannot be recorded: "{shown}"; give it as UTF-8')
-    import sqlite3  # only once something failed: the CLI's start-up does not pay for it
-
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, db_errors()):
         code = getattr(exc, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else _SQLITE_TEXTS.get(str(exc).strip().lower())
         if primary == 10 and path is not None and _disk_nearly_full(path):
@@ -211,3 +209,15 @@ def _os_error(exc: OSError, path: Path | str | None) -> EvidenceDeskError | None
         return None
     return StorageRefused(named if named is not None else "?", exc.strerror or str(exc),
                           "check the disk and try again")
+
+
+def db_errors() -> tuple[type[BaseException], ...]:
+    """The database errors of both drivers (SQLCipher's do not derive from sqlite3's); imported
+    only when asked, so the CLI's start-up does not pay for them."""
+    import sqlite3
+
+    try:
+        import sqlcipher3.dbapi2 as cipher  # type: ignore[import-not-found]
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, cipher.Error)

@@ -78,7 +78,7 @@ class Items:
             self.case.events.check(event_ids)
             if kind is not None:
                 q.check_choice("kind", kind, store.ITEM_KINDS)
-            media = kinds.sniff_media_type(_head(staged.tmp_path), path.name)
+            media = kinds.sniff_media_type(self.case.vault.staged_head(staged), path.name)
         except OSError as exc:
             self.case.vault.discard(staged)
             raise ImportFailed(str(path), f"could not read back the copy: {exc}") from None
@@ -207,11 +207,16 @@ class Items:
                                 f"{where}", *params)
 
     def object_path(self, item_id: int) -> Path:
-        """Where the item's bytes are (read-only; never write there)."""
-        return self.case.vault.object_path(self.row(item_id)["sha256"])
+        """A path the item's plaintext can be read from (read-only; never write there): the
+        vault file of a plain case; for an encrypted case a file in memory
+        (:meth:`Vault.plaintext_path`), never on disk."""
+        sha = self.row(item_id)["sha256"]
+        if self.case.vault.sealer is not None:
+            return self.case.vault.plaintext_path(sha)
+        return self.case.vault.object_path(sha)
 
     def read_bytes(self, item_id: int) -> bytes:
-        return self.object_path(item_id).read_bytes()
+        return self.case.vault.read_object(self.row(item_id)["sha256"])
 
     def derived(self, item_id: int) -> list[Item]:
         return [_item(r) for r in self.case.rows(
@@ -307,11 +312,6 @@ def expand_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
                         yield Path(root) / name
         else:
             yield path
-
-
-def _head(path: Path) -> bytes:
-    with open(path, "rb") as f:
-        return f.read(4096)
 
 
 def _item(r: dict[str, Any]) -> Item:

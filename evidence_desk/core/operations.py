@@ -505,7 +505,7 @@ def verify_case(case: Case, work: Work = IDLE, *, record: bool = True,
     ``checks``: witnesses and whether unsigned entries fail (:class:`~.checkpoints.Checks`)."""
     from .verify import verify
 
-    report = verify(case.path, work.progress, work.should_cancel, work.set_total, checks=checks)
+    report = verify(case.path, work.progress, work.should_cancel, work.set_total, checks=checks, key=case.key)
     if not record or case.read_only:
         return OpResult(report, Changes())
     return OpResult(report, record_verification(case, report, purpose).changes)
@@ -549,7 +549,7 @@ def export_report(case: Case, out: Path, *, fmt: str | None = None, event_id: in
     if examiner_key is not None and not case.read_only:
         signed = checkpoint(case, examiner_key, "examiner checkpoint before a report export").changes
     work.stage("Verifying the case for the report: rehashing every object, walking the custody chain")
-    verification = verify(case.path, work.progress, work.should_cancel, work.set_total)
+    verification = verify(case.path, work.progress, work.should_cancel, work.set_total, key=case.key)
     work.stage(f"Writing {out.name}…", False)
     model = write_report_model(case, out, fmt=fmt, event_id=event_id, item_ids=item_ids or None,
                                verification=verification)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .admiralty import CREDIBILITY_CODES, RELIABILITY_CODES
-from .errors import CaseTooNew
+from .errors import CaseTooNew, db_errors
 
 log = logging.getLogger("evidence_desk.store")
 
@@ -490,17 +490,36 @@ def _sql_value(value: Any) -> Any:
     return value
 
 
-def connect(path: Path, *, read_only: bool = False) -> Database:
-    """Open ``path`` with WAL, foreign keys and a busy timeout."""
-    if read_only:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
-                               isolation_level=None, timeout=BUSY_TIMEOUT_S)
-    else:
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+def connect(path: Path, *, read_only: bool = False, key: bytes | None = None) -> Database:
+    """Open ``path`` with WAL, foreign keys and a busy timeout; ``key``: an encrypted case's
+    database, opened with SQLCipher and that raw key."""
+    conn = open_connection(path, read_only=read_only, key=key)
+    if not read_only:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     return Database(conn)
+
+
+def open_connection(path: Path, *, read_only: bool = False, key: bytes | None = None) -> Any:
+    """A bare DB-API connection; with ``key`` through SQLCipher, checked to open (else
+    :class:`~.sealing.WrongPassphrase`: the key does not fit this database)."""
+    module: Any = sqlite3
+    if key is not None:
+        import sqlcipher3.dbapi2 as module  # type: ignore[import-not-found,no-redef]
+    target = f"file:{path}?mode=ro" if read_only else str(path)
+    conn = module.connect(target, uri=read_only, check_same_thread=False, isolation_level=None,
+                          timeout=BUSY_TIMEOUT_S)
+    if key is not None:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except module.DatabaseError:
+            conn.close()
+            from .sealing import WrongPassphrase
+
+            raise WrongPassphrase(f"wrong passphrase for {path.parent}") from None
+    return conn
 
 
 def schema_version(db: Database) -> int:
@@ -557,6 +576,6 @@ def transaction(db: Database) -> Iterator[Database]:
         if conn.in_transaction:
             try:
                 conn.execute("ROLLBACK")
-            except sqlite3.Error as exc:  # the error that got us here says more; raise that one
+            except db_errors() as exc:  # the error that got us here says more; raise that one
                 log.warning("rolling back after a failed change: %s", exc)
         raise

@@ -25,6 +25,7 @@ intent and without an item is not ours to delete: verify reports it.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import queue
@@ -34,10 +35,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from .errors import Cancelled, EnvironmentRefused, ImportFailed, user_error
 from .fsutil import fsync_dir
+from .sealing import Sealer
 
 log = logging.getLogger("evidence_desk.vault")
 
@@ -52,6 +54,9 @@ IO_SLICE = 256 * 1024
 # file pile up until the kernel throttles the writer and the final fsync waits
 # for all of them: intake of 1 GiB took twice as long as cp + sync here.
 WRITEBACK = 32 * 1024 * 1024
+
+#: in-memory plaintext files an encrypted case keeps open for viewers (:meth:`Vault.plaintext_path`)
+MEMORY_FILES = 4
 
 Progress = Callable[[int], None]
 ShouldCancel = Callable[[], bool]
@@ -113,9 +118,30 @@ class ObjectSink:
         os.fsync(self.fd)
 
 
+class SealingSink:
+    """An :class:`ObjectSink` for an encrypted case: the plaintext goes in, sealed
+    chunks (:mod:`sealing`) come out through the plain sink underneath."""
+
+    def __init__(self, fd: int, sealer: Sealer) -> None:
+        self._plain = ObjectSink(fd)
+        self._sealing = sealer.writer(fd, lambda _fd, data: self._plain.write(memoryview(data)))
+
+    def write(self, data: memoryview) -> None:
+        self._sealing.write(data)
+
+    def finish(self) -> None:
+        self._sealing.finish()
+        self._plain.finish()
+
+
 class Vault:
-    def __init__(self, root: Path) -> None:
+    """``sealer`` set: an encrypted case's vault, whose objects are sealed on the way
+    in (:class:`SealingSink`) and opened on the way out (:meth:`open_object`)."""
+
+    def __init__(self, root: Path, sealer: Sealer | None = None) -> None:
         self.root = root
+        self.sealer = sealer
+        self._memory_files: dict[str, int] = {}  # sha256 -> memfd, oldest first
         self.objects = root / "objects"
         self.tmp = root / "tmp"
         self.pending = root / "pending"
@@ -129,6 +155,79 @@ class Vault:
 
     def has(self, sha256: str) -> bool:
         return self.object_path(sha256).is_file()
+
+    def _sink(self, fd: int) -> ObjectSink | SealingSink:
+        return ObjectSink(fd) if self.sealer is None else SealingSink(fd, self.sealer)
+
+    def open_object(self, sha256: str) -> BinaryIO:
+        """The plaintext of an object as a seekable binary file."""
+        path = self.object_path(sha256)
+        if self.sealer is None:
+            return open(path, "rb")
+        return io.BufferedReader(self.sealer.open(path), buffer_size=IO_SLICE)
+
+    def plaintext_path(self, sha256: str) -> Path:
+        """A path to the plaintext of a sealed object for code that wants a file (viewers, Qt
+        Multimedia): an anonymous file in memory (Linux ``memfd``), never written to disk. The
+        last :data:`MEMORY_FILES` stay open; :meth:`close` lets them all go."""
+        if self.sealer is None:
+            return self.object_path(sha256)
+        fd = self._memory_files.pop(sha256, None)
+        if fd is None:
+            if not hasattr(os, "memfd_create"):
+                raise EnvironmentRefused("viewing an encrypted case's evidence needs in-memory files "
+                                         "(Linux memfd); this system has none")
+            fd = os.memfd_create(f"evidence-{sha256[:12]}", os.MFD_CLOEXEC)
+            try:
+                with self.open_object(sha256) as src:
+                    while chunk := src.read(CHUNK):
+                        os.write(fd, chunk)
+                os.lseek(fd, 0, os.SEEK_SET)
+            except BaseException:
+                os.close(fd)
+                raise
+        self._memory_files[sha256] = fd
+        while len(self._memory_files) > MEMORY_FILES:
+            os.close(self._memory_files.pop(next(iter(self._memory_files))))
+        return Path(f"/proc/self/fd/{fd}")
+
+    def close(self) -> None:
+        while self._memory_files:
+            os.close(self._memory_files.popitem()[1])
+
+    def read_object(self, sha256: str) -> bytes:
+        with self.open_object(sha256) as f:
+            return f.read()
+
+    def hash_object(self, sha256: str, progress: Progress | None = None,
+                    should_cancel: ShouldCancel | None = None) -> Digest:
+        """The digest of an object's plaintext (a sealed object is opened and every chunk checked)."""
+        if self.sealer is None:
+            return hash_file(self.object_path(sha256), progress, should_cancel)
+        # Opening (AES-GCM) here, hashing on a second thread: the two overlap, as in intake.
+        digest = hashlib.sha256()
+        size = 0
+        to_hash: queue.Queue = queue.Queue(QUEUE_DEPTH)
+
+        def hasher() -> None:
+            while (plain := to_hash.get()) is not _STOP:
+                digest.update(plain)
+
+        thread = threading.Thread(target=hasher, daemon=True)
+        thread.start()
+        try:
+            with self.sealer.open(self.object_path(sha256)) as f:
+                for plain in f.chunks():
+                    to_hash.put(plain)
+                    size += len(plain)
+                    if progress is not None:
+                        progress(len(plain))
+                    if should_cancel is not None and should_cancel():
+                        raise Cancelled("cancelled while hashing")
+        finally:
+            to_hash.put(_STOP)
+            thread.join()
+        return Digest(digest.hexdigest(), size)
 
     # --- intake ---------------------------------------------------------------
 
@@ -174,11 +273,19 @@ class Vault:
             raise
         return Staged(tmp_path, sha256, size)
 
+    def staged_head(self, staged: Staged, size: int = 4096) -> bytes:
+        """The first ``size`` bytes of a staged copy's plaintext (to tell its media type)."""
+        if self.sealer is None:
+            with open(staged.tmp_path, "rb") as f:
+                return f.read(size)
+        with self.sealer.open(staged.tmp_path) as f:
+            return f.read(size)
+
     def stage_bytes(self, data: bytes) -> Staged:
         tmp_path = self.tmp / f"{uuid.uuid4().hex}.part"
         fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         try:
-            sink = ObjectSink(fd)
+            sink = self._sink(fd)
             with memoryview(data) as view:
                 sink.write(view)
             sink.finish()
@@ -216,7 +323,7 @@ class Vault:
                 to_write.put(job)
             to_write.put(_STOP)
 
-        sink = ObjectSink(out_fd)
+        sink = self._sink(out_fd)
 
         def writer() -> None:
             while (job := to_write.get()) is not _STOP:

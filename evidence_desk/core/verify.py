@@ -28,7 +28,9 @@ from . import custody, replay
 from .case import DB_FILE, VAULT_DIR
 from .errors import CaseNotFound
 from .items import ITEM_RECORD_FIELDS
-from .vault import Progress, ShouldCancel, Vault, hash_file
+from .sealing import KEY_FILE, CaseKey, SealBroken, Sealer
+from .store import open_connection
+from .vault import Progress, ShouldCancel, Vault
 
 if TYPE_CHECKING:
     from .checkpoints import Checks
@@ -143,23 +145,31 @@ class VerifyReport(Verification):
 
 def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel: ShouldCancel | None = None,
            on_total: Callable[[int], None] | None = None,
-           rehashed: Mapping[str, str] | None = None, checks: Checks | None = None) -> VerifyReport:
+           rehashed: Mapping[str, str] | None = None, checks: Checks | None = None,
+           key: CaseKey | None = None, passphrase: str | None = None) -> VerifyReport:
     """Check the case at ``case_dir``; ``progress`` gets byte increments of hashing.
 
     ``rehashed`` maps object SHA-256s to what a caller has *just* recomputed
     from those objects' bytes (a packet export hashes every copy it makes);
     those objects are not read a second time. ``checks`` says which witnesses
     to compare the chain with and whether unsigned entries fail (default: the
-    local witness log; unsigned entries are warnings)."""
+    local witness log; unsigned entries are warnings). An encrypted case needs its ``key``
+    (an open case's ``case.key``) or ``passphrase``: its objects are opened, every chunk
+    authenticated, and the plaintext hashed."""
     case_dir = Path(case_dir)
     db_path = case_dir / DB_FILE
     if not db_path.is_file():
         raise CaseNotFound(f"no case at {case_dir} (missing {DB_FILE})")
     report = VerifyReport(str(case_dir))
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+    if key is None:
+        from .case import unlock_case
+
+        key = unlock_case(case_dir, passphrase)
+    conn = open_connection(db_path, read_only=True, key=key.db_key if key is not None else None)
+    conn.row_factory = _dict_row
     try:
-        _verify(conn, case_dir, report, progress, should_cancel, on_total, rehashed or {})
+        _verify(conn, case_dir, report, progress, should_cancel, on_total, rehashed or {},
+                key.sealer() if key is not None else None)
         from .checkpoints import check_case
 
         check_case(conn, report, checks)  # examiner signatures and witnesses
@@ -168,13 +178,27 @@ def verify(case_dir: Path | str, progress: Progress | None = None, should_cancel
     return report
 
 
+class _Row(dict):
+    """A row by column name or by position, like sqlite3.Row, for both drivers."""
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int):
+            return list(self.values())[key]
+        return super().__getitem__(key)
+
+
+def _dict_row(cursor: Any, row: tuple[Any, ...]) -> _Row:
+    """A row factory both sqlite3 and SQLCipher's driver take (sqlite3.Row is sqlite3's own)."""
+    return _Row(zip([d[0] for d in cursor.description], row, strict=True))
+
+
 def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(sql).fetchall()]
 
 
 def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, progress: Progress | None,
             should_cancel: ShouldCancel | None, on_total: Callable[[int], None] | None,
-            rehashed: Mapping[str, str]) -> None:
+            rehashed: Mapping[str, str], sealer: Sealer | None = None) -> None:
     fail = report.failures.append
     chain = _rows(conn, "SELECT * FROM custody ORDER BY seq")
     replayed = replay.replay(chain)
@@ -196,7 +220,7 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
                          item_name=names.get(problem.item_id, ""), seq=problem.seq))
 
     # 2. content: every object rehashed, every item has its object, every object an item
-    vault = Vault(case_dir / VAULT_DIR)
+    vault = Vault(case_dir / VAULT_DIR, sealer)
     on_disk = {sha: path for sha, path in vault.iter_objects()}
     if on_total is not None:
         on_total(sum(r["size"] for r in objects.values()))
@@ -217,15 +241,21 @@ def _verify(conn: sqlite3.Connection, case_dir: Path, report: VerifyReport, prog
             actual = rehashed.get(sha)
             if actual is None:
                 try:
-                    actual = hash_file(on_disk[sha], progress, should_cancel).sha256
+                    found = vault.hash_object(sha, progress, should_cancel)
                 except (FileNotFoundError, PermissionError, IsADirectoryError):
                     bad_objects[sha] = "its content cannot be read from the vault"
                     continue
-            report.bytes_hashed += on_disk[sha].stat().st_size
+                except SealBroken as exc:
+                    bad_objects[sha] = f"sealed content altered or cut short: {exc}"
+                    continue
+                actual, size = found.sha256, found.size
+            else:
+                size = on_disk[sha].stat().st_size if sealer is None else row["size"]
+            report.bytes_hashed += size
             if actual != sha:
                 bad_objects[sha] = f"content altered: SHA-256 is now {actual}, catalogued as {sha}"
-            elif on_disk[sha].stat().st_size != row["size"]:
-                bad_objects[sha] = f"size is {on_disk[sha].stat().st_size}, catalogued as {row['size']}"
+            elif size != row["size"]:
+                bad_objects[sha] = f"size is {size}, catalogued as {row['size']}"
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-hash") as pool:
         hashing = pool.submit(rehash_objects)
@@ -297,7 +327,7 @@ def _replay_records(conn: sqlite3.Connection, replayed: replay.Replayed, chain: 
 
 #: Files a case folder may hold besides its vault objects.
 _CASE_FILES = {DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", f"{DB_FILE}-journal", custody.HEAD_FILE,
-               ".evidence-desk.lock"}
+               ".evidence-desk.lock", KEY_FILE}
 
 
 def unexpected_files(case_dir: Path) -> list[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -48,7 +49,27 @@ class NewCaseDialog(CheckedDialog):
         self.form.addRow("&Description", self.description)
         self.form.addRow("Time &zone", self.tz)
         self.form.addRow("Create in &folder", row)
-        self.watch(self.title, self.tz, self.folder)
+        self.encrypt = QCheckBox("&Encrypt this case with a passphrase")
+        self.encrypt.setToolTip("The database and every stored file are encrypted; the case opens only with "
+                                "the passphrase. Without it nothing in the case can be read: keep it safe.")
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow("", self.encrypt)
+        self.form.addRow("&Passphrase", self.passphrase)
+        self.form.addRow("Passphrase a&gain", self.passphrase_again)
+        self.encrypt.toggled.connect(self._encrypt_toggled)
+        self._encrypt_toggled(False)
+        self.watch(self.title, self.tz, self.folder, self.encrypt, self.passphrase, self.passphrase_again)
+
+    def _encrypt_toggled(self, on: bool) -> None:
+        self.passphrase.setEnabled(on)
+        self.passphrase_again.setEnabled(on)
+
+    def chosen_passphrase(self) -> str | None:
+        """The new case's passphrase, None for a plain case."""
+        return self.passphrase.text() if self.encrypt.isChecked() else None
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Where to create the case folder", self.folder.text())
@@ -56,6 +77,12 @@ class NewCaseDialog(CheckedDialog):
             self.folder.setText(folder)
 
     def case_dir(self) -> Path:
+        if self.encrypt.isChecked():  # the folder's name would tell the title to anyone who sees the disk
+            parent = Path(self.folder.text())
+            n = 1
+            while (parent / f"Encrypted case {n}").exists():
+                n += 1
+            return parent / f"Encrypted case {n}"
         safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in self.title.text().strip()).strip()
         return Path(self.folder.text()) / (safe or "New case")
 
@@ -65,7 +92,19 @@ class NewCaseDialog(CheckedDialog):
             return [problem]
         if self.case_dir().exists():
             return [f"{self.case_dir()} already exists; choose another title or folder."]
+        if self.encrypt.isChecked():
+            if len(self.passphrase.text()) < 8:
+                return ["The passphrase needs at least 8 characters."]
+            if self.passphrase.text() != self.passphrase_again.text():
+                return ["The two passphrases differ."]
         return []
+
+
+def ask_case_passphrase(parent: QWidget | None, path: Path, problem: str = "") -> str | None:
+    """The passphrase of the encrypted case at ``path``; None when the user cancels."""
+    text = (f"{problem}\n\n" if problem else "") + f"{path} is an encrypted case.\nPassphrase:"
+    value, ok = QInputDialog.getText(parent, "Encrypted case", text, QLineEdit.EchoMode.Password)
+    return value if ok else None
 
 
 class NewEventDialog(CheckedDialog):

@@ -16,7 +16,6 @@ import logging
 import os
 import sys
 import threading
-import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -72,9 +71,14 @@ class CrashHandler(QObject):
             self.report(args.exc_value, args.exc_traceback)
 
     def report(self, exc: BaseException, tb: TracebackType | None = None) -> None:
-        text = "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
+        from ..core import sealing
+
+        if tb is not None and exc.__traceback__ is None:
+            exc = exc.with_traceback(tb)
+        text = sealing.crash_text(exc)  # while an encrypted case is open: frames and types, no messages
         log.error("unhandled exception\n%s", text)
-        self.crashed.emit(f"{type(exc).__name__}: {exc}", text)
+        summary = type(exc).__name__ if sealing.encrypted_case_open() else f"{type(exc).__name__}: {exc}"
+        self.crashed.emit(summary, text)
 
     @Slot(str, str)
     def _show(self, summary: str, text: str) -> None:

@@ -266,9 +266,10 @@ class Preview(QWidget):
 
         self.release()
         self.placeholder.hide()
-        self.viewer = create_viewer(case, item.id, self, on_opened_externally=lambda item_id, path:
-                                    self.opened_externally.emit(item_id, str(path)),
-                                    annotate=self.annotate)
+        # An encrypted case never hands a plaintext copy to another program: it would land on disk.
+        external = None if case.key is not None else (lambda item_id, path:
+                                                      self.opened_externally.emit(item_id, str(path)))
+        self.viewer = create_viewer(case, item.id, self, on_opened_externally=external, annotate=self.annotate)
         self._layout.addWidget(self.viewer)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
@@ -84,6 +85,11 @@ class MainWindow(QMainWindow):
         self.lock: case_lock.CaseLock | None = None
         self.lock_holder: case_lock.LockHolder | None = None
         self.review: Any = None  # a core.packet.review.ReviewSession in review mode
+        from .idle_lock import IdleWatch
+
+        self.idle_watch = IdleWatch(self, self.lock_case)  # an encrypted case locks when left alone
+        self.lock_screen: Any = None
+        self._locked_central: Any = None
         self.setWindowIcon(icon("app"))
         self.setAcceptDrops(True)
         self.errors = ErrorPresenter(self, self.crash.report)
@@ -363,8 +369,33 @@ class MainWindow(QMainWindow):
 
     # --- cases -----------------------------------------------------------------
 
-    def open_case(self, path: Path, read_only: bool = False) -> bool:
-        """Open ``path``, read-only if asked or if another window holds it."""
+    def _case_passphrase(self, path: Path, problem: str = "") -> str | None:
+        """An encrypted case's passphrase: $EVIDENCE_DESK_CASE_PASSPHRASE once, else asked."""
+        from ..core import sealing
+        from .case_dialogs import ask_case_passphrase
+
+        if not problem and os.environ.get(sealing.PASSPHRASE_ENV):
+            return os.environ[sealing.PASSPHRASE_ENV]
+        return ask_case_passphrase(self, path, problem)
+
+    def open_case(self, path: Path, read_only: bool = False, passphrase: str | None = None) -> bool:
+        """Open ``path``, read-only if asked or if another window holds it; an encrypted case
+        asks for its passphrase (again, while it is wrong)."""
+        from ..core import sealing
+
+        key: sealing.CaseKey | None = None
+        if sealing.is_encrypted(path):
+            problem = ""
+            while True:
+                if passphrase is None:
+                    passphrase = self._case_passphrase(path, problem)
+                    if passphrase is None:
+                        return False
+                try:
+                    key = sealing.unlock(path, passphrase)  # once: both connections share the key
+                    break
+                except sealing.WrongPassphrase as exc:
+                    problem, passphrase = str(exc), None
         holder: case_lock.LockHolder | None = None
         lock: case_lock.CaseLock | None = None
         if not read_only:
@@ -377,8 +408,8 @@ class MainWindow(QMainWindow):
         try:
             examiner = settings.examiner() or None
             if not read_only:
-                writer = Case.open(path, examiner=examiner)
-            case = Case.open(path, read_only=True, examiner=examiner)
+                writer = Case.open(path, examiner=examiner, key=key)
+            case = Case.open(path, read_only=True, examiner=examiner, key=key)
         except Exception as exc:
             if writer is not None:
                 writer.close()
@@ -395,11 +426,57 @@ class MainWindow(QMainWindow):
             self.keys.from_environment()
         settings.remember_case(path)
         self._show_case()
+        if case.key is not None:
+            self.idle_watch.start()
+        return True
+
+    # --- the idle lock of an encrypted case -----------------------------------------
+
+    def lock_case(self) -> None:
+        """Hide the open encrypted case until its passphrase is given again."""
+        if self.case is None or self.case.key is None or self.lock_screen is not None:
+            return
+        from .idle_lock import LockScreen
+
+        self.idle_watch.stop()
+        self.inspector.preview.release()  # no viewer keeps plaintext on screen or in memory files
+        self.case.vault.close()
+        self._locked_central = self.takeCentralWidget()
+        self._locked_central.hide()
+        self.lock_screen = LockScreen(self._unlock_case)
+        self.setCentralWidget(self.lock_screen)
+        self.menuBar().setEnabled(False)
+        for bar in self.findChildren(QToolBar):
+            bar.setEnabled(False)
+        self.statusBar().hide()
+        self.setWindowTitle("Locked — Evidence Desk")
+        self.lock_screen.passphrase.setFocus()
+
+    def _unlock_case(self, passphrase: str) -> bool:
+        from ..core import sealing
+
+        if self.case is None or self.lock_screen is None:
+            return True
+        try:
+            sealing.unlock(self.case.path, passphrase)
+        except sealing.WrongPassphrase:
+            return False
+        self.takeCentralWidget().deleteLater()
+        self.lock_screen = None
+        self.setCentralWidget(self._locked_central)
+        self._locked_central.show()
+        self.menuBar().setEnabled(True)
+        for bar in self.findChildren(QToolBar):
+            bar.setEnabled(True)
+        self.statusBar().show()
+        self._show_case()
+        self.idle_watch.start()
         return True
 
     def close_case(self) -> None:
         if self.case is None:
             return
+        self.idle_watch.stop()
         self.runner.shutdown()
         self.runner = TaskRunner(self, self.errors)
         self.undo_stack.clear()
@@ -905,14 +982,16 @@ class MainWindow(QMainWindow):
             if not examiner:
                 return
             settings.remember_examiner(examiner)
+        passphrase = dialog.chosen_passphrase()
         try:
             created = Case.create(dialog.case_dir(), dialog.title.text(), examiner,
-                                  description=dialog.description.toPlainText(), tz=dialog.tz.text().strip() or "UTC")
+                                  description=dialog.description.toPlainText(), tz=dialog.tz.text().strip() or "UTC",
+                                  passphrase=passphrase)
         except Exception as exc:
             self.errors("Creating the case", exc)
             return
         created.close()
-        if self.open_case(dialog.case_dir()):
+        if self.open_case(dialog.case_dir(), passphrase=passphrase):
             self._session_head = None  # the creation is this session's work: signed when the case closes
 
     def set_examiner(self) -> None:
@@ -1114,7 +1193,7 @@ class MainWindow(QMainWindow):
 
         path = case.path  # verification opens its own read-only connection
         self.runner.read("Verifying the case: rehashing every object, walking the custody chain",
-                         lambda task: verify(path, task.progress, task.should_cancel, task.set_total),
+                         lambda task: verify(path, task.progress, task.should_cancel, task.set_total, key=case.key),
                          self._verified, on_cancelled=lambda: self.statusBar().showMessage("Verification cancelled",
                                                                                            5000))
 

@@ -83,7 +83,8 @@ def export_packet(case: Case, out: Path | str, *, zip: bool = False, event_id: i
     remove_dead_temporaries(out.parent, (PARTIAL, ZIP_PARTIAL, ENC_PARTIAL))  # what a killed export left here
     work = out.parent / owned_name(out.name, PARTIAL)
     try:
-        work.mkdir(mode=0o700 if encrypt_to else 0o777)  # the clear bag of an encrypted packet: owner only
+        # the clear bag of an encrypted packet, or of an encrypted case: owner only
+        work.mkdir(mode=0o700 if encrypt_to or case.key is not None else 0o777)
     except OSError as exc:
         raise (user_error(exc, out.parent) or exc) from exc
     zip_tmp = out.with_name(owned_name(out.name, ZIP_PARTIAL))
@@ -220,7 +221,7 @@ def _build(case: Case, work: Path, event_id: int | None, progress: Progress | No
     from ..verify import verify
 
     # The report states what verification found at the moment of sealing.
-    verification = verify(case.path, progress, should_cancel, rehashed=rehashed)
+    verification = verify(case.path, progress, should_cancel, rehashed=rehashed, key=case.key)
     if not verification.ok:  # a packet never carries records its own chain does not prove
         shown = "; ".join(str(f) for f in verification.failures[:5])
         more = f" (and {len(verification.failures) - 5} more)" if len(verification.failures) > 5 else ""
@@ -372,6 +373,8 @@ def _copy_evidence(case: Case, work: Path, items: list[dict[str, Any]], progress
                 target = work / row["packet_path"]
                 if row["sha256"] in first_copy:  # identical content under two items
                     shutil.copyfile(work / first_copy[row["sha256"]], target)
+                elif case.vault.sealer is not None:  # an encrypted case: the packet gets the plaintext
+                    _copy_opened(case, row["sha256"], target, progress, should_cancel)
                 else:
                     copy_file(case.vault.object_path(row["sha256"]), target, progress, should_cancel)
                     first_copy[row["sha256"]] = row["packet_path"]
@@ -404,7 +407,7 @@ def _stream_evidence(case: Case, archive: zipfile.ZipFile, arc_root: str, items:
         thread.start()
         size = 0
         try:
-            with open(source, "rb", buffering=0) as src, \
+            with case.vault.open_object(row["sha256"]) as src, \
                     archive.open(info, "w", force_zip64=row["size"] >= 2 ** 31) as dst:
                 while chunk := src.read(CHUNK):
                     chunks.put(chunk)
@@ -434,6 +437,22 @@ def _zip_folder(archive: zipfile.ZipFile, folder: Path, arc_root: str) -> None:
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     return datetime.now().timetuple()[:6]  # type: ignore[return-value]
+
+
+def _copy_opened(case: Case, sha256: str, target: Path, progress: Progress | None,
+                 should_cancel: ShouldCancel | None) -> None:
+    """Copy the plaintext of a sealed object to ``target``, opening it chunk by chunk."""
+    try:
+        src = case.vault.open_object(sha256)
+    except FileNotFoundError:
+        raise PacketError(f"{sha256} is missing from the vault; run verify before sealing a packet") from None
+    with src, open(target, "xb") as out:
+        while chunk := src.read(CHUNK):
+            out.write(chunk)
+            if progress is not None:
+                progress(len(chunk))
+            if should_cancel is not None and should_cancel():
+                raise Cancelled("packet export cancelled")
 
 
 def copy_file(source: Path, target: Path, progress: Progress | None = None,

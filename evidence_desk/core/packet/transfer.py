@@ -24,12 +24,12 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import store
 from ..case import Case
 from ..errors import BadInput, CaseExists, EnvironmentRefused, EvidenceDeskError, user_error
 from ..fsutil import fsync_dir, owned_name, remove_dead_temporaries
@@ -118,8 +118,8 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
                 try:
                     _receive(case, opened.root, dump, report, released, examiner.strip(), purpose,
                              Path(packet_path).name, progress, should_cancel)
-                except (sqlite3.Error, KeyError, TypeError, ValueError, AttributeError) as exc:
-                    if isinstance(exc, sqlite3.Error) and user_error(exc) is not None:
+                except (*store.db_errors(), KeyError, TypeError, ValueError, AttributeError) as exc:
+                    if isinstance(exc, store.db_errors()) and user_error(exc) is not None:
                         raise  # the disk or the database refused: not the packet's fault
                     # verified and signed, yet its records do not fit together: refuse, keep nothing
                     raise PacketRejected(report, f"its case records cannot be rebuilt ({exc})") from None
@@ -134,7 +134,7 @@ def import_packet(packet_path: Path | str, case_dir: Path | str, *, examiner: st
             shutil.rmtree(work, ignore_errors=True)
             if isinstance(exc, EnvironmentRefused):  # name the case asked for, not its temporary
                 raise exc.at(case_dir) from exc
-            if isinstance(exc, OSError | sqlite3.Error) and (refused := user_error(exc, case_dir)) is not None:
+            if isinstance(exc, (OSError, *store.db_errors())) and (refused := user_error(exc, case_dir)) is not None:
                 raise refused from exc
             raise
     log.info("received packet %s as case %s (%d items)", packet_path, case_dir, report.items)

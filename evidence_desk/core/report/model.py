@@ -343,7 +343,7 @@ def build_report_model(case: Case, *, event_id: int | None = None, item_ids: Seq
     if verification is None:
         from ..verify import verify
 
-        verification = verify(case.path)
+        verification = verify(case.path, key=case.key)
     info = case.info()
     now = datetime.now(UTC)
 
