@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from contextlib import closing
@@ -107,3 +108,36 @@ def test_wrong_passphrase_exits_2_with_one_line_and_writes_nothing(case_dir: Pat
     assert err.count("\n") == 1 and "wrong passphrase" in err
     assert not (tmp_path / "restored").exists()
     assert sorted((p, p.stat().st_mtime_ns) for p in (tmp_path / "backup").rglob("*")) == before
+
+
+def test_a_sealed_object_damaged_in_the_backup_is_copied_again(case_dir: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "backup"
+    assert bk.backup(case_dir, dest, passphrase=PASS).ok
+    victim = next((dest / "case" / "vault" / "objects").glob("*/*"))
+    data = bytearray(victim.read_bytes())
+    data[-5] ^= 0x01  # same size on disk: only the verification can find it
+    os.chmod(victim, 0o600)
+    victim.write_bytes(bytes(data))
+    again = bk.backup(case_dir, dest, passphrase=PASS)
+    assert again.objects_copied == 0 and again.objects_recopied == 1
+    assert again.ok, again.report.failures
+    source = case_dir / "vault" / "objects" / victim.parent.name / victim.name
+    assert victim.read_bytes() == source.read_bytes()
+
+
+def test_a_backup_killed_while_switching_is_finished_by_the_next_restore(case_dir: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = tmp_path / "backup"
+
+    def killed(dest_dir: Path, manifest: dict) -> dict:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m, pytest.raises(KeyboardInterrupt):
+        m.setattr(bk, "_switch", lambda d, key=None: None)  # killed right after the commit point
+        m.setattr(bk, "_finish_manifest", killed)
+        bk.backup(case_dir, dest, passphrase=PASS)
+    assert json.loads((dest / "backup.json").read_text())["state"] == "switching"
+    assert (dest / "incoming" / KEY_FILE).is_file() and not (dest / "case" / KEY_FILE).exists()
+    restored = bk.restore(dest, tmp_path / "restored", passphrase=PASS)
+    assert restored.report.ok
+    assert plaintext_hits(dest) == [] and plaintext_hits(tmp_path / "restored") == []
