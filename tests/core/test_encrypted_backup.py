@@ -141,3 +141,18 @@ def test_a_backup_killed_while_switching_is_finished_by_the_next_restore(case_di
     restored = bk.restore(dest, tmp_path / "restored", passphrase=PASS)
     assert restored.report.ok
     assert plaintext_hits(dest) == [] and plaintext_hits(tmp_path / "restored") == []
+
+
+def test_after_a_passphrase_change_the_next_backup_carries_the_new_key_file(case_dir: Path, tmp_path: Path) -> None:
+    from evidence_desk.core import sealing
+
+    dest = tmp_path / "backup"
+    assert bk.backup(case_dir, dest, passphrase=PASS).ok
+    sealing.change_passphrase(case_dir, PASS, "a new passphrase")
+    again = bk.backup(case_dir, dest, passphrase="a new passphrase")
+    assert again.ok and again.objects_copied == 0
+    assert (dest / "case" / KEY_FILE).read_bytes() == (case_dir / KEY_FILE).read_bytes()
+    with pytest.raises(sealing.WrongPassphrase):
+        bk.restore(dest, tmp_path / "old", passphrase=PASS)
+    assert not (tmp_path / "old").exists()
+    assert bk.restore(dest, tmp_path / "restored", passphrase="a new passphrase").report.ok
