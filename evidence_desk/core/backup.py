@@ -31,10 +31,13 @@ verified once more. If the case itself is damaged, the copy is too and the
 verification says so (exit 1): keep more than one backup folder to keep older
 states.
 
-Bytes are copied as they are stored: an encrypted case's objects stay
-encrypted, and the online backup copies database pages as stored (SQLCipher
-copies pages unchanged only between two connections keyed alike; the
-encrypted-case work opens the source through :func:`open_source`).
+An encrypted case stays encrypted in its backup: its passphrase (or the open
+case's key) unlocks the data key, the source is opened read-only with the
+SQLCipher key and backed up online into a target keyed alike (pages are
+written encrypted under the same key), sealed objects are copied byte for
+byte (an object counts as already there when its size on disk is the case's
+sealed file's size), ``case.key.json`` is copied with them, and the copy is
+verified with the key. Nothing in the backup folder is plaintext of the case.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from .case import DB_FILE, VAULT_DIR
 from .checkpoints import Checks
 from .errors import BadInput, Cancelled, CaseExists, CaseNotFound, EnvironmentRefused, VerificationFailed, user_error
 from .fsutil import atomic_write_bytes, fsync_dir
+from .sealing import KEY_FILE, CaseKey
 from .vault import Progress, ShouldCancel, Vault, hash_file
 
 MANIFEST = "backup.json"
@@ -103,11 +107,36 @@ class RestoreResult:
     report: Any  # the VerifyReport of the restored case
 
 
-def open_source(db_path: Path) -> sqlite3.Connection:
-    """A read-only connection to the case database, for the online backup (never a write lock)."""
-    from .store import BUSY_TIMEOUT_S
+def open_source(db_path: Path, db_key: bytes | None = None) -> Any:
+    """A read-only connection to the case database, for the online backup (never a write lock);
+    with ``db_key`` through SQLCipher."""
+    from .store import BUSY_TIMEOUT_S, open_connection
 
+    if db_key is not None:
+        return open_connection(db_path, read_only=True, key=db_key)
     return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+
+
+def _db_key(key: CaseKey | None) -> bytes | None:
+    return key.db_key if key is not None else None
+
+
+def backup_is_encrypted(backup_dir: Path | str) -> bool:
+    """The backup in ``backup_dir`` is of an encrypted case (its copy, or a copy being switched in, has the key file)."""
+    backup_dir = Path(backup_dir)
+    return any((backup_dir / sub / KEY_FILE).is_file() for sub in (CASE_COPY, INCOMING))
+
+
+def unlock_backup(backup_dir: Path | str, passphrase: str | None) -> CaseKey | None:
+    """The data key of an encrypted backup (from its own ``case.key.json``), else None."""
+    from . import sealing
+    from .case import unlock_case
+
+    backup_dir = Path(backup_dir)
+    for sub in (INCOMING, CASE_COPY):  # a switch cut off: the newer key file is still in incoming/
+        if sealing.is_encrypted(backup_dir / sub):
+            return unlock_case(backup_dir / sub, passphrase)
+    return None
 
 
 def read_manifest(dest: Path) -> dict[str, Any] | None:
@@ -149,8 +178,12 @@ def _writing_at(dest: Path) -> Iterator[None]:
 
 def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = None,
            should_cancel: ShouldCancel | None = None, on_total: Callable[[int], None] | None = None,
-           on_stage: Stage | None = None) -> BackupResult:
+           on_stage: Stage | None = None, key: CaseKey | None = None,
+           passphrase: str | None = None) -> BackupResult:
     """Back the case at ``case_dir`` up into the folder ``dest`` and verify the copy.
+
+    An encrypted case needs its ``key`` (an open case's ``case.key``) or ``passphrase``;
+    a wrong one is refused before anything is written.
 
     ``progress`` gets byte increments (database, objects copied, then the copy's
     rehash) out of the total given once to ``on_total``; ``on_stage`` names each
@@ -158,17 +191,23 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
     case_dir, dest = Path(case_dir).absolute(), Path(dest).absolute()
     stage = on_stage or (lambda _label: None)
     advance = progress or (lambda _n: None)
-    from .sealing import is_encrypted
+    from .case import unlock_case
+    from .sealing import is_encrypted, key_path
 
-    if is_encrypted(case_dir):  # its database and objects need the case key to snapshot and verify
-        raise BadInput(f"{case_dir} is an encrypted case: backup does not handle encrypted cases yet; copy "
-                       "the case folder while it is closed (the copy stays encrypted)")
     _check_places(case_dir, dest)
+    encrypted = is_encrypted(case_dir)
+    if not encrypted:
+        key = None
+    elif key is None:
+        key = unlock_case(case_dir, passphrase)  # a wrong passphrase: refused, nothing written
+    db_key = _db_key(key)
+    if db_key is not None:
+        open_source(case_dir / DB_FILE, db_key).close()  # the key fits the database, before DEST is made
     with _writing_at(dest):
         dest.mkdir(parents=True, exist_ok=True)
         previous = read_manifest(dest)
         if previous is not None and previous.get("state") == "switching":
-            _switch(dest)  # a backup killed while switching: finish it first
+            _switch(dest, key)  # a backup killed while switching: finish it first
             previous = _finish_manifest(dest, previous)
         incoming = dest / INCOMING
         _remove_tree(incoming)  # a backup killed before its commit point
@@ -179,13 +218,15 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
             stage("Copying the case database")
             head_bytes = _read_head_bytes(case_dir)  # before the snapshot: never ahead of the copied chain
             db_copy = incoming / DB_FILE
-            _online_backup(case_dir / DB_FILE, db_copy)
-            snapshot = _snapshot_facts(db_copy)
+            _online_backup(case_dir / DB_FILE, db_copy, db_key)
+            snapshot = _snapshot_facts(db_copy, db_key)
             if previous is not None and previous.get("case_id") not in (None, snapshot["case_id"]):
                 raise BadInput(f"{dest} holds a backup of another case ({previous.get('case_id')}); "
                                "choose another folder")
             if head_bytes is not None:
                 atomic_write_bytes(incoming / custody.HEAD_FILE, head_bytes)
+            if encrypted:  # the wrapped data key: the copy opens with the case's passphrase
+                _copy_file(key_path(case_dir), incoming / KEY_FILE)
             for bak in sorted(case_dir.glob(f"{DB_FILE}.v*.bak")):  # the copies kept before schema upgrades
                 there = copy / bak.name
                 if not (there.is_file() and there.stat().st_size == bak.stat().st_size):
@@ -193,7 +234,9 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
 
             objects: list[tuple[str, int]] = snapshot["objects"]
             source_vault, copy_vault = Vault(case_dir / VAULT_DIR), Vault(copy / VAULT_DIR)
-            wanted = [(sha, size) for sha, size in objects if not _present(copy_vault.object_path(sha), size)]
+            stored = {sha: _stored_size(source_vault.object_path(sha), size, encrypted) for sha, size in objects}
+            wanted = [(sha, stored[sha]) for sha, _size in objects
+                      if not _present(copy_vault.object_path(sha), stored[sha])]
             db_size = db_copy.stat().st_size
             to_copy = sum(size for _sha, size in wanted)
             if on_total is not None:
@@ -216,7 +259,7 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
                 "database": {"file": f"{CASE_COPY}/{DB_FILE}", "sha256": hash_file(db_copy).sha256, "size": db_size},
                 "objects": len(objects), "object_bytes": sum(size for _sha, size in objects),
                 "objects_copied": len(wanted), "custody_entries": snapshot["custody_entries"],
-                "custody_head": _head_json(head_bytes), "verified": None,
+                "custody_head": _head_json(head_bytes), "verified": None, "encrypted": encrypted,
                 "program": _program_version(),
             }
         except BaseException:  # before the commit point: the previous backup is untouched
@@ -226,11 +269,11 @@ def backup(case_dir: Path | str, dest: Path | str, progress: Progress | None = N
                 pass  # a later backup removes it
             raise
         _write_manifest(dest, manifest)  # the commit point
-        _switch(dest)
+        _switch(dest, key)
         manifest = _finish_manifest(dest, manifest)
 
     stage("Verifying the copy: rehashing every object, walking the custody chain")
-    report, recopied = _verify_copy(dest, source_vault, advance, should_cancel)
+    report, recopied = _verify_copy(dest, source_vault, advance, should_cancel, key)
     manifest["verified"] = {"at": _now(), "ok": report.ok, "summary": report.summary(),
                             "failures": len(report.failures), "objects_recopied": recopied}
     with _writing_at(dest):
@@ -269,11 +312,15 @@ def _head_json(head: bytes | None) -> dict[str, Any] | None:
         return {"unreadable": True}
 
 
-def _online_backup(source_db: Path, target: Path) -> None:
-    """Copy the database whole through SQLite's online backup API, as one snapshot."""
-    source = open_source(source_db)
+def _online_backup(source_db: Path, target: Path, db_key: bytes | None = None) -> None:
+    """Copy the database whole through SQLite's online backup API, as one snapshot; with
+    ``db_key`` between two SQLCipher connections keyed alike, so the copy's pages are encrypted."""
+    from .store import open_connection
+
+    source = open_source(source_db, db_key)
     try:
-        out = sqlite3.connect(target, isolation_level=None)
+        out = open_connection(target, key=db_key) if db_key is not None else sqlite3.connect(target,
+                                                                                                isolation_level=None)
         try:
             source.backup(out)  # one step: one consistent snapshot, whatever other connections do
             # the copy is read, never written: a rollback journal rather than WAL means a read-only
@@ -287,8 +334,10 @@ def _online_backup(source_db: Path, target: Path) -> None:
         os.fsync(f.fileno())
 
 
-def _snapshot_facts(db_copy: Path) -> dict[str, Any]:
-    conn = sqlite3.connect(f"file:{db_copy}?mode=ro", uri=True)
+def _snapshot_facts(db_copy: Path, db_key: bytes | None = None) -> dict[str, Any]:
+    from .store import open_connection
+
+    conn = open_connection(db_copy, read_only=True, key=db_key)
     try:
         ids = conn.execute("SELECT id FROM case_info").fetchall()
         return {"case_id": str(ids[0][0]) if len(ids) == 1 else None,
@@ -297,6 +346,19 @@ def _snapshot_facts(db_copy: Path) -> dict[str, Any]:
                 "custody_entries": conn.execute("SELECT count(*) FROM custody").fetchone()[0]}
     finally:
         conn.close()
+
+
+def _stored_size(source: Path, size: int, encrypted: bool) -> int:
+    """An object's size on disk in the case: its catalogued size, or for a sealed object the
+    sealed file's size (what the copy in DEST must have to count as already there)."""
+    if not encrypted:
+        return size
+    try:
+        return source.stat().st_size
+    except OSError:
+        from .sealing import sealed_size
+
+        return sealed_size(size)  # missing in the case: not copied, the verification names it
 
 
 def _present(path: Path, size: int) -> bool:
@@ -377,7 +439,7 @@ def _copy_file(source: Path, target: Path) -> None:
         _copy_open(src, target)
 
 
-def _switch(dest: Path) -> None:
+def _switch(dest: Path, key: CaseKey | None = None) -> None:
     """Move what ``incoming/`` holds into ``case/``. Repeatable: a switch cut off is finished by running it again."""
     incoming, copy = dest / INCOMING, dest / CASE_COPY
     Vault(copy / VAULT_DIR).create()
@@ -392,7 +454,8 @@ def _switch(dest: Path) -> None:
             os.replace(obj, target)
             touched.add(target.parent)
     if new_db.is_file():  # objects the new catalogue does not hold (none, unless the case was replaced)
-        keep = {sha for sha, _size in _snapshot_facts(new_db)["objects"]}
+        encrypted = any((d / KEY_FILE).is_file() for d in (incoming, copy))
+        keep = {sha for sha, _size in _snapshot_facts(new_db, _db_key(key) if encrypted else None)["objects"]}
         for sha, path in Vault(copy / VAULT_DIR).iter_objects():
             if sha not in keep:
                 _unlink(path)
@@ -401,7 +464,7 @@ def _switch(dest: Path) -> None:
     if incoming.is_dir():  # the database before the head: a head behind its chain still verifies
         for name in sorted(p.name for p in incoming.glob(f"{DB_FILE}.v*.bak")):
             os.replace(incoming / name, copy / name)
-        for name in (DB_FILE, custody.HEAD_FILE):
+        for name in (KEY_FILE, DB_FILE, custody.HEAD_FILE):
             if (incoming / name).exists():
                 os.replace(incoming / name, copy / name)
     _make_durable(copy, lambda: iter(sorted(touched)))
@@ -415,12 +478,12 @@ def _finish_manifest(dest: Path, manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def _verify_copy(dest: Path, source_vault: Vault | None, advance: Progress,
-                 should_cancel: ShouldCancel | None) -> tuple[Any, int]:
+                 should_cancel: ShouldCancel | None, key: CaseKey | None = None) -> tuple[Any, int]:
     """Verify ``dest``'s copy; objects found damaged there are copied again from the case once."""
     from .verify import verify
 
     copy = dest / CASE_COPY
-    report = verify(copy, advance, should_cancel, checks=COPY_CHECKS)
+    report = verify(copy, advance, should_cancel, checks=COPY_CHECKS, key=key)
     if report.ok or source_vault is None:
         return report, 0
     damaged = sorted({f.sha256 for f in report.failures if getattr(f, "sha256", "") and f.what in ("item", "object")
@@ -440,20 +503,22 @@ def _verify_copy(dest: Path, source_vault: Vault | None, advance: Progress,
             recopied += 1
         _remove_tree(dest / INCOMING)
     if recopied:
-        report = verify(copy, None, should_cancel, checks=COPY_CHECKS)
+        report = verify(copy, None, should_cancel, checks=COPY_CHECKS, key=key)
     return report, recopied
 
 
 # --- restore ----------------------------------------------------------------------------------
 
 def restore(backup_dir: Path | str, case_dir: Path | str, progress: Progress | None = None,
-            should_cancel: ShouldCancel | None = None, on_stage: Stage | None = None) -> RestoreResult:
+            should_cancel: ShouldCancel | None = None, on_stage: Stage | None = None,
+            key: CaseKey | None = None, passphrase: str | None = None) -> RestoreResult:
     """Bring the backup in ``backup_dir`` back as a new case folder ``case_dir``.
 
     The backup is verified first (a backup that fails is refused, exit 1, and
     nothing is written); an existing case or non-empty folder at ``case_dir``
     is never overwritten (exit 2). The case is assembled beside ``case_dir``,
-    verified again, and renamed into place."""
+    verified again, and renamed into place. A backup of an encrypted case needs the case's
+    ``passphrase`` (or ``key``) and is restored still encrypted, under the same passphrase."""
     backup_dir, case_dir = Path(backup_dir).absolute(), Path(case_dir).absolute()
     stage = on_stage or (lambda _label: None)
     manifest = read_manifest(backup_dir)
@@ -462,9 +527,19 @@ def restore(backup_dir: Path | str, case_dir: Path | str, progress: Progress | N
     if case_dir.exists() and (not case_dir.is_dir() or any(case_dir.iterdir())):
         raise CaseExists(f"{case_dir} already exists; restore into a new folder (an existing case is never "
                          "overwritten)")
+    if key is None:
+        key = unlock_backup(backup_dir, passphrase)  # a wrong passphrase: refused, nothing written
+    elif not backup_is_encrypted(backup_dir):
+        key = None
+    if key is not None:
+        from .store import open_connection
+
+        db = backup_dir / CASE_COPY / DB_FILE
+        if db.is_file() and manifest.get("state") != "switching":
+            open_connection(db, read_only=True, key=key.db_key).close()  # the key fits, before any write
     if manifest.get("state") == "switching":
         with _writing_at(backup_dir):
-            _switch(backup_dir)
+            _switch(backup_dir, key)
             manifest = _finish_manifest(backup_dir, manifest)
     copy = backup_dir / CASE_COPY
     from .verify import verify
@@ -475,7 +550,7 @@ def restore(backup_dir: Path | str, case_dir: Path | str, progress: Progress | N
     if actual_db != expected_db:
         raise VerificationFailed(f"the backup's database {copy / DB_FILE} is not the one the manifest records "
                                  f"(SHA-256 {actual_db}, recorded {expected_db}); nothing was restored")
-    report = verify(copy, progress, should_cancel, checks=COPY_CHECKS)
+    report = verify(copy, progress, should_cancel, checks=COPY_CHECKS, key=key)
     if not report.ok:
         raise VerificationFailed(f"the backup in {backup_dir} does not verify ({len(report.failures)} failure(s), "
                                  f"first: {report.failures[0]}); nothing was restored")
@@ -498,7 +573,7 @@ def restore(backup_dir: Path | str, case_dir: Path | str, progress: Progress | N
                     raise VerificationFailed(f"{path} could not be read; nothing was restored")
             _make_durable(staging)
             stage("Verifying the restored case")
-            restored = verify(staging, None, should_cancel, checks=COPY_CHECKS)
+            restored = verify(staging, None, should_cancel, checks=COPY_CHECKS, key=key)
             if not restored.ok:
                 raise VerificationFailed(f"the restored copy does not verify ({restored.failures[0]}); "
                                          "nothing was restored")

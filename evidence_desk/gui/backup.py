@@ -47,12 +47,12 @@ class BackupDesk:
 
         case = self.window.case
         assert case is not None
-        source = case.path
+        source, key = case.path, case.key  # an encrypted case: its unlocked key, so the backup stays encrypted
         self.last_dest = dest
 
         def work(task: Any) -> Any:
             return backup(source, dest, task.progress, task.should_cancel, task.set_total,
-                          on_stage=lambda label: task.set_stage(label, True))
+                          on_stage=lambda label: task.set_stage(label, True), key=key)
 
         self.window.runner.read(f"Backing up the case to {dest}", work, self._backed_up,
                                 on_cancelled=lambda: self._tell(
@@ -90,11 +90,22 @@ class BackupDesk:
             self.start_restore(Path(backup_dir), Path(target))
 
     def start_restore(self, backup_dir: Path, target: Path) -> None:
-        from ..core.backup import restore
+        from ..core.backup import backup_is_encrypted, read_manifest, restore
+
+        key, passphrase = None, None
+        if backup_is_encrypted(backup_dir):
+            case = self.window.case
+            manifest = read_manifest(backup_dir) or {}
+            if case is not None and case.key is not None and manifest.get("case_id") == case.id:
+                key = case.key  # a backup of the open case: the same data key
+            else:
+                passphrase = self.window._case_passphrase(backup_dir)
+                if passphrase is None:
+                    return
 
         def work(task: Any) -> Any:
             return restore(backup_dir, target, task.progress, task.should_cancel,
-                           on_stage=lambda label: task.set_stage(label, True))
+                           on_stage=lambda label: task.set_stage(label, True), key=key, passphrase=passphrase)
 
         self.window.runner.read(f"Restoring the backup in {backup_dir}", work, self._restored)
 

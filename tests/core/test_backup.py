@@ -211,7 +211,7 @@ def test_a_backup_killed_while_switching_is_finished_by_the_next_restore(case_di
     def killed(dest_dir: Path, manifest: dict) -> dict:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bk, "_switch", lambda d: None)  # killed right after the commit point
+    monkeypatch.setattr(bk, "_switch", lambda d, key=None: None)  # killed right after the commit point
     monkeypatch.setattr(bk, "_finish_manifest", killed)
     with pytest.raises(KeyboardInterrupt):
         bk.backup(case_dir, dest)

@@ -211,9 +211,14 @@ def test_crash_report_leaves_out_messages_while_an_encrypted_case_is_open(tmp_pa
     assert not sealing.encrypted_case_open()
 
 
-def test_backup_refuses_an_encrypted_case_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_of_an_encrypted_case_needs_its_passphrase_and_stays_encrypted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     case, _ = make_case(tmp_path)
     case.close()
-    assert cli.main(["backup", str(tmp_path / "case"), str(tmp_path / "backup")]) == 2
-    assert "is an encrypted case: backup does not handle encrypted cases yet" in capsys.readouterr().err
+    monkeypatch.delenv(sealing.PASSPHRASE_ENV, raising=False)
+    assert cli.main(["backup", str(tmp_path / "case"), str(tmp_path / "backup")]) == 3  # no passphrase to hand
+    assert "is an encrypted case: give its passphrase" in capsys.readouterr().err
     assert not (tmp_path / "backup").exists()
+    monkeypatch.setenv(sealing.PASSPHRASE_ENV, PASS)
+    assert cli.main(["backup", str(tmp_path / "case"), str(tmp_path / "backup")]) == 0
+    assert marker_hits(tmp_path / "backup") == []

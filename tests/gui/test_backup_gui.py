@@ -99,3 +99,41 @@ def test_restore_from_the_file_menu_then_open_it(qtbot, window, tmp_path: Path, 
     qtbot.waitUntil(lambda: window.case is not None and window.case.path == target, timeout=10_000)
     assert window.items_model.rowCount() == 1
     assert isinstance(box, QMessageBox)
+
+
+def test_back_up_and_restore_an_encrypted_case_with_the_windows_key(qtbot, tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from evidence_desk.core import sealing
+    from evidence_desk.core.case import Case
+    from evidence_desk.gui.main_window import MainWindow
+
+    monkeypatch.setenv("EVIDENCE_DESK_TEST_CHEAP_KDF", "1")
+    monkeypatch.delenv(sealing.PASSPHRASE_ENV, raising=False)
+    marker, passphrase = "ZQXGUIBACKUP5521", "long enough passphrase"
+    folder = tmp_path / "enc"
+    memo = tmp_path / "memo.txt"
+    memo.write_text(f"memo {marker}\n" * 20, "utf-8")
+    with Case.create(folder, f"Inquiry {marker}", "Test Examiner", passphrase=passphrase) as case:
+        case.items.import_file(memo)
+    memo.unlink()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.open_case(folder, passphrase=passphrase)
+    dest, target = tmp_path / "backup", tmp_path / "restored"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(dest)))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    win.actions["backup"].trigger()  # no passphrase asked: the window's unlocked key is used
+    wait_idle(qtbot, win)
+    assert win.backups.message.windowTitle() == "Backup complete", win.backups.message.text()
+    assert "copy verifies" in win.backups.message.text()
+    win.backups.message.close()
+    win.actions["restore_backup"].trigger()  # a backup of the open case: the same key
+    wait_idle(qtbot, win)
+    assert win.backups.message.windowTitle() == "Backup restored", win.backups.message.text()
+    win.backups.message.close()
+    assert verify(target, passphrase=passphrase, checks=bk.COPY_CHECKS).ok
+    hits = [str(Path(d) / n) for top in (dest, target) for d, _, names in os.walk(top) for n in names
+            if marker.encode() in (Path(d) / n).read_bytes()]
+    assert hits == []
+    win.close()
