@@ -35,6 +35,7 @@ from . import signing
 from .custody import canonical
 from .errors import EnvironmentRefused, EvidenceDeskError
 from .fsutil import atomic_write_bytes
+from .sealing import derive_key
 
 log = logging.getLogger("evidence_desk.examiner_keys")
 
@@ -167,12 +168,6 @@ def _header(doc: dict[str, Any]) -> bytes:
                      ).encode("utf-8")
 
 
-def _derive(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
-    from argon2.low_level import Type, hash_secret_raw
-
-    return hash_secret_raw(passphrase.encode("utf-8"), salt, time_cost=kdf.time_cost, memory_cost=kdf.memory_kib,
-                           parallelism=kdf.parallelism, hash_len=32, type=Type.ID)
-
 
 def _read(path: Path) -> dict[str, Any]:
     try:
@@ -236,7 +231,7 @@ def create(passphrase: str, *, examiner: str = "", path: Path | None = None, kdf
         "kdf": {"name": KDF, "time_cost": kdf.time_cost, "memory_kib": kdf.memory_kib,
                 "parallelism": kdf.parallelism, "salt": _b64(salt)},
     }
-    sealed = AESGCM(_derive(passphrase, salt, kdf)).encrypt(nonce, private_key, _header(doc))
+    sealed = AESGCM(derive_key(passphrase, salt, kdf)).encrypt(nonce, private_key, _header(doc))
     doc["cipher"] = {"name": CIPHER, "nonce": _b64(nonce)}
     doc["ciphertext"] = _b64(sealed)
     doc["fingerprint"] = key.fingerprint  # for a person reading the file; never trusted
@@ -269,7 +264,7 @@ def unlock(passphrase: str, path: Path | None = None) -> ExaminerKey:
     except (KeyError, TypeError, ValueError) as exc:
         raise signing.BadKey(f"{path} is a damaged examiner key file ({exc})") from None
     try:
-        private_key = AESGCM(_derive(passphrase, salt, stored.kdf)).decrypt(nonce, sealed, _header(doc))
+        private_key = AESGCM(derive_key(passphrase, salt, stored.kdf)).decrypt(nonce, sealed, _header(doc))
     except InvalidTag:
         raise WrongPassphrase(f"wrong passphrase for the examiner key {stored.fingerprint} at {path} "
                               "(or the key file was altered)") from None

@@ -42,6 +42,7 @@ from .examiner_keys import (
     data_dir,
 )
 from .fsutil import atomic_write_bytes
+from .sealing import derive_key
 
 __all__ = ["DEFAULT_KDF", "KdfParams", "KeyExists", "KeyMissing", "NoPassphrase", "ReviewerIdentity",
            "StoredReviewerKey", "WrongPassphrase", "create", "forget", "key_path", "load_public",
@@ -136,12 +137,6 @@ def _header(doc: dict[str, Any]) -> bytes:
                      ).encode("utf-8")
 
 
-def _derive(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
-    from argon2.low_level import Type, hash_secret_raw
-
-    return hash_secret_raw(passphrase.encode("utf-8"), salt, time_cost=kdf.time_cost, memory_cost=kdf.memory_kib,
-                           parallelism=kdf.parallelism, hash_len=32, type=Type.ID)
-
 
 def _read(path: Path) -> tuple[dict[str, Any], StoredReviewerKey]:
     try:
@@ -202,7 +197,7 @@ def create(passphrase: str, *, reviewer: str = "", path: Path | None = None,
         "kdf": {"name": KDF, "time_cost": kdf.time_cost, "memory_kib": kdf.memory_kib,
                 "parallelism": kdf.parallelism, "salt": _b64(salt)},
     }
-    sealed = AESGCM(_derive(passphrase, salt, kdf)).encrypt(nonce, secret.encode("ascii"), _header(doc))
+    sealed = AESGCM(derive_key(passphrase, salt, kdf)).encrypt(nonce, secret.encode("ascii"), _header(doc))
     doc["cipher"] = {"name": CIPHER, "nonce": _b64(nonce)}
     doc["ciphertext"] = _b64(sealed)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +230,7 @@ def unlock(passphrase: str, path: Path | None = None) -> ReviewerIdentity:
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInput(f"{path} is a damaged reviewer key file ({exc})") from None
     try:
-        secret = AESGCM(_derive(passphrase, salt, stored.kdf)).decrypt(nonce, sealed, _header(doc)).decode("ascii")
+        secret = AESGCM(derive_key(passphrase, salt, stored.kdf)).decrypt(nonce, sealed, _header(doc)).decode("ascii")
     except InvalidTag:
         raise WrongPassphrase(f"wrong passphrase for the reviewer key {stored.public_key} at {path} "
                               "(or the key file was altered)") from None

@@ -60,7 +60,9 @@ class Kdf:
     parallelism: int = 4
 
 
-def _derive(passphrase: str, salt: bytes, kdf: Kdf) -> bytes:
+def derive_key(passphrase: str, salt: bytes, kdf: Any) -> bytes:
+    """The one Argon2id derivation of a 256-bit key from a passphrase, for the case key here and
+    the examiner and reviewer keys: ``kdf`` has ``time_cost``, ``memory_kib`` and ``parallelism``."""
     from argon2.low_level import Type, hash_secret_raw
 
     return hash_secret_raw(passphrase.encode("utf-8"), salt, time_cost=kdf.time_cost, memory_cost=kdf.memory_kib,
@@ -113,7 +115,7 @@ def _wrap(data_key: bytes, passphrase: str, kdf: Kdf) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": KEY_FORMAT, "version": 1, "salt": _b64(salt),
                            "kdf": {"name": "argon2id", "time_cost": kdf.time_cost, "memory_kib": kdf.memory_kib,
                                    "parallelism": kdf.parallelism}}
-    wrapped = AESGCM(_derive(passphrase, salt, kdf)).encrypt(nonce, data_key, _aad(doc))
+    wrapped = AESGCM(derive_key(passphrase, salt, kdf)).encrypt(nonce, data_key, _aad(doc))
     doc.update(nonce=_b64(nonce), wrapped_key=_b64(wrapped), cipher="aes-256-gcm")
     return doc
 
@@ -149,7 +151,7 @@ def unlock(case_dir: Path, passphrase: str) -> CaseKey:
     except (ValueError, KeyError, TypeError) as exc:
         raise BadInput(f"{path} is not a case key file: {exc}") from None
     try:
-        return CaseKey(AESGCM(_derive(passphrase, salt, kdf)).decrypt(nonce, wrapped, _aad(doc)))
+        return CaseKey(AESGCM(derive_key(passphrase, salt, kdf)).decrypt(nonce, wrapped, _aad(doc)))
     except InvalidTag:
         raise WrongPassphrase(f"wrong passphrase for {case_dir}") from None
 
