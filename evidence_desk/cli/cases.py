@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from ..core.display import escaped
-from .common import EXIT_FAILED, EXIT_OK, acting_examiner, add_command, case_passphrase, open_case, print_json
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    acting_examiner,
+    add_command,
+    case_passphrase,
+    open_case,
+    passphrase_from_file,
+    print_json,
+)
 
 LISTABLE = ("items", "events", "statements", "custody", "sources", "claims", "requests", "journal")
 
@@ -126,8 +135,7 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
         raise sealing.PassphraseNeeded("no passphrase for the case: set EVIDENCE_DESK_CASE_PASSPHRASE, pass "
                                        "--case-passphrase-file, or run in a terminal to be asked")
     if args.new_passphrase_file:
-        lines = Path(args.new_passphrase_file).read_text("utf-8").splitlines()
-        new = lines[0] if lines else ""
+        new = passphrase_from_file(args.new_passphrase_file)
     elif os.environ.get(NEW_PASSPHRASE_ENV):
         new = os.environ[NEW_PASSPHRASE_ENV]
     elif sys.stdin.isatty():

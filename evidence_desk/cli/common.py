@@ -190,31 +190,44 @@ def note(message: str) -> None:
     print(f"evidence-desk: note: {message}", file=sys.stderr)
 
 
-def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
-    """--passphrase-file, else $EVIDENCE_DESK_KEY_PASSPHRASE, else a prompt when there is a terminal."""
-    from ..core import examiner_keys as keys
+def passphrase_from_file(file: str | Path) -> str:
+    """The first line of a passphrase file (``--passphrase-file`` and its kin); unreadable or
+    empty: bad input."""
     from ..core.errors import BadInput
 
-    file = getattr(args, "passphrase_file", None)
+    try:
+        lines = Path(file).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read the passphrase file {file}: {exc}") from None
+    if not lines or not lines[0]:
+        raise BadInput(f"the passphrase file {file} is empty")
+    return lines[0]
+
+
+def _key_passphrase(file: str | None, from_env: str | None, prompt: str, confirm: bool) -> str | None:
+    """A key's passphrase: ``file``, else ``from_env``, else ``prompt`` when there is a terminal."""
+    from ..core.errors import BadInput
+
     if file:
-        try:
-            lines = Path(file).read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"cannot read the passphrase file {file}: {exc}") from None
-        if not lines or not lines[0]:
-            raise BadInput(f"the passphrase file {file} is empty")
-        return lines[0]
-    from_env = keys.passphrase_from_env()
+        return passphrase_from_file(file)
     if from_env is not None:
         return from_env
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return None
     import getpass
 
-    first = getpass.getpass("Examiner key passphrase: ")
+    first = getpass.getpass(prompt)
     if confirm and getpass.getpass("Again, to confirm: ") != first:
         raise BadInput("the two passphrases differ; nothing was created")
     return first or None
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
+    """--passphrase-file, else $EVIDENCE_DESK_KEY_PASSPHRASE, else a prompt when there is a terminal."""
+    from ..core import examiner_keys as keys
+
+    return _key_passphrase(getattr(args, "passphrase_file", None), keys.passphrase_from_env(),
+                           "Examiner key passphrase: ", confirm)
 
 
 def examiner_key(args: argparse.Namespace, *, required: bool = False) -> ExaminerKey | None:
@@ -328,12 +341,7 @@ def case_passphrase(args: argparse.Namespace, *, confirm: bool = False, force: b
     value: str | None = None
     file = getattr(args, "case_passphrase_file", None)
     if file:
-        try:
-            value = Path(file).read_text("utf-8").splitlines()[0] if Path(file).stat().st_size else ""
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"cannot read the passphrase file {file}: {exc}") from None
-        if not value:
-            raise BadInput(f"the passphrase file {file} is empty")
+        value = passphrase_from_file(file)
     elif os.environ.get(sealing.PASSPHRASE_ENV):
         value = os.environ[sealing.PASSPHRASE_ENV]
     elif sys.stdin.isatty():
@@ -395,28 +403,9 @@ def add_reviewer_passphrase_option(p: argparse.ArgumentParser, *names: str) -> N
 def read_reviewer_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str | None:
     """--reviewer-passphrase-file, else the environment, else a prompt when there is a terminal."""
     from ..core import reviewer_keys
-    from ..core.errors import BadInput
 
-    file = getattr(args, "reviewer_passphrase_file", None)
-    if file:
-        try:
-            lines = Path(file).read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"cannot read the passphrase file {file}: {exc}") from None
-        if not lines or not lines[0]:
-            raise BadInput(f"the passphrase file {file} is empty")
-        return lines[0]
-    from_env = reviewer_keys.passphrase_from_env()
-    if from_env is not None:
-        return from_env
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
-        return None
-    import getpass
-
-    first = getpass.getpass("Reviewer key passphrase: ")
-    if confirm and getpass.getpass("Again, to confirm: ") != first:
-        raise BadInput("the two passphrases differ; nothing was created")
-    return first or None
+    return _key_passphrase(getattr(args, "reviewer_passphrase_file", None), reviewer_keys.passphrase_from_env(),
+                           "Reviewer key passphrase: ", confirm)
 
 
 def unlock_if_encrypted(packet: Path, args: argparse.Namespace) -> bool:
