@@ -46,16 +46,9 @@ class Events:
                 raise BadInput(f"an event's {name} cannot be edited")
             if getattr(old, name) != value:
                 changes[name] = (getattr(old, name), value)
-        new_time = None
-        if when is not None or tz is not None or choose is not None:
-            # a time given alone is taken on the day the event already had
-            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz,
-                                   choose=choose, dayfirst=dayfirst, context_day=old.time)
-            if new_time != old.time:
-                was, now = old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz
-                if was == now:  # the same text read another way (the examiner answered a question)
-                    was, now = f"{was} read as {old.time.start}", f"{now} read as {new_time.start}"
-                changes["time"] = (was, now)
+        new_time, time_change = q.reread_time(old.time, when, tz, choose, dayfirst)
+        if time_change is not None:
+            changes["time"] = time_change
         if not changes:
             return old
         reason = q.require_reason(reason, "an event's edit")

@@ -46,6 +46,23 @@ def time_row(prefix: str, t: utime.UncertainTime) -> dict[str, Any]:
             f"{prefix}_note": t.note}
 
 
+def reread_time(old: utime.UncertainTime, when: str | None, tz: str | None, choose: Any,
+                dayfirst: Any) -> tuple[utime.UncertainTime | None, tuple[str, str] | None]:
+    """An edited record's time read again: ``(new time, (was, now))`` for its custody entry, the
+    change None when the reading is the same, and ``(None, None)`` when nothing about the time was
+    given. A time given alone is taken on the day the record already had."""
+    if when is None and tz is None and choose is None:
+        return None, None
+    new = utime.parse(when if when is not None else old.raw, tz or old.tz, choose=choose, dayfirst=dayfirst,
+                      context_day=old)
+    if new == old:
+        return new, None
+    was, now = old.raw + " @ " + old.tz, new.raw + " @ " + new.tz
+    if was == now:  # the same text read another way (the examiner answered a question)
+        was, now = f"{was} read as {old.start}", f"{now} read as {new.start}"
+    return new, (was, now)
+
+
 def time_of(row: dict[str, Any], prefix: str) -> utime.UncertainTime:
     return utime.from_stored(row[f"{prefix}_raw"], row[f"{prefix}_start"], row[f"{prefix}_end"],
                              row[f"{prefix}_tz"], row[f"{prefix}_precision"], row[f"{prefix}_sort"],

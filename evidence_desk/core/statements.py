@@ -79,17 +79,10 @@ class Statements:
             if getattr(old, name) != value:
                 changes[name] = (getattr(old, name), value)
                 update[name] = value
-        new_time = None
-        if when is not None or tz is not None or choose is not None:
-            # a time said alone is taken on the day the statement already had
-            new_time = utime.parse(when if when is not None else old.time.raw, tz or old.time.tz,
-                                   choose=choose, dayfirst=dayfirst, context_day=old.time)
-            if new_time != old.time:
-                was, now = old.time.raw + " @ " + old.time.tz, new_time.raw + " @ " + new_time.tz
-                if was == now:  # the same text read another way (the examiner answered a question)
-                    was, now = f"{was} read as {old.time.start}", f"{now} read as {new_time.start}"
-                changes["time"] = (was, now)
-                update.update(q.time_row("time", new_time))
+        new_time, time_change = q.reread_time(old.time, when, tz, choose, dayfirst)
+        if new_time is not None and time_change is not None:
+            changes["time"] = time_change
+            update.update(q.time_row("time", new_time))
         if item_id is not UNCHANGED and item_id != old.item_id:
             if item_id is not None:
                 self.case.items.row(int(item_id))  # type: ignore[call-overload]
