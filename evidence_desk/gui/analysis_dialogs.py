@@ -270,10 +270,7 @@ class StatementDialog(CheckedDialog):
         if self.question.unanswered() and (self.original is None or "when" in self.changes()):
             return ["Choose which reading of the time is meant (below the time)."]
         if self.original is not None:
-            if not self.changes():
-                return ["Nothing changed."]
-            if not self.reason.text().strip():
-                return ["Say why you change the statement: the reason goes into the chain of custody."]
+            return self.edit_problems(bool(self.changes()), self.reason.text(), "Say why you change the statement")
         return []
 
 
@@ -307,10 +304,8 @@ class ClaimDialog(CheckedDialog):
         if not self.claim_text():
             return ["A claim needs its text."]
         if self.original is not None:
-            if self.claim_text() == self.original.text:
-                return ["Nothing changed."]
-            if not self.reason.text().strip():
-                return ["Say why you reword the claim: the reason goes into the chain of custody."]
+            return self.edit_problems(self.claim_text() != self.original.text, self.reason.text(),
+                                      "Say why you reword the claim")
         return []
 
 
@@ -370,10 +365,7 @@ class LinkDialog(CheckedDialog):
         if self.claim_id() is None:
             return ["There is no claim yet: add one first (Analysis > New Claim…)."]
         if self.original is not None:
-            if not self.changes():
-                return ["Nothing changed."]
-            if not self.reason.text().strip():
-                return ["Say why you change the link: the reason goes into the chain of custody."]
+            return self.edit_problems(bool(self.changes()), self.reason.text(), "Say why you change the link")
         return []
 
 
@@ -528,11 +520,7 @@ class RequestStatusDialog(CheckedDialog):
         problem = zone_problem(self.tz.currentText())
         if problem:
             return [problem]
-        if not self.changes():
-            return ["Nothing changed."]
-        if not self.reason.text().strip():
-            return ["Say why the request changes: the reason goes into the chain of custody."]
-        return []
+        return self.edit_problems(bool(self.changes()), self.reason.text(), "Say why the request changes")
 
 
 # --- several items at once ----------------------------------------------------------------

@@ -76,6 +76,16 @@ class CheckedDialog(QDialog):
         """What stops OK, most important first; empty when the dialog may be accepted."""
         return []
 
+    @staticmethod
+    def edit_problems(changed: bool, reason: str, ask: str) -> list[str]:
+        """An edit's last checks: something changed, and the examiner said why (``ask``, e.g.
+        "Say why you change the statement")."""
+        if not changed:
+            return ["Nothing changed."]
+        if not reason.strip():
+            return [f"{ask}: the reason goes into the chain of custody."]
+        return []
+
     def watch(self, *fields: Watched) -> None:
         """Check again whenever one of ``fields`` changes, and check now."""
         for field in fields:
