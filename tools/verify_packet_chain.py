@@ -36,7 +36,7 @@ TABLE_KEYS = {
     "claim": ("id",), "claim_link": ("id",), "annotation": ("id",), "request": ("id",),
     "request_item": ("request_id", "item_id"), "grade": ("id",), "journal": ("id",), "metadata_change": ("id",),
     "transfer_in": ("id",), "inherited_custody": ("source_case_id", "seq"), "timestamp_token": ("id",),
-    "review_judgement": ("id",),
+    "review_judgement": ("id",), "derived_text": ("id",),
 }
 ADDED_BY_EXPORT = {"item": ("packet_path",)}  # where the item's file is in this packet; not a recorded field
 CASE_FIELDS = ("id", "title", "description", "created_at", "created_by", "default_examiner", "default_tz")

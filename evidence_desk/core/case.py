@@ -32,6 +32,7 @@ from typing import Any
 from . import custody, replay, sealing, store
 from . import uncertain_time as utime
 from .annotations import Annotations
+from .derived import DerivedTexts
 from .claims import Claims
 from .custody import CustodyEntry, NewEntry
 from .errors import BadInput, CaseExists, CaseNotFound, CaseReadOnly, user_error
@@ -61,7 +62,7 @@ EXPORTABLE_TABLES = {"source": "id", "event": "id", "object": "sha256", "item": 
                      "statement_event": "statement_id, event_id", "claim": "id", "claim_link": "id",
                      "annotation": "id", "request": "id", "request_item": "request_id, item_id",
                      "grade": "id", "journal": "id", "metadata_change": "id", "custody": "seq",
-                     "transfer_in": "id", "inherited_custody": "source_case_id, seq"}
+                     "transfer_in": "id", "inherited_custody": "source_case_id, seq", "derived_text": "id"}
 
 
 def unlock_case(path: Path, passphrase: str | None) -> sealing.CaseKey | None:
@@ -122,6 +123,7 @@ class Case:
         self.statements = Statements(self)
         self.claims = Claims(self)
         self.annotations = Annotations(self)
+        self.derived = DerivedTexts(self)  # OCR, transcripts, document text, metadata
         self.requests = Requests(self)
         self.journal = Journal(self)
         self.grades = Grades(self)

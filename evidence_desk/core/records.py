@@ -163,6 +163,14 @@ class Annotation:
     text: str
     created_at: str
     created_by: str
+    derived_id: int | None = None  # schema 5: made by a machine from this derived text
+    checked_by: str | None = None  # who confirmed a machine-made annotation against the evidence
+    checked_at: str | None = None
+
+    @property
+    def automatic(self) -> bool:
+        """Made by a machine and not yet confirmed by a person."""
+        return self.derived_id is not None and self.checked_by is None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "request_item": ("request_id", "item_id"), "grade": ("id",), "journal": ("id",), "metadata_change": ("id",),
     "transfer_in": ("id",), "inherited_custody": ("source_case_id", "seq"), "timestamp_token": ("id",),
     "review_judgement": ("id",),  # schema 4: a reviewer's judgements received back (never in a packet)
+    "derived_text": ("id",),  # schema 5: OCR, transcripts, document text and metadata, with provenance
 }
 #: Columns never written into the chain: the case's private signing key stays out of every entry
 #: (entries travel in packets). It is checked instead against the public key the chain records.

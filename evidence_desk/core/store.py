@@ -50,7 +50,13 @@ CUSTODY_ACTIONS_V1 = (
 CUSTODY_ACTIONS_V3 = (*CUSTODY_ACTIONS_V1, "baseline", "checkpoint", "key_handover", "statement_changed",
                       "claim_changed", "request_status")
 #: Schema 4 adds: a reviewer's signed judgements received back by the sender (``feedback_received``).
-CUSTODY_ACTIONS = (*CUSTODY_ACTIONS_V3, "feedback_received")
+CUSTODY_ACTIONS_V4 = (*CUSTODY_ACTIONS_V3, "feedback_received")
+#: Schema 5 adds: text or metadata derived from an item by a machine or a reader (``text_derived``),
+#: a person's correction of it (``text_corrected``) and a person's check of it (``text_checked``).
+CUSTODY_ACTIONS = (*CUSTODY_ACTIONS_V4, "text_derived", "text_corrected", "text_checked")
+#: What derived text is: OCR of a scan or page, an automatic transcript, text a reader extracted
+#: from a document (PDF, DOCX, ODT, HTML, e-mail), or metadata read at intake (EXIF, properties).
+DERIVED_TEXT_KINDS = ("ocr", "transcription", "document_text", "metadata")
 #: What a reviewer can say of an item, a grade, a statement or a claim.
 VERDICTS = ("accepted", "disputed", "needs_info")
 JUDGED_TARGETS = ("item", "grade", "statement", "claim")
@@ -393,7 +399,7 @@ SCHEMA_3 = _custody_allowing(CUSTODY_ACTIONS_V3, 3)
 # signed notes file. They sit beside the sender's records and never change them; each row
 # names the notes file (its SHA-256) and the packet it was about. The custody log accepts
 # ``feedback_received``.
-SCHEMA_4 = _custody_allowing(CUSTODY_ACTIONS, 4) + f"""
+SCHEMA_4 = _custody_allowing(CUSTODY_ACTIONS_V4, 4) + f"""
 CREATE TABLE review_judgement (
     id INTEGER PRIMARY KEY,
     judgement_uid TEXT NOT NULL CHECK (length(judgement_uid) > 0),
@@ -414,8 +420,43 @@ CREATE INDEX review_judgement_by_target ON review_judgement (target_type, target
 {_append_only("review_judgement")}
 """
 
+# Schema 5: text and metadata derived from an item, each row naming what made it (engine, its
+# version, the model or language data and its SHA-256, the settings) and the item content it was
+# made from; a person's corrections are logged edits and ``checked_by``/``checked_at`` say who
+# checked it against the evidence. ``data`` holds what is not plain text (JSON: OCR word boxes,
+# metadata fields). Annotations made by a machine (OCR word regions, automatic transcript
+# segments) name their derived text in ``derived_id`` and stay "automatic: check against the
+# evidence" until a person confirms each (``checked_by``). New columns of old tables default to
+# NULL, so rows recorded in the chain before schema 5 replay unchanged.
+SCHEMA_5 = _custody_allowing(CUSTODY_ACTIONS, 5) + f"""
+CREATE TABLE derived_text (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES item (id),
+    item_sha256 TEXT NOT NULL CHECK (length(item_sha256) = 64),
+    kind TEXT NOT NULL CHECK (kind IN {_in(DERIVED_TEXT_KINDS)}),
+    page INTEGER CHECK (page IS NULL OR page >= 1),
+    text TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL DEFAULT '{{}}',
+    engine TEXT NOT NULL CHECK (length(engine) > 0),
+    engine_version TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    model_sha256 TEXT NOT NULL DEFAULT '',
+    settings TEXT NOT NULL DEFAULT '{{}}',
+    checked_by TEXT,
+    checked_at TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    CHECK ((checked_by IS NULL) = (checked_at IS NULL))
+);
+CREATE INDEX derived_text_by_item ON derived_text (item_id, kind, page);
+ALTER TABLE annotation ADD COLUMN derived_id INTEGER REFERENCES derived_text (id);
+ALTER TABLE annotation ADD COLUMN checked_by TEXT;
+ALTER TABLE annotation ADD COLUMN checked_at TEXT;
+CREATE INDEX annotation_by_derived ON annotation (derived_id);
+"""
+
 # UPGRADES[n] is the SQL that takes a case at schema version n to n + 1.
-UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4]
+UPGRADES: list[str] = [SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5]
 SCHEMA_VERSION = len(UPGRADES)
 #: From this schema on every custody entry carries the records it wrote (see replay.py).
 REPLAY_SCHEMA = 3

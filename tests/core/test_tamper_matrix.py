@@ -96,6 +96,9 @@ def build_templates(root: Path) -> Templates:
         case.journal.add("called OEMC again about the log", item_id=first_item)
         case.grades.add("item", first_item, "matches the radio log", credibility="2")
         case.annotations.add(first_item, "audio_segment", "second voice", start_s=1.0, end_s=2.0)
+        from evidence_desk.core.derived import Provenance
+
+        case.derived.add(first_item, "transcription", "units stand down", Provenance("test-engine", "1"))
     import_packet(packet, received, examiner="Bo Reviewer")
     other = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                                         serialization.NoEncryption())

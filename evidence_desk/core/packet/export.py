@@ -303,8 +303,8 @@ def scoped_tables(case: Case, event_id: int | None) -> dict[str, list[dict[str, 
     notes and requests about those; references to anything left out are dropped
     so the packet rebuilds as a consistent case."""
     names = ("source", "event", "item", "item_event", "statement", "statement_event", "claim", "claim_link",
-             "annotation", "request", "request_item", "grade", "journal", "metadata_change")
-    tables = {name: case.table_rows(name) for name in names}
+             "annotation", "request", "request_item", "grade", "journal", "metadata_change", "derived_text")
+    tables = {name: case.table_rows(name) for name in names if name != "derived_text" or _has_table(case, name)}
     if _has_table(case, "transfer_in"):
         tables["transfer_in"] = case.table_rows("transfer_in")
         tables["inherited_custody"] = case.table_rows("inherited_custody")
@@ -342,6 +342,7 @@ def scoped_tables(case: Case, event_id: int | None) -> dict[str, list[dict[str, 
         "claim": [r for r in tables["claim"] if r["id"] in claims],
         "claim_link": links,
         "annotation": [r for r in tables["annotation"] if r["item_id"] in items],
+        "derived_text": [r for r in tables.get("derived_text", []) if r["item_id"] in items],
         "request": [r for r in tables["request"] if r["id"] in requests],
         "request_item": request_items,
         "grade": [r for r in tables["grade"] if r["target_id"] in kept.get(r["target_type"], ())],

@@ -46,7 +46,7 @@ RECEIVING = ".receiving"  # the new case being built beside its destination
 
 # Tables copied row for row, in an order that satisfies their references.
 _TABLES = ("source", "event", "item", "item_event", "statement", "statement_event", "claim", "claim_link",
-           "annotation", "request", "request_item", "grade", "journal", "metadata_change")
+           "derived_text", "annotation", "request", "request_item", "grade", "journal", "metadata_change")
 
 
 class PacketRejected(EvidenceDeskError):
