@@ -32,9 +32,9 @@ from typing import Any
 from . import custody, replay, sealing, store
 from . import uncertain_time as utime
 from .annotations import Annotations
-from .derived import DerivedTexts
 from .claims import Claims
 from .custody import CustodyEntry, NewEntry
+from .derived import DerivedTexts
 from .errors import BadInput, CaseExists, CaseNotFound, CaseReadOnly, user_error
 from .events import Events
 from .evidence_requests import Requests
